@@ -1,0 +1,3 @@
+from cdsxa.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""The `cdsxa` command: the GUI by default, and headless commands for setup and support."""
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cdsxa import __version__, paths
+from cdsxa.errors import UserError
+
+log = logging.getLogger(__name__)
+
+EXIT_USER_ERROR = 1
+EXIT_CHECK_FAILED = 3
+EXIT_INTERNAL = 70
+
+
+def cli_actor() -> str:
+    """Command-line changes are signed by the operating-system user."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "cli"
+
+
+def _data_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help=f"thư mục dữ liệu (mặc định: ${paths.DATA_DIR_ENV} hoặc thư mục người dùng)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cdsxa", description="CĐS Xã: chuyển đổi số cấp xã.")
+    parser.add_argument("--version", action="version", version=f"CĐS Xã {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="mở giao diện, hiện mọi trang một lần rồi thoát (dùng cho kiểm thử)")
+    _data_dir_option(parser, None)
+    # Subcommands also accept --data-dir after their name; SUPPRESS keeps the global one.
+    common = argparse.ArgumentParser(add_help=False)
+    _data_dir_option(common, argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+
+    init = sub.add_parser("init", parents=[common], help="khởi tạo hồ sơ xã không cần màn hình")
+    init.add_argument("--province", type=int, required=True, help="mã tỉnh (Thanh Hóa: 38)")
+    init.add_argument("--commune", type=int, required=True, help="mã xã/phường (danh mục 2025)")
+    init.add_argument("--village", action="append", default=[], metavar="TÊN",
+                      help="tên thôn/bản/tổ dân phố (lặp lại cho nhiều thôn)")
+    init.add_argument("--user", metavar="HỌ_TÊN", help="người sử dụng đầu tiên")
+    init.add_argument("--position", metavar="CHỨC_VỤ", help="chức vụ của người sử dụng")
+    init.set_defaults(handler=_cmd_init)
+
+    check = sub.add_parser("check", parents=[common],
+                           help="kiểm tra tính toàn vẹn và phiên bản lược đồ dữ liệu")
+    check.set_defaults(handler=_cmd_check)
+
+    demo = sub.add_parser("demo", parents=[common], help="tạo dữ liệu mẫu cho một xã miền núi")
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.set_defaults(handler=_cmd_demo)
+    return parser
+
+
+def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa import admin_units
+    from cdsxa.profile import FirstUser, ProfileSetup, initialise
+
+    setup = ProfileSetup(
+        province_code=args.province,
+        commune_code=args.commune,
+        village_names=args.village,
+        user=FirstUser(args.user, args.position) if args.user else None,
+    )
+    initialise(data_dir, setup, cli_actor()).close()
+    commune = admin_units.commune(args.province, args.commune)
+    print(f"Đã khởi tạo hồ sơ {commune.name} ({len(args.village)} thôn/bản) tại {data_dir}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa.db import migrate
+    from cdsxa.db.engine import Database
+
+    db_file = paths.database_path(data_dir)
+    if not db_file.exists():
+        raise UserError(f"Không có dữ liệu tại {data_dir}.")
+    # Look without migrating: `check` must report the file as it is.
+    db = Database(db_file)
+    try:
+        report = migrate.check(db.engine)
+    finally:
+        db.close()
+    print("Toàn vẹn dữ liệu: " + ("tốt" if report.integrity_ok else "LỖI"))
+    for line in [] if report.integrity_ok else report.integrity[:20]:
+        print(f"  {line}")
+    state = "mới nhất" if report.at_head else f"cần nâng cấp lên {report.head}"
+    print(f"Phiên bản lược đồ: {report.revision or 'chưa có'} ({state})")
+    return 0 if report.ok else EXIT_CHECK_FAILED
+
+
+def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa import demo
+    from cdsxa.formatting import thousands
+
+    summary = demo.create(data_dir, args.size, args.seed, actor=cli_actor())
+    print(f"Đã tạo dữ liệu mẫu: {summary.villages} thôn/bản, "
+          f"{thousands(summary.households)} hộ, {thousands(summary.people)} người.")
+    return 0
+
+
+def _configure_logging(data_dir: Path | None) -> None:
+    handlers: list[logging.Handler] = []
+    if data_dir is not None and data_dir.is_dir():
+        handlers.append(logging.FileHandler(paths.log_path(data_dir), encoding="utf-8"))
+    logging.basicConfig(
+        level=logging.INFO, handlers=handlers or [logging.NullHandler()],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _run_gui(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa.ui.app import run
+
+    return run(data_dir, self_test=args.self_test)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = paths.resolve_data_dir(args.data_dir)
+    _configure_logging(data_dir)
+    handler: Callable[[argparse.Namespace, Path], int] = getattr(args, "handler", _run_gui)
+    try:
+        return handler(args, data_dir)
+    except UserError as exc:
+        print(f"cdsxa: {exc.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("cdsxa: đã dừng.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, details in the log
+        log.exception("unexpected error")
+        where = paths.log_path(data_dir)
+        print(f"cdsxa: lỗi không mong đợi ({type(exc).__name__}: {exc}). Chi tiết: {where}",
+              file=sys.stderr)
+        if os.environ.get("CDSXA_DEBUG"):
+            raise
+        return EXIT_INTERNAL

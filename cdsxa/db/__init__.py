@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the engine, the change log and migrations."""

@@ -1,0 +1,127 @@
+"""Schema migrations at start-up, the backup before them, and `cdsxa check`."""
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect
+
+from cdsxa.errors import UserError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class NewerDatabaseError(UserError):
+    """The database was written by a newer app; we never migrate downward."""
+
+
+class ForeignDatabaseError(UserError):
+    """The file is a SQLite database, but not one of ours."""
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the package ships no migrations"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _known(revision: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config())
+    return any(r.revision == revision for r in script.walk_revisions())
+
+
+def backup_copy(db_path: Path, target_dir: Path, reason: str) -> Path:
+    """A consistent copy through SQLite's backup API (safe with WAL and open readers)."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = target_dir / f"cdsxa-{stamp}-{reason}.sqlite3"
+    source = sqlite3.connect(db_path)
+    try:
+        copy = sqlite3.connect(target)
+        with copy:
+            source.backup(copy)
+        copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def _refuse_unusable(engine: Engine, current: str | None) -> None:
+    if current is None:
+        tables = set(inspect(engine).get_table_names())
+        if tables:
+            raise ForeignDatabaseError(
+                "Tệp dữ liệu này không phải của CĐS Xã (không có thông tin phiên bản). "
+                "Hãy chọn thư mục dữ liệu khác."
+            )
+    elif not _known(current):
+        raise NewerDatabaseError(
+            f"Dữ liệu này được tạo bởi một phiên bản CĐS Xã mới hơn (lược đồ {current}). "
+            "Hãy cài phiên bản mới nhất của ứng dụng; dữ liệu không bị thay đổi."
+        )
+
+
+def upgrade(engine: Engine, backup_dir: Path) -> Path | None:
+    """Bring the schema to head; returns the backup taken first, if any."""
+    current = current_revision(engine)
+    _refuse_unusable(engine, current)
+    if current == head_revision():
+        return None
+    backup = None
+    if current is not None:
+        backup = backup_copy(Path(str(engine.url.database)), backup_dir, f"before-{current}")
+        log.info("backed up to %s before migrating from %s", backup, current)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    return backup
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """For tests and support only: the app itself never migrates downward."""
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    integrity: list[str]
+    revision: str | None
+    head: str
+
+    @property
+    def integrity_ok(self) -> bool:
+        return self.integrity == ["ok"]
+
+    @property
+    def at_head(self) -> bool:
+        return self.revision == self.head
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity_ok and self.at_head
+
+
+def check(engine: Engine) -> CheckReport:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+    return CheckReport([str(r) for r in rows], current_revision(engine), head_revision())

@@ -1,0 +1,173 @@
+"""The commune database's tables.
+
+Travelling records (see base.Travelling) go to the province; local tables
+(users of this PC, settings, the change log itself) do not.
+"""
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cdsxa.db.base import Base, Travelling, UtcDateTime, new_id, utcnow
+
+
+class CommuneProfile(Travelling, Base):
+    """The commune this database belongs to; exactly one live row."""
+
+    __tablename__ = "commune_profile"
+
+    province_code: Mapped[int]
+    province_name: Mapped[str] = mapped_column(String(100))
+    commune_name: Mapped[str] = mapped_column(String(100))
+    # Names printed on documents; settings, because bodies merge and rename.
+    issuing_body: Mapped[str] = mapped_column(String(200))
+    receiving_body: Mapped[str] = mapped_column(String(200))
+
+
+class Village(Travelling, Base):
+    """A thôn, bản, khối phố or tổ dân phố of the commune."""
+
+    __tablename__ = "village"
+    __table_args__ = (
+        # A folded name is unique among live villages of a commune.
+        Index(
+            "uq_village_live_name",
+            "commune_code",
+            "name_key",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("village.id"))
+
+
+class PopulationFigure(Travelling, Base):
+    """Population counts for a year, used as denominators where the register is partial."""
+
+    __tablename__ = "population_figure"
+    __table_args__ = (
+        Index(
+            "uq_population_figure_live_year",
+            "commune_code",
+            "year",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+        ),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    year: Mapped[int]
+    residents: Mapped[int | None]
+    adults: Mapped[int | None]
+    aged_15_plus: Mapped[int | None]
+    working_age: Mapped[int | None]
+    households: Mapped[int | None]
+
+
+class Household(Travelling, Base):
+    __tablename__ = "household"
+
+    village_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("village.id"), index=True)
+    code: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(200))
+
+    members: Mapped[list["Person"]] = relationship(back_populates="household")
+
+
+class Person(Travelling, Base):
+    __tablename__ = "person"
+    __table_args__ = (
+        Index(
+            "uq_person_live_id_number",
+            "id_number",
+            unique=True,
+            sqlite_where=text("id_number IS NOT NULL AND deleted = 0"),
+        ),
+        CheckConstraint("gender IN ('male', 'female')", name="gender_known"),
+    )
+
+    full_name: Mapped[str] = mapped_column(String(150))
+    name_key: Mapped[str] = mapped_column(String(150), index=True)
+    gender: Mapped[str] = mapped_column(String(10))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    # Set when only the year is known; indicators then take 1 July of that year.
+    birth_year: Mapped[int | None]
+    ethnicity: Mapped[str | None] = mapped_column(String(50))
+    id_number: Mapped[str | None] = mapped_column(String(12))
+    phone: Mapped[str | None] = mapped_column(String(10), index=True)
+    village_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("village.id"), index=True)
+    household_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("household.id"), index=True
+    )
+    relation_to_head: Mapped[str | None] = mapped_column(String(50))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    household: Mapped[Household | None] = relationship(back_populates="members")
+
+
+class AppUser(Base):
+    """A person who uses this PC's app. Local: accounts do not travel."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    full_name: Mapped[str] = mapped_column(String(150))
+    position: Mapped[str | None] = mapped_column(String(150))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Setting(Base):
+    """One declared setting's stored value (see cdsxa.settings), JSON-encoded."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ChangeLogEntry(Base):
+    """What sync sends: one row per change to a travelling record, never edited.
+
+    `id` travels with the entry so the hub can ignore a repeated delivery;
+    `seq` keeps local order. Only `acked_at` is ever set later, by sync.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_pending", "seq", sqlite_where=text("acked_at IS NULL")),
+        Index("ix_change_log_record", "table_name", "record_id"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    table_name: Mapped[str] = mapped_column(String(50))
+    record_id: Mapped[uuid.UUID]
+    op: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int]
+    commune_code: Mapped[int]
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    changed_by: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str | None] = mapped_column(Text)
+    acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    def payload_dict(self) -> dict[str, Any] | None:
+        import json
+
+        return None if self.payload is None else dict(json.loads(self.payload))

@@ -1,0 +1,207 @@
+"""The commune profile: which commune this is, its population figures and first user.
+
+Villages have their own module (cdsxa.register.villages).
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cdsxa import admin_units
+from cdsxa.db.engine import Database
+from cdsxa.db.models import AppUser, CommuneProfile, PopulationFigure
+from cdsxa.errors import UserError
+from cdsxa.ids import UserId
+from cdsxa.register import villages
+from cdsxa.storage import open_database
+from cdsxa.text import clean
+
+DEFAULT_RECEIVING_BODY = "Sở Khoa học và Công nghệ tỉnh {province}"
+
+
+@dataclass(frozen=True)
+class Population:
+    """Population figures for one year; None where the commune does not know."""
+
+    year: int
+    residents: int | None = None
+    adults: int | None = None
+    aged_15_plus: int | None = None
+    working_age: int | None = None
+    households: int | None = None
+
+    def problems(self) -> list[str]:
+        """What is inconsistent, in words an officer understands; empty when fine."""
+        found: list[str] = []
+        if not 2000 <= self.year <= 2100:
+            found.append(f"Năm số liệu {self.year} không hợp lệ.")
+        named = {
+            "Dân số": self.residents,
+            "Người trưởng thành": self.adults,
+            "Người từ 15 tuổi": self.aged_15_plus,
+            "Người trong độ tuổi lao động": self.working_age,
+            "Số hộ": self.households,
+        }
+        found += [f"{label} không được âm." for label, v in named.items() if v is not None and v < 0]
+        subsets = [
+            ("Người trưởng thành", self.adults, "dân số", self.residents),
+            ("Người từ 15 tuổi", self.aged_15_plus, "dân số", self.residents),
+            ("Người trưởng thành (18+)", self.adults, "người từ 15 tuổi", self.aged_15_plus),
+            ("Người trong độ tuổi lao động", self.working_age, "người từ 15 tuổi", self.aged_15_plus),
+            ("Số hộ", self.households, "dân số", self.residents),
+        ]
+        for part, part_value, whole, whole_value in subsets:
+            if part_value is not None and whole_value is not None and part_value > whole_value:
+                found.append(f"{part} ({part_value}) lớn hơn {whole} ({whole_value}).")
+        return found
+
+
+@dataclass(frozen=True)
+class FirstUser:
+    full_name: str
+    position: str | None = None
+
+
+@dataclass(frozen=True)
+class ProfileSetup:
+    """Everything the first-run wizard (or `cdsxa init`) collects."""
+
+    province_code: int
+    commune_code: int
+    village_names: list[str] = field(default_factory=list)
+    population: Population | None = None
+    user: FirstUser | None = None
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    province_code: int
+    province_name: str
+    commune_code: int
+    commune_name: str
+    issuing_body: str
+    receiving_body: str
+
+
+def validate_setup(setup: ProfileSetup) -> list[str]:
+    """Every reason the setup cannot be saved, without touching any database."""
+    problems: list[str] = []
+    try:
+        admin_units.commune(setup.province_code, setup.commune_code)
+    except UserError as exc:
+        problems.append(exc.message)
+    try:
+        villages.check_new_names(setup.village_names)
+    except UserError as exc:
+        problems.append(exc.message)
+    if setup.population is not None:
+        problems += setup.population.problems()
+    if setup.user is not None and not clean(setup.user.full_name):
+        problems.append("Hãy nhập họ tên người sử dụng.")
+    return problems
+
+
+def initialise(data_dir: Path, setup: ProfileSetup, actor: str) -> Database:
+    """Create the profile in data_dir, all or nothing, and return it open."""
+    problems = validate_setup(setup)
+    if problems:
+        raise UserError(" ".join(problems))
+    db = open_database(data_dir)
+    try:
+        if db.commune_code is not None:
+            raise UserError(f"Thư mục {data_dir} đã có hồ sơ xã; không khởi tạo lại.")
+        db.commune_code = setup.commune_code
+        with db.transaction(actor) as session:
+            _create(session, setup)
+    except BaseException:
+        db.commune_code = None
+        db.close()
+        raise
+    return db
+
+
+def _create(session: Session, setup: ProfileSetup) -> None:
+    province = admin_units.province(setup.province_code)
+    commune = admin_units.commune(setup.province_code, setup.commune_code)
+    session.add(
+        CommuneProfile(
+            commune_code=commune.code,
+            province_code=province.code,
+            province_name=province.name,
+            commune_name=commune.name,
+            issuing_body=_issuing_body(commune.name),
+            receiving_body=DEFAULT_RECEIVING_BODY.format(province=province.name),
+        )
+    )
+    for name in setup.village_names:
+        villages.add(session, name)
+    if setup.population is not None:
+        set_population(session, setup.population)
+    if setup.user is not None:
+        add_user(session, setup.user)
+
+
+def _issuing_body(commune_name: str) -> str:
+    # "Xã Mường Lát" -> "Ủy ban nhân dân xã Mường Lát"
+    kind, _, rest = commune_name.partition(" ")
+    return f"Ủy ban nhân dân {kind.lower()} {rest}".strip()
+
+
+def load(session: Session) -> ProfileView | None:
+    row = session.scalars(select(CommuneProfile).where(CommuneProfile.deleted.is_(False))).first()
+    if row is None:
+        return None
+    return ProfileView(
+        province_code=row.province_code,
+        province_name=row.province_name,
+        commune_code=row.commune_code,
+        commune_name=row.commune_name,
+        issuing_body=row.issuing_body,
+        receiving_body=row.receiving_body,
+    )
+
+
+def set_population(session: Session, figures: Population) -> None:
+    """Record the figures for their year, replacing that year's earlier figures."""
+    problems = figures.problems()
+    if problems:
+        raise UserError(" ".join(problems))
+    row = session.scalars(
+        select(PopulationFigure).where(
+            PopulationFigure.year == figures.year, PopulationFigure.deleted.is_(False)
+        )
+    ).first()
+    if row is None:
+        row = PopulationFigure(year=figures.year)
+        session.add(row)
+    for name in ("residents", "adults", "aged_15_plus", "working_age", "households"):
+        setattr(row, name, getattr(figures, name))
+
+
+def population_figures(session: Session) -> list[Population]:
+    rows = session.scalars(
+        select(PopulationFigure)
+        .where(PopulationFigure.deleted.is_(False))
+        .order_by(PopulationFigure.year.desc())
+    )
+    return [
+        Population(r.year, r.residents, r.adults, r.aged_15_plus, r.working_age, r.households)
+        for r in rows
+    ]
+
+
+def add_user(session: Session, user: FirstUser) -> UserId:
+    name = clean(user.full_name)
+    if not name:
+        raise UserError("Hãy nhập họ tên người sử dụng.")
+    row = AppUser(full_name=name, position=clean(user.position))
+    session.add(row)
+    session.flush()
+    return UserId(row.id)
+
+
+def users(session: Session) -> list[FirstUser]:
+    rows = session.scalars(select(AppUser).order_by(AppUser.created_at))
+    return [FirstUser(r.full_name, r.position) for r in rows]

@@ -1,0 +1,1 @@
+"""The commune register: villages, households, people (and later teams)."""

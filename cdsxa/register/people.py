@@ -1,0 +1,130 @@
+"""People and households of the register (the core the daily work builds on)."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cdsxa.db.base import new_id
+from cdsxa.db.models import Household, Person, Village
+from cdsxa.errors import UserError
+from cdsxa.ids import HouseholdId, PersonId, VillageId
+from cdsxa.register import idnumber, phone
+from cdsxa.text import clean, fold
+
+GENDERS = ("male", "female")
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    full_name: str
+    gender: str
+    village_id: VillageId
+    birth_date: date | None = None
+    birth_year: int | None = None
+    ethnicity: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    household_id: HouseholdId | None = None
+    relation_to_head: str | None = None
+    notes: str | None = None
+
+
+class DuplicateIdNumber(UserError):
+    """The ID number belongs to someone already in the register."""
+
+    def __init__(self, message: str, existing: PersonId) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+def add_household(session: Session, village_id: VillageId, code: str | None = None,
+                  address: str | None = None) -> HouseholdId:
+    _require_villages(session, {village_id})
+    # The id is made here, so no flush is needed before members can point at it.
+    row = Household(id=new_id(), village_id=village_id, code=clean(code), address=clean(address))
+    session.add(row)
+    return HouseholdId(row.id)
+
+
+def add_person(session: Session, data: PersonInput) -> PersonId:
+    return add_people(session, [data])[0]
+
+
+def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]:
+    """Validate the whole batch, then add it; nothing is added if any entry is refused.
+
+    Lookups are set-based (one query per batch, not per person), so large imports
+    and the demo stay linear.
+    """
+    _require_villages(session, {data.village_id for data in batch})
+    rows = [_validated(data) for data in batch]
+    _refuse_duplicates(session, [r["id_number"] for r in rows if r["id_number"]])
+    people = [Person(id=new_id(), **row) for row in rows]
+    session.add_all(people)
+    return [PersonId(p.id) for p in people]
+
+
+def _require_villages(session: Session, village_ids: set[VillageId]) -> None:
+    with session.no_autoflush:
+        live = set(session.scalars(
+            select(Village.id).where(Village.id.in_(village_ids), Village.deleted.is_(False))
+        ))
+    if live != village_ids:
+        raise UserError("Thôn/bản đã chọn không còn trong danh sách của xã.")
+
+
+def _validated(data: PersonInput) -> dict[str, object]:
+    name = clean(data.full_name)
+    if not name:
+        raise UserError("Hãy nhập họ và tên.")
+    if data.gender not in GENDERS:
+        raise UserError("Hãy chọn giới tính (nam hoặc nữ).")
+    birth_year = data.birth_date.year if data.birth_date else data.birth_year
+    if birth_year is not None and not 1900 <= birth_year <= date.today().year:
+        raise UserError(f"Năm sinh {birth_year} không hợp lệ.")
+    number = None
+    if clean(data.id_number):
+        result = idnumber.check(data.id_number or "", data.birth_date, birth_year, data.gender)
+        if not result.ok:
+            raise UserError(result.error)
+        number = result.value
+    return {
+        "full_name": name,
+        "name_key": fold(name),
+        "gender": data.gender,
+        "birth_date": data.birth_date,
+        "birth_year": birth_year,
+        "ethnicity": clean(data.ethnicity),
+        "id_number": number,
+        "phone": phone.normalise(data.phone) if clean(data.phone) else None,
+        "village_id": data.village_id,
+        "household_id": data.household_id,
+        "relation_to_head": clean(data.relation_to_head),
+        "notes": clean(data.notes),
+    }
+
+
+def _refuse_duplicates(session: Session, numbers: list[object]) -> None:
+    seen: set[object] = set()
+    for number in numbers:
+        if number in seen:
+            raise UserError(f"Số định danh {number} xuất hiện hai lần trong cùng một lần nhập.")
+        seen.add(number)
+    # Pending (unflushed) people are in the database's view once autoflush runs here.
+    for chunk in _chunks(sorted(str(n) for n in seen), 500):
+        existing = session.scalars(
+            select(Person).where(Person.id_number.in_(chunk), Person.deleted.is_(False))
+        ).first()
+        if existing is not None:
+            raise DuplicateIdNumber(
+                f"Số định danh {existing.id_number} đã có trong sổ: {existing.full_name}.",
+                PersonId(existing.id),
+            )
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,26 @@
+"""Text normalisation for storage and diacritic-insensitive search."""
+
+import unicodedata
+
+# đ/Đ is a letter of its own in Unicode, not d plus a mark, so NFD does not split it.
+_EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def nfc(value: str) -> str:
+    """Vietnamese keyboards emit composed and decomposed forms; store one."""
+    return unicodedata.normalize("NFC", value)
+
+
+def clean(value: str | None) -> str | None:
+    """NFC, trimmed, inner runs of white space collapsed; empty becomes None."""
+    if value is None:
+        return None
+    text = " ".join(nfc(value).split())
+    return text or None
+
+
+def fold(value: str) -> str:
+    """Lower case without diacritics: 'Đinh Thị Ánh' -> 'dinh thi anh'."""
+    decomposed = unicodedata.normalize("NFD", value.translate(_EXTRA_FOLDS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
