@@ -205,3 +205,12 @@ def add_user(session: Session, user: FirstUser) -> UserId:
 def users(session: Session) -> list[FirstUser]:
     rows = session.scalars(select(AppUser).order_by(AppUser.created_at))
     return [FirstUser(r.full_name, r.position) for r in rows]
+
+
+def update_bodies(session: Session, issuing_body: str, receiving_body: str) -> None:
+    """The names printed on documents: this commune's body and the province's receiver."""
+    issuing, receiving = clean(issuing_body), clean(receiving_body)
+    if not issuing or not receiving:
+        raise UserError("Tên cơ quan ban hành và cơ quan nhận không được để trống.")
+    row = session.scalars(select(CommuneProfile).where(CommuneProfile.deleted.is_(False))).one()
+    row.issuing_body, row.receiving_body = issuing, receiving

@@ -119,3 +119,15 @@ def find_by_name(session: Session, name: str) -> VillageId | None:
         if row.name_key == key:
             return VillageId(row.id)
     return None
+
+
+def remove(session: Session, village_id: VillageId) -> None:
+    """Retire a village entered by mistake; one with records must be merged instead."""
+    row = _get_live(session, village_id)
+    view = next(v for v in list_all(session) if v.id == village_id)
+    if view.households or view.people:
+        raise UserError(
+            f"“{row.name}” còn {view.households} hộ và {view.people} người; "
+            "hãy gộp vào một thôn/bản khác thay vì xoá."
+        )
+    row.deleted = True

@@ -1,0 +1,169 @@
+"""The main window: navigation on the left, one page at a time, a status bar."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
+)
+
+from cdsxa import profile, settings
+from cdsxa.formatting import thousands
+from cdsxa.sync import status
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.i18n import tr
+from cdsxa.ui.pages.base import NotBuiltPage, Page
+from cdsxa.ui.pages.overview import OverviewPage
+from cdsxa.ui.pages.settings_page import SettingsPage
+from cdsxa.ui.pages.sync_page import SyncPage
+
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    make: Callable[[AppContext], Page]
+
+
+def _later(title: str, purpose: str) -> Callable[[AppContext], Page]:
+    return lambda context: NotBuiltPage(context, title, purpose)
+
+
+def page_specs() -> list[PageSpec]:
+    """The modules of the app, in navigation order."""
+    return [
+        PageSpec("dashboard", tr("Overview"), OverviewPage),
+        PageSpec("people", tr("People & households"), _later(
+            tr("People & households"),
+            tr("The register of households and people, their eight digital outcomes, and "
+               "search as you type."))),
+        PageSpec("support", tr("Citizen support"), _later(
+            tr("Citizen support"),
+            tr("One-to-one help and group sessions by the community tech teams."))),
+        PageSpec("vneid", tr("VNeID"), _later(
+            tr("VNeID"),
+            tr("VNeID levels and activation status per person, and the worklists."))),
+        PageSpec("ocop", tr("OCOP & e-commerce"), _later(
+            tr("OCOP & e-commerce"),
+            tr("OCOP products, producers and their online shop listings."))),
+        PageSpec("teams", tr("Community tech teams"), _later(
+            tr("Community tech teams"),
+            tr("The community digital technology team of each village, its members and their "
+               "training."))),
+        PageSpec("assessment", tr("Self-assessment"), _later(
+            tr("Self-assessment"),
+            tr("The yearly self-assessment against the province's criteria, and the dossier."))),
+        PageSpec("reports", tr("Reports"), _later(
+            tr("Reports"),
+            tr("Periodic reports in the official document format, and Excel exports."))),
+        PageSpec("sync", tr("Sync"), lambda context: SyncPage(
+            context, tr("Sync"),
+            tr("Sending this commune's records to the province hub, by network or by USB "
+               "file. The connection to the province is not built yet."))),
+        PageSpec("settings", tr("Settings"), SettingsPage),
+    ]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.specs = page_specs()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.commune_label = QLabel()
+        self.user_label = QLabel()
+        self.sync_label = QLabel()
+        self._build()
+        self._restore_layout()
+        context.changes.changed.connect(lambda _kinds: self.refresh_status())
+        self.refresh_status()
+
+    def _build(self) -> None:
+        self.setWindowTitle(tr("CĐS Xã"))
+        for index, spec in enumerate(self.specs):
+            page = spec.make(self.context)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            QListWidgetItem(spec.title, self.nav)
+            if index < 9:  # Ctrl+1 … Ctrl+9: keyboard-first navigation
+                shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+                shortcut.activated.connect(lambda i=index: self.nav.setCurrentRow(i))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setMinimumWidth(180)
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 900])
+        self.setCentralWidget(self.splitter)
+        bar = self.statusBar()
+        bar.addWidget(self.commune_label)
+        bar.addWidget(self.user_label)
+        bar.addPermanentWidget(self.sync_label)
+        self.resize(1200, 760)
+
+    def current_key(self) -> str:
+        return self.specs[max(0, self.nav.currentRow())].key
+
+    def show_page(self, key: str) -> Page:
+        index = next(i for i, spec in enumerate(self.specs) if spec.key == key)
+        self.nav.setCurrentRow(index)
+        return self.pages[key]
+
+    def refresh_status(self) -> None:
+        with self.context.read() as session:
+            view = profile.load(session)
+            sync = status.state(session)
+        self.commune_label.setText(view.commune_name if view else "")
+        self.user_label.setText(tr("User: {name}").format(
+            name=self.context.actor.removeprefix("user:")))
+        when = (tr("never synced") if sync.last_success is None
+                else tr("last synced {when}").format(
+                    when=sync.last_success.astimezone().strftime("%d/%m/%Y %H:%M")))
+        self.sync_label.setText(tr("Sync: {when} · {count} changes waiting").format(
+            when=when, count=thousands(sync.pending)))
+
+    def visit_every_page(self) -> int:
+        """Show each page once (the self-test); returns how many were shown."""
+        app = QApplication.instance()
+        for spec in self.specs:
+            self.show_page(spec.key)
+            if app is not None:
+                app.processEvents()
+            if not self.pages[spec.key].isVisible():
+                raise RuntimeError(f"page {spec.key} did not show")
+        return len(self.specs)
+
+    # Window size, splitter and page are remembered per profile.
+    def _restore_layout(self) -> None:
+        with self.context.read() as session:
+            geometry = settings.get(session, settings.WINDOW_GEOMETRY)
+            splitter = settings.get(session, settings.SPLITTER_STATE)
+            last = settings.get(session, settings.LAST_PAGE)
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        if splitter:
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode()))
+        keys = [spec.key for spec in self.specs]
+        self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
+
+    def save_layout(self) -> None:
+        def encoded(data: QByteArray) -> str:
+            return bytes(data.toBase64().data()).decode()
+
+        with self.context.db.transaction(self.context.actor) as session:
+            settings.put(session, settings.WINDOW_GEOMETRY, encoded(self.saveGeometry()))
+            settings.put(session, settings.SPLITTER_STATE, encoded(self.splitter.saveState()))
+            settings.put(session, settings.LAST_PAGE, self.current_key())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.save_layout()
+        super().closeEvent(event)
+
+

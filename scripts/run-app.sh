@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets everything up, then starts CĐS Xã. Arguments go to the `cdsxa` command, e.g.
+#   scripts/run-app.sh                      # the GUI (first start: the setup wizard)
+#   scripts/run-app.sh --demo               # the GUI on a demo commune in ./demo-data
+#   scripts/run-app.sh demo --size small --data-dir DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+if [ "${1:-}" = "--demo" ]; then
+  shift
+  export CDSXA_DATA_DIR="${CDSXA_DATA_DIR:-$PWD/demo-data}"
+  [ -f "$CDSXA_DATA_DIR/cdsxa.sqlite3" ] || .venv/bin/cdsxa demo --size small
+fi
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != "offscreen" ]; then
+  echo "run-app: no screen found; running on a virtual display (xvfb-run)" >&2
+  exec xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/cdsxa "$@"
+fi
+exec .venv/bin/cdsxa "$@"

@@ -1,0 +1,44 @@
+"""Screenshots of every page, taken from a real X server (run under xvfb-run).
+
+    xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshots.py DATA_DIR OUT_DIR
+
+Used to look at the app as a user would, and for the README's picture.
+"""
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from cdsxa.storage import open_database
+from cdsxa.ui import i18n
+from cdsxa.ui.app import actor_for, application
+from cdsxa.ui.context import AppContext, Changes
+from cdsxa.ui.main_window import MainWindow
+
+
+def main() -> int:
+    data_dir, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
+    language = sys.argv[3] if len(sys.argv) > 3 else "vi"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = application()
+    i18n.install(app, language)
+    db = open_database(data_dir)
+    window = MainWindow(AppContext(data_dir, db, actor_for(db), Changes()))
+    window.resize(1200, 760)
+    window.move(0, 0)
+    window.show()
+    for spec in window.specs:
+        window.show_page(spec.key)
+        for _ in range(5):
+            app.processEvents()
+        screen = QApplication.primaryScreen()
+        shot = screen.grabWindow(0, 0, 0, window.frameGeometry().width(),
+                                 window.frameGeometry().height())
+        shot.save(str(out_dir / f"{spec.key}.png"))
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
