@@ -180,7 +180,8 @@ def fill(db: Database, size: str, seed: int = 2025, actor: str = "demo",
     return DemoSummary(len(village_ids), households, person_count)
 
 
-def create(data_dir: Path, size: str, seed: int = 2025, actor: str = "demo") -> DemoSummary:
+def create(data_dir: Path, size: str, seed: int = 2025, actor: str = "demo",
+           today: date | None = None) -> DemoSummary:
     """Fill data_dir with demo data, setting up a demo commune if it has no profile."""
     db = open_database(data_dir)
     if db.commune_code is None:
@@ -191,6 +192,6 @@ def create(data_dir: Path, size: str, seed: int = 2025, actor: str = "demo") -> 
             user=FirstUser("Lò Văn Tâm", "Công chức Văn hóa - Xã hội"),
         ), actor)
     try:
-        return fill(db, size, seed, actor)
+        return fill(db, size, seed, actor, today)
     finally:
         db.close()

@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
 
 from cdsxa import paths
 from cdsxa.db import migrate
@@ -23,10 +24,16 @@ def open_database(data_dir: Path) -> Database:
     db = Database(paths.database_path(data_dir))
     try:
         migrate.upgrade(db.engine, paths.backup_dir(data_dir))
-    except Exception:
+        db.commune_code = commune_code(db)
+    except DatabaseError as exc:
+        db.close()
+        raise UserError(
+            f"Tệp dữ liệu {db.path} bị hỏng hoặc không đọc được ({exc.orig}). "
+            "Hãy chạy “cdsxa check” và khôi phục từ bản sao lưu gần nhất."
+        ) from exc
+    except BaseException:
         db.close()
         raise
-    db.commune_code = commune_code(db)
     return db
 
 

@@ -73,5 +73,9 @@ class Travelling:
         return {"version_id_col": cls.version, "version_id_generator": False}  # type: ignore[attr-defined]
 
 
+def is_travelling_class(cls: type) -> bool:
+    return bool(getattr(cls, "__travelling__", False))
+
+
 def is_travelling(obj: object) -> bool:
-    return bool(getattr(type(obj), "__travelling__", False))
+    return is_travelling_class(type(obj))

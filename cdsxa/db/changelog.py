@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import String, Text, event, insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from cdsxa.db.base import is_travelling, new_id, utcnow
+from cdsxa.db.base import is_travelling, is_travelling_class, new_id, utcnow
 from cdsxa.db.models import ChangeLogEntry
 from cdsxa.text import nfc
 
@@ -148,8 +148,8 @@ def _after_flush(session: Session, context: UOWTransaction) -> None:
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    mapper = state.bind_arguments.get("mapper")
-    if mapper is not None and is_travelling(mapper.class_):
+    mapper = state.bind_mapper
+    if mapper is not None and is_travelling_class(mapper.class_):
         raise ChangeLogBypassError(
             f"bulk {state.statement.__visit_name__} on {mapper.class_.__name__} "
             "would skip the change log; change records through the session"

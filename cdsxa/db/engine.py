@@ -59,12 +59,11 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for queries; whatever it might write is rolled back."""
+        """A session for queries; nothing is committed, and objects read stay usable."""
         with self._sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
+            # Leaving the block closes the session: its transaction is rolled back, but
+            # unlike rollback() the objects read are not expired.
 
     def close(self) -> None:
         self.engine.dispose()

@@ -11,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy.exc import DatabaseError
 
 from cdsxa.errors import UserError
 
@@ -68,7 +69,7 @@ def backup_copy(db_path: Path, target_dir: Path, reason: str) -> Path:
 
 def _refuse_unusable(engine: Engine, current: str | None) -> None:
     if current is None:
-        tables = set(inspect(engine).get_table_names())
+        tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
         if tables:
             raise ForeignDatabaseError(
                 "Tệp dữ liệu này không phải của CĐS Xã (không có thông tin phiên bản). "
@@ -122,6 +123,10 @@ class CheckReport:
 
 
 def check(engine: Engine) -> CheckReport:
-    with engine.connect() as connection:
-        rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
-    return CheckReport([str(r) for r in rows], current_revision(engine), head_revision())
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        revision = current_revision(engine)
+    except DatabaseError as exc:  # too damaged even to be checked
+        return CheckReport([str(exc.orig)], None, head_revision())
+    return CheckReport([str(r) for r in rows], revision, head_revision())

@@ -104,7 +104,7 @@ def list_all(session: Session) -> list[VillageView]:
             .where(model.deleted.is_(False))
             .group_by(model.village_id)
         )
-        return {vid: n for vid, n in session.execute(query).tuples()}
+        return {vid: n for vid, n in session.execute(query)}
 
     households, people = counts(Household), counts(Person)
     return [

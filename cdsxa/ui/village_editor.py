@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
     QPushButton, QVBoxLayout, QWidget,
@@ -87,13 +88,23 @@ class DatabaseVillageStore:
             villages.remove(session, key)  # type: ignore[arg-type]
 
 
+class EntryLineEdit(QLineEdit):
+    """A line edit whose Enter belongs to it: in a dialog or wizard, Enter would
+    otherwise also press the default button (e.g. "Next") after adding the name."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class VillageEditor(QWidget):
     edited = Signal()
 
     def __init__(self, store: VillageStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.name_edit = QLineEdit(placeholderText=self.tr("e.g. Thôn Đồng Tâm, Bản Hang"))
+        self.name_edit = EntryLineEdit(placeholderText=self.tr("e.g. Thôn Đồng Tâm, Bản Hang"))
         self.add_button = QPushButton(self.tr("&Add"))
         self.list = QListWidget()
         self.list.setMinimumHeight(160)

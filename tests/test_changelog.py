@@ -1,0 +1,161 @@
+"""The change log: written for every change to a travelling record, atomically."""
+
+import json
+import unicodedata
+
+import pytest
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from cdsxa.db.changelog import ChangeLogBypassError
+from cdsxa.db.engine import Database
+from cdsxa.db.models import ChangeLogEntry, Household, Village
+from cdsxa.register import people, villages
+
+
+def entries(db: Database, table: str | None = None) -> list[ChangeLogEntry]:
+    with db.reading() as session:
+        query = select(ChangeLogEntry).order_by(ChangeLogEntry.seq)
+        if table:
+            query = query.where(ChangeLogEntry.table_name == table)
+        return list(session.scalars(query))
+
+
+def test_setup_logged_every_travelling_record(db: Database) -> None:
+    logged = [(e.table_name, e.op) for e in entries(db)]
+    assert logged == [
+        ("commune_profile", "insert"),
+        ("village", "insert"),
+        ("village", "insert"),
+        ("population_figure", "insert"),
+    ]  # the app user and settings are local: they do not travel
+
+
+def test_insert_update_delete_and_erase_are_each_logged(db: Database) -> None:
+    with db.transaction("officer A") as session:
+        village_id = villages.add(session, "Bản Mới")
+    with db.transaction("officer B") as session:
+        villages.rename(session, village_id, "Bản Mới Lập")
+    with db.transaction("officer C") as session:
+        villages.remove(session, village_id)
+    with db.transaction("officer D") as session:
+        session.delete(session.get(Village, village_id))
+
+    log = [e for e in entries(db, "village") if e.record_id == village_id]
+    assert [(e.op, e.version, e.changed_by) for e in log] == [
+        ("insert", 1, "officer A"),
+        ("update", 2, "officer B"),
+        ("delete", 3, "officer C"),
+        ("erase", 3, "officer D"),
+    ]
+    assert log[1].payload_dict()["name"] == "Bản Mới Lập"
+    assert log[2].payload_dict()["deleted"] is True
+    assert log[3].payload is None  # an erase tombstone carries no data
+    assert len({e.id for e in log}) == 4
+    assert all(e.acked_at is None for e in log)
+
+
+def test_payload_is_the_full_record_with_foreign_keys_filled(db: Database) -> None:
+    with db.transaction("t") as session:
+        village_id = villages.find_by_name(session, "Bản Hang")
+        assert village_id is not None
+        household = people.add_household(session, village_id, code="HK01")
+        person = people.add_person(session, people.PersonInput(
+            full_name="Lò Thị Mai", gender="female", village_id=village_id,
+            household_id=household, id_number="038301000123", phone="+84 912 345 678"))
+    [logged] = [e for e in entries(db, "person") if e.record_id == person]
+    payload = logged.payload_dict()
+    assert payload is not None
+    assert payload["household_id"] == str(household)
+    assert payload["village_id"] == str(village_id)
+    assert payload["phone"] == "0912345678"
+    assert payload["commune_code"] == db.commune_code
+    assert payload["version"] == 1 and payload["deleted"] is False
+    assert json.loads(logged.payload or "")["full_name"] == "Lò Thị Mai"
+
+
+def test_failed_transaction_leaves_neither_record_nor_entry(db: Database) -> None:
+    before = len(entries(db))
+    with pytest.raises(RuntimeError):
+        with db.transaction("t") as session:
+            villages.add(session, "Bản Sẽ Mất")
+            session.flush()  # the entry is written ...
+            raise RuntimeError("power cut")  # ... and rolled back with the record
+    assert len(entries(db)) == before
+    with db.reading() as session:
+        assert villages.find_by_name(session, "Bản Sẽ Mất") is None
+
+
+def test_text_is_stored_nfc_even_when_typed_decomposed(db: Database) -> None:
+    decomposed = unicodedata.normalize("NFD", "Bản Nậm Giải")
+    with db.transaction("t") as session:
+        village_id = villages.add(session, decomposed)
+        row = session.get(Village, village_id)
+        assert row is not None
+        row.name = unicodedata.normalize("NFD", "Bản Nậm Giải Mới")  # straight to the model
+    with db.reading() as session:
+        row = session.get(Village, village_id)
+        assert row is not None and row.name == "Bản Nậm Giải Mới"
+        assert unicodedata.is_normalized("NFC", row.name)
+    assert entries(db, "village")[-1].payload_dict()["name"] == "Bản Nậm Giải Mới"
+
+
+@pytest.mark.parametrize("statement", [
+    lambda: update(Village).values(name="X"),
+    lambda: delete(Village),
+    lambda: insert(Village).values(name="X", name_key="x", commune_code=1),
+])
+def test_bulk_statements_cannot_go_around_the_log(db: Database, statement: Any) -> None:
+    with pytest.raises(ChangeLogBypassError):
+        with db.transaction("t") as session:
+            session.execute(statement())
+    with db.reading() as session:
+        assert "X" not in [v.name for v in villages.list_all(session)]
+
+
+def test_writes_need_an_actor(db: Database) -> None:
+    with pytest.raises(ChangeLogBypassError):
+        with db.transaction("") as session:
+            villages.add(session, "Bản Vô Danh")
+
+
+def test_concurrent_edit_of_the_same_version_is_refused(db: Database) -> None:
+    with db.reading() as session:
+        village_id = villages.find_by_name(session, "Bản Hang")
+    first = db._sessions()  # two officers load the same version
+    second = db._sessions()
+    for session, name in ((first, "A"), (second, "B")):
+        session.info["actor"] = name
+    a = first.get(Village, village_id)
+    b = second.get(Village, village_id)
+    assert a is not None and b is not None
+    second.commit()  # B's form is open with version 1; no transaction is held meanwhile
+    a.name = "Bản Hang A"
+    first.commit()
+    b.name = "Bản Hang B"
+    with pytest.raises(StaleDataError):
+        second.commit()
+    second.rollback()
+    first.close()
+    second.close()
+    with db.reading() as session:
+        assert session.get(Village, village_id).name == "Bản Hang A"  # type: ignore[union-attr]
+
+
+def test_merge_logs_every_moved_record(db: Database) -> None:
+    with db.transaction("t") as session:
+        source = villages.find_by_name(session, "Thôn Đồng Tâm")
+        target = villages.find_by_name(session, "Bản Hang")
+        assert source and target
+        household = people.add_household(session, source)
+        people.add_person(session, people.PersonInput("Hà Văn Sơn", "male", source,
+                                                      household_id=household))
+    with db.transaction("t") as session:
+        villages.merge(session, source, target)
+    ops = [(e.table_name, e.op) for e in entries(db)[-3:]]
+    assert sorted(ops) == [("household", "update"), ("person", "update"), ("village", "delete")]
+    with db.reading() as session:
+        moved = session.get(Household, household)
+        assert moved is not None and moved.village_id == target

@@ -1,0 +1,108 @@
+"""The `cdsxa` command as a user runs it: real processes, real exit codes."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from cdsxa import __version__, paths
+from tests.conftest import muong_lat_code
+
+
+def cdsxa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    full_env.pop("CDSXA_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "cdsxa", *args], capture_output=True,
+                          text=True, env=full_env, timeout=180)
+
+
+def test_version() -> None:
+    result = cdsxa("--version")
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_init_then_check(tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    result = cdsxa("init", "--province", "38", "--commune", str(muong_lat_code()),
+                   "--data-dir", str(target), "--village", "Thôn Đồng Tâm",
+                   "--village", "Bản Hang", "--user", "Hà Thị Lan")
+    assert result.returncode == 0, result.stderr
+    assert "Xã Mường Lát (2 thôn/bản)" in result.stdout
+    check = cdsxa("check", "--data-dir", str(target))
+    assert check.returncode == 0
+    assert "Toàn vẹn dữ liệu: tốt" in check.stdout and "mới nhất" in check.stdout
+
+
+def test_data_dir_from_the_environment(tmp_path: Path) -> None:
+    target = tmp_path / "from-env"
+    result = cdsxa("init", "--province", "38", "--commune", "14797",
+                   env={paths.DATA_DIR_ENV: str(target)})
+    assert result.returncode == 0, result.stderr
+    assert paths.database_path(target).exists()
+
+
+def test_unknown_commune_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    result = cdsxa("init", "--province", "38", "--commune", "99999",
+                   "--data-dir", str(tmp_path / "p"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == "cdsxa: Không có xã/phường mã 99999 thuộc Thanh Hóa."
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_check_flags_a_damaged_file(tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    assert cdsxa("init", "--province", "38", "--commune", "14797",
+                 "--data-dir", str(target)).returncode == 0
+    db_file = paths.database_path(target)
+    with sqlite3.connect(db_file) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(db_file.read_bytes())
+    for page in range(1, len(data) // page_size):  # scribble on every page but the header
+        for offset in range(page * page_size + 8, page * page_size + 40):
+            data[offset] = 0xAB
+    db_file.write_bytes(bytes(data))
+    result = cdsxa("check", "--data-dir", str(target))
+    assert result.returncode == 3
+    assert "Toàn vẹn dữ liệu: LỖI" in result.stdout and "malformed" in result.stdout
+    opened = cdsxa("demo", "--data-dir", str(target))
+    assert opened.returncode == 1 and "bị hỏng" in opened.stderr
+    assert "Traceback" not in result.stderr + opened.stderr
+
+
+def test_check_on_an_empty_folder(tmp_path: Path) -> None:
+    result = cdsxa("check", "--data-dir", str(tmp_path))
+    assert result.returncode == 1 and "Không có dữ liệu" in result.stderr
+
+
+def test_a_newer_database_is_refused_by_every_entry_point(tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    assert cdsxa("init", "--province", "38", "--commune", "14797",
+                 "--data-dir", str(target)).returncode == 0
+    with sqlite3.connect(paths.database_path(target)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    for args in (["demo"], ["--self-test"]):
+        result = cdsxa(*args, "--data-dir", str(target))
+        assert result.returncode == 1, (args, result.stderr)
+        assert "phiên bản CĐS Xã mới hơn" in result.stderr
+    check = cdsxa("check", "--data-dir", str(target))
+    assert check.returncode == 3 and "9999_future" in check.stdout
+
+
+def test_demo_then_self_test(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    result = cdsxa("demo", "--size", "small", "--data-dir", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "6 thôn/bản, 120 hộ" in result.stdout
+    again = cdsxa("demo", "--size", "small", "--data-dir", str(target))
+    assert again.returncode == 1 and "đã có người dân" in again.stderr
+    self_test = cdsxa("--self-test", "--data-dir", str(target))
+    assert self_test.returncode == 0, self_test.stderr
+    assert "10 trang" in self_test.stdout
+
+
+def test_self_test_without_a_profile_opens_the_wizard_and_exits(tmp_path: Path) -> None:
+    result = cdsxa("--self-test", "--data-dir", str(tmp_path / "none"))
+    assert result.returncode == 0
+    assert "trình thiết lập" in result.stderr

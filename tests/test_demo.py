@@ -1,0 +1,52 @@
+"""Demo data: reproducible, realistic and valid by the app's own rules."""
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from cdsxa import demo
+from cdsxa.db.models import ChangeLogEntry, Household, Person
+from cdsxa.register import idnumber
+from cdsxa.storage import open_database
+
+TODAY = date(2026, 6, 1)
+
+
+def people_of(data_dir: Path) -> list[tuple[str, str | None, object, int | None]]:
+    db = open_database(data_dir)
+    with db.reading() as session:
+        rows = session.execute(select(Person.full_name, Person.id_number, Person.birth_date,
+                                      Person.birth_year).order_by(Person.id_number,
+                                                                  Person.full_name))
+        result = [tuple(r) for r in rows]
+    db.close()
+    return result  # type: ignore[return-value]
+
+
+def test_same_seed_same_people(tmp_path: Path) -> None:
+    first = demo.create(tmp_path / "a", "small", today=TODAY)
+    second = demo.create(tmp_path / "b", "small", today=TODAY)
+    assert first == second
+    assert people_of(tmp_path / "a") == people_of(tmp_path / "b")
+
+
+def test_demo_people_are_valid_and_counted(tmp_path: Path) -> None:
+    summary = demo.create(tmp_path / "p", "small", today=TODAY)
+    db = open_database(tmp_path / "p")
+    with db.reading() as session:
+        persons = list(session.scalars(select(Person)))
+        households = session.scalar(select(func.count()).select_from(Household))
+        logged = session.scalar(select(func.count()).select_from(ChangeLogEntry)
+                                .where(ChangeLogEntry.table_name == "person"))
+    db.close()
+    assert (summary.households, summary.people) == (households, len(persons)) == (120, logged)
+    assert any("ư" in p.full_name or "ờ" in p.full_name or "Đ" in p.full_name for p in persons)
+    for person in persons:
+        if person.id_number:
+            check = idnumber.check(person.id_number, birth=person.birth_date,
+                                   birth_year=person.birth_year, gender=person.gender)
+            assert check.ok, (person.full_name, check.error)
+    ages = [TODAY.year - (p.birth_date.year if p.birth_date else p.birth_year or 0)
+            for p in persons]
+    assert min(ages) < 14 and max(ages) > 60  # children and elders, like a real commune

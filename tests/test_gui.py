@@ -1,0 +1,205 @@
+"""The GUI through real widgets (offscreen): wizard, main window, settings."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
+from pytestqt.qtbot import QtBot
+
+from cdsxa import profile, settings
+from cdsxa.db.engine import Database
+from cdsxa.register import villages
+from cdsxa.storage import open_database
+from cdsxa.ui import i18n
+from cdsxa.ui.context import AppContext, Changes
+from cdsxa.ui.main_window import MainWindow
+from cdsxa.ui.pages.overview import OverviewPage
+from cdsxa.ui.pages.settings_page import SettingsPage
+from cdsxa.ui.wizard import SetupWizard
+
+
+@pytest.fixture(autouse=True)
+def vietnamese(qapp: QApplication) -> Iterator[None]:
+    """Tests see what an officer sees: the Vietnamese interface."""
+    translator = i18n.install(qapp, "vi")
+    yield
+    if translator is not None:
+        qapp.removeTranslator(translator)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, data_dir: Path) -> MainWindow:
+    main = MainWindow(AppContext(data_dir, db, "user:Lò Văn Tâm", Changes()))
+    qtbot.addWidget(main)
+    main.show()
+    return main
+
+
+def type_text(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
+    """Vietnamese arrives as text committed by the input method (Unikey, IBus), and
+    QTest can only synthesise Latin-1 key presses; so ASCII is typed key by key and
+    the rest is committed as an input method would."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:
+        widget.insert(text)
+
+
+def type_and_enter(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
+    widget.clear()
+    type_text(qtbot, widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_wizard_sets_up_a_commune_from_the_keyboard(qtbot: QtBot, tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    wizard = SetupWizard(target)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert next_button.text() == "&Tiếp >"
+
+    page = wizard.commune_page
+    assert page.province.currentText() == "Thanh Hóa"
+    assert page.communes.count() == 166
+    assert not next_button.isEnabled()  # no commune chosen yet
+    qtbot.keyClicks(page.search, "muong lat")  # no diacritics typed
+    assert [page.communes.item(i).text() for i in range(page.communes.count())] == [
+        f"Xã Mường Lát  ({page.commune_code()})"]
+    assert next_button.isEnabled()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+
+    editor = wizard.villages_page.editor
+    for name in ("Bản Hang", "Thôn Đồng Tâm", "Bản Pù Quăn"):
+        type_and_enter(qtbot, editor.name_edit, name)
+    type_and_enter(qtbot, editor.name_edit, "ban HANG")
+    assert "trùng" in editor.error.text() and editor.error.isVisibleTo(wizard)
+    editor.list.item(2).setText("Bản Pù Quăn Mới")  # an in-place rename
+    assert editor.names() == ["Bản Hang", "Thôn Đồng Tâm", "Bản Pù Quăn Mới"]
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+
+    form = wizard.population_page.form
+    form.spins["residents"].setValue(1000)
+    form.spins["adults"].setValue(2000)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.population_page  # refused, with the reason shown
+    assert "lớn hơn dân số" in wizard.population_page.error.text()
+    form.spins["adults"].setValue(700)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+
+    assert wizard.currentPage() is wizard.user_page
+    assert not finish.isEnabled()
+    type_text(qtbot, wizard.user_page.name, "Hà Thị Lan")
+    type_text(qtbot, wizard.user_page.position, "Công chức Văn hóa - Xã hội")
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    assert wizard.database is not None
+    with wizard.database.reading() as session:
+        view = profile.load(session)
+        assert view is not None and view.commune_name == "Xã Mường Lát"
+        assert [v.name for v in villages.list_all(session)] == [
+            "Bản Hang", "Thôn Đồng Tâm", "Bản Pù Quăn Mới"]
+        assert profile.population_figures(session)[0].residents == 1000
+        assert profile.users(session)[0].full_name == "Hà Thị Lan"
+    wizard.database.close()
+
+
+def test_every_page_shows_and_says_what_is_not_built(window: MainWindow) -> None:
+    assert window.visit_every_page() == 10
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == ["Tổng quan", "Người dân & hộ gia đình", "Hỗ trợ người dân", "VNeID",
+                      "OCOP & TMĐT", "Tổ CNSCĐ", "Tự đánh giá", "Báo cáo", "Đồng bộ", "Cài đặt"]
+    people_page = window.show_page("people")
+    notice = people_page.findChild(object, "notBuiltNotice")
+    assert notice is not None and "chưa được xây dựng" in notice.text()
+
+
+def test_status_bar_shows_commune_user_and_pending_changes(window: MainWindow) -> None:
+    assert window.commune_label.text() == "Xã Mường Lát"
+    assert window.user_label.text() == "Người dùng: Lò Văn Tâm"
+    assert window.sync_label.text() == "Đồng bộ: chưa đồng bộ lần nào · 4 thay đổi chờ gửi"
+
+
+def test_a_village_added_in_settings_reaches_overview_and_status(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    type_and_enter(qtbot, page.villages.name_edit, "Bản Nậm Xa")
+    assert page.villages.names()[-1] == "Bản Nậm Xa"
+    assert window.sync_label.text().endswith("5 thay đổi chờ gửi")
+    overview = window.show_page("dashboard")
+    assert isinstance(overview, OverviewPage)
+    names = [overview.table.item(r, 0).text() for r in range(overview.table.rowCount())]
+    assert "Bản Nậm Xa" in names
+
+
+def test_merging_villages_asks_first(qtbot: QtBot, window: MainWindow,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    editor = page.villages
+    asked: list[str] = []
+    monkeypatch.setattr(editor, "confirm", lambda q: asked.append(q) or False)
+    editor.list.setCurrentRow(1)  # Thôn Đồng Tâm
+    editor.merge_target.setCurrentIndex(0)  # into Bản Hang
+    qtbot.mouseClick(editor.merge_button, Qt.MouseButton.LeftButton)
+    assert "Gộp “Thôn Đồng Tâm” vào “Bản Hang”" in asked[0]
+    assert editor.names() == ["Bản Hang", "Thôn Đồng Tâm"]  # declined: nothing changed
+    monkeypatch.setattr(editor, "confirm", lambda q: True)
+    editor.list.setCurrentRow(1)
+    qtbot.mouseClick(editor.merge_button, Qt.MouseButton.LeftButton)
+    assert editor.names() == ["Bản Hang"]
+
+
+def test_population_figures_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
+                                                    db: Database) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    page.population.year.setValue(2025)
+    assert page.population.spins["residents"].value() == 1000  # the year's figures load
+    page.population.spins["households"].setValue(5000)
+    qtbot.mouseClick(page.save_population, Qt.MouseButton.LeftButton)
+    assert "Số hộ (5000) lớn hơn dân số (1000)" in page.population_error.text()
+    page.population.spins["households"].setValue(260)
+    qtbot.mouseClick(page.save_population, Qt.MouseButton.LeftButton)
+    with db.reading() as session:
+        assert profile.population_figures(session)[0].households == 260
+
+
+def test_language_and_layout_are_remembered(qtbot: QtBot, window: MainWindow, db: Database,
+                                            data_dir: Path) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    page.language.setCurrentIndex(page.language.findData("en"))
+    assert "khi mở lại" in page.language_note.text()
+    window.resize(700, 520)  # within the offscreen screen (800×600)
+    window.close()
+    with db.reading() as session:
+        assert settings.get(session, settings.LANGUAGE) == "en"
+    reopened = MainWindow(AppContext(data_dir, db, "user:x", Changes()))
+    qtbot.addWidget(reopened)
+    assert reopened.current_key() == "settings"
+    assert (reopened.width(), reopened.height()) == (700, 520)
+
+
+def test_a_second_window_on_a_reopened_profile_starts_on_the_overview(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from cdsxa import demo
+
+    demo.create(tmp_path / "demo", "small")
+    db = open_database(tmp_path / "demo")
+    main = MainWindow(AppContext(tmp_path / "demo", db, "user:x", Changes()))
+    qtbot.addWidget(main)
+    main.show()
+    overview = main.pages["dashboard"]
+    assert isinstance(overview, OverviewPage)
+    assert overview.title.text() == "Xã Mường Lát"
+    assert overview.table.rowCount() == 6
+    main.close()
+    db.close()

@@ -1,0 +1,37 @@
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cdsxa.text import clean, fold, nfc
+
+
+def test_fold_removes_diacritics_case_and_d_stroke() -> None:
+    assert fold("Đinh Thị Ánh") == "dinh thi anh"
+    assert fold("NGUYỄN VĂN A") == "nguyen van a"
+    assert fold("  Bản   Pù Quăn ") == "ban pu quan"
+
+
+def test_decomposed_and_composed_forms_store_and_fold_alike() -> None:
+    composed = "Nguyễn Thị Hường"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert nfc(decomposed) == composed
+    assert clean(f"  {decomposed}  ") == composed
+    assert fold(decomposed) == fold(composed) == "nguyen thi huong"
+
+
+def test_clean_turns_blank_into_none() -> None:
+    assert clean("   ") is None
+    assert clean(None) is None
+
+
+vietnamese = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐĂÂÊÔƠƯ ",
+                     max_size=40)
+
+
+@given(vietnamese)
+def test_fold_is_idempotent_and_ignores_normal_form(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+    assert fold(unicodedata.normalize("NFD", text)) == fold(text)
+    assert fold(text).isascii()
