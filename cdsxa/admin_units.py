@@ -7,8 +7,6 @@ does not depend on its shapes.
 from dataclasses import dataclass
 from functools import cache
 
-from vietnam_provinces import Province, Ward
-
 from cdsxa.errors import NotFound
 from cdsxa.text import fold
 
@@ -32,14 +30,22 @@ class CommuneInfo:
         return fold(self.name)
 
 
+# vietnam_provinces is imported where used: its tables take a while to load and
+# only set-up needs them.
+
+
 @cache
 def provinces() -> tuple[ProvinceInfo, ...]:
+    from vietnam_provinces import Province
+
     items = (ProvinceInfo(int(p.code), p.name) for p in Province.iter_all())
     return tuple(sorted(items, key=lambda p: fold(p.name)))
 
 
 @cache
 def _communes_by_province() -> dict[int, tuple[CommuneInfo, ...]]:
+    from vietnam_provinces import Ward
+
     grouped: dict[int, list[CommuneInfo]] = {}
     for ward in Ward.iter_all():
         info = CommuneInfo(int(ward.code), ward.name, int(ward.province_code))

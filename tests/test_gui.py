@@ -197,7 +197,7 @@ def test_a_second_window_on_a_reopened_profile_starts_on_the_overview(
     main = MainWindow(AppContext(tmp_path / "demo", db, "user:x", Changes()))
     qtbot.addWidget(main)
     main.show()
-    overview = main.pages["dashboard"]
+    overview = main.page("dashboard")
     assert isinstance(overview, OverviewPage)
     assert overview.title.text() == "Xã Mường Lát"
     assert overview.table.rowCount() == 6

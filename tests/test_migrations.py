@@ -33,6 +33,10 @@ def test_empty_to_head_then_base_then_head_again_on_a_copy(db: Database, tmp_pat
     engine.dispose()
 
 
+def test_the_declared_head_is_the_newest_shipped_revision() -> None:
+    assert migrate.SCHEMA_HEAD == migrate.script_head()
+
+
 def test_models_and_migrations_describe_the_same_schema(db: Database) -> None:
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -88,6 +92,7 @@ def test_upgrade_from_an_older_schema_backs_up_first(
     shutil.copytree(migrate.MIGRATIONS_DIR, newer)
     (newer / "versions" / "0999_add_note.py").write_text(NEXT_REVISION.format(head=old_head))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0999")
 
     upgraded = open_database(data_dir)
     assert migrate.current_revision(upgraded.engine) == "0999"

@@ -88,14 +88,11 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.setWindowTitle(tr("CĐS Xã"))
         for index, spec in enumerate(self.specs):
-            page = spec.make(self.context)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
             QListWidgetItem(spec.title, self.nav)
             if index < 9:  # Ctrl+1 … Ctrl+9: keyboard-first navigation
                 shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
                 shortcut.activated.connect(lambda i=index: self.nav.setCurrentRow(i))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._open_row)
         self.nav.setMinimumWidth(180)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
@@ -108,13 +105,25 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.sync_label)
         self.resize(1200, 760)
 
+    def _open_row(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentWidget(self.page(self.specs[row].key))
+
+    def page(self, key: str) -> Page:
+        """The page for key, built the first time it is needed (start-up builds one)."""
+        if key not in self.pages:
+            spec = next(spec for spec in self.specs if spec.key == key)
+            self.pages[key] = spec.make(self.context)
+            self.stack.addWidget(self.pages[key])
+        return self.pages[key]
+
     def current_key(self) -> str:
         return self.specs[max(0, self.nav.currentRow())].key
 
     def show_page(self, key: str) -> Page:
         index = next(i for i, spec in enumerate(self.specs) if spec.key == key)
         self.nav.setCurrentRow(index)
-        return self.pages[key]
+        return self.page(key)
 
     def refresh_status(self) -> None:
         with self.context.read() as session:

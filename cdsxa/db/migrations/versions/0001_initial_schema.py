@@ -124,7 +124,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_commune_code'), ['commune_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_household_village_id'), ['village_id'], unique=False)
+        batch_op.create_index('ix_household_village_live', ['village_id', 'deleted'], unique=False)
 
     op.create_table('person',
     sa.Column('full_name', sa.String(length=150), nullable=False),
@@ -156,7 +156,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_person_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_phone'), ['phone'], unique=False)
-        batch_op.create_index(batch_op.f('ix_person_village_id'), ['village_id'], unique=False)
+        batch_op.create_index('ix_person_village_live', ['village_id', 'deleted'], unique=False)
         batch_op.create_index('uq_person_live_id_number', ['id_number'], unique=True, sqlite_where=sa.text('id_number IS NOT NULL AND deleted = 0'))
 
 
@@ -164,7 +164,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index('uq_person_live_id_number', sqlite_where=sa.text('id_number IS NOT NULL AND deleted = 0'))
-        batch_op.drop_index(batch_op.f('ix_person_village_id'))
+        batch_op.drop_index('ix_person_village_live')
         batch_op.drop_index(batch_op.f('ix_person_phone'))
         batch_op.drop_index(batch_op.f('ix_person_name_key'))
         batch_op.drop_index(batch_op.f('ix_person_household_id'))
@@ -172,7 +172,7 @@ def downgrade() -> None:
 
     op.drop_table('person')
     with op.batch_alter_table('household', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_household_village_id'))
+        batch_op.drop_index('ix_household_village_live')
         batch_op.drop_index(batch_op.f('ix_household_commune_code'))
 
     op.drop_table('household')

@@ -1,0 +1,26 @@
+"""Shared by the benchmarks: where the large demo profile lives, and figures."""
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH_DATA = Path(os.environ.get("CDSXA_BENCH_DIR", Path(__file__).parent / ".data"))
+
+
+def large_profile() -> Path:
+    """The `large` demo profile, made once (about 35 s) and reused."""
+    target = BENCH_DATA / "large"
+    if not (target / "cdsxa.sqlite3").exists():
+        print(f"making the large demo profile in {target} …", flush=True)
+        subprocess.run([sys.executable, "-m", "cdsxa", "demo", "--size", "large",
+                        "--data-dir", str(target)], check=True)
+    return target
+
+
+def summary(label: str, values: list[float], unit: str) -> str:
+    ordered = sorted(values)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    return (f"{label}: median {statistics.median(values):.1f} {unit}, p95 {p95:.1f} {unit}, "
+            f"min {ordered[0]:.1f}, max {ordered[-1]:.1f} (n={len(values)})")
