@@ -38,7 +38,7 @@ def get(session: Session, key: SettingKey[T]) -> T:
     # A value of the wrong type (an older app, a hand edit) falls back to the default.
     if not isinstance(value, type(key.default)) or (key.choices and value not in key.choices):
         return key.default
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def put(session: Session, key: SettingKey[T], value: T) -> None:

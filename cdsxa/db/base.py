@@ -70,7 +70,7 @@ class Travelling:
     def __mapper_args__(cls) -> dict[str, Any]:
         # Optimistic locking: an UPDATE names the version it read, so two writers
         # cannot silently overwrite each other. The hook sets the next version.
-        return {"version_id_col": cls.version, "version_id_generator": False}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.version, "version_id_generator": False}
 
 
 def is_travelling_class(cls: type) -> bool:

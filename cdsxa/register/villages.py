@@ -89,10 +89,10 @@ def merge(session: Session, source_id: VillageId, target_id: VillageId) -> None:
     source = _get_live(session, source_id)
     target = _get_live(session, target_id)
     # Record by record (not one bulk UPDATE) so every move reaches the change log.
-    for model in (Household, Person):
-        rows = session.scalars(select(model).where(model.village_id == source.id))
-        for row in rows:
-            row.village_id = target.id
+    for household in session.scalars(select(Household).where(Household.village_id == source.id)):
+        household.village_id = target.id
+    for person in session.scalars(select(Person).where(Person.village_id == source.id)):
+        person.village_id = target.id
     source.merged_into_id = target.id
     source.deleted = True
 

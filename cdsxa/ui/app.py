@@ -62,17 +62,16 @@ def run(data_dir: Path, self_test: bool = False) -> int:
         _report(exc.message, self_test)
         return 1
     translator = i18n.install(app, _language(db))
+    opened: Database | None = db
     try:
         if db.commune_code is None:
-            db = _first_run(app, data_dir, db, self_test)
-            if db is None:
-                return 0
-        return _main_window(app, data_dir, db, self_test)
+            opened = _first_run(app, data_dir, db, self_test)
+        return 0 if opened is None else _main_window(app, data_dir, opened, self_test)
     finally:
         if translator is not None:
             app.removeTranslator(translator)
-        if db is not None:
-            db.close()
+        if opened is not None:
+            opened.close()
 
 
 def _first_run(app: QApplication, data_dir: Path, db: Database, self_test: bool) -> Database | None:

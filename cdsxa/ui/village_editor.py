@@ -179,7 +179,8 @@ class VillageEditor(QWidget):
 
     def _selected_key(self) -> object | None:
         item = self.list.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        key: object | None = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return key
 
     def _start_rename(self) -> None:
         item = self.list.currentItem()

@@ -153,13 +153,16 @@ class SetupWizard(QWizard):
             commune_code=code,
             village_names=self.villages_page.editor.names(),
             population=self.population_page.form.value_if_any(),
-            user=FirstUser(self.user_page.name.text(), self.user_page.position.text()),
+            user=self.first_user(),
         )
+
+    def first_user(self) -> FirstUser:
+        return FirstUser(self.user_page.name.text(), self.user_page.position.text())
 
     def accept(self) -> None:
         try:
-            setup = self.setup()
-            self.database = initialise(self.data_dir, setup, f"user:{setup.user.full_name}")
+            actor = f"user:{self.first_user().full_name.strip()}"
+            self.database = initialise(self.data_dir, self.setup(), actor)
         except UserError as exc:
             self.user_page.error.show_error(exc.message)
             return
