@@ -23,7 +23,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest revision this app ships. Knowing it without Alembic keeps Alembic
 # (a quarter of a second of imports) out of every start where nothing is due.
 # tests/test_migrations.py fails when a new revision is added without updating it.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 
 class NewerDatabaseError(UserError):
@@ -32,6 +32,10 @@ class NewerDatabaseError(UserError):
 
 class ForeignDatabaseError(UserError):
     """The file is a SQLite database, but not one of ours."""
+
+
+class MigrationFailedError(UserError):
+    """A migration failed and was rolled back; the data is as it was."""
 
 
 def alembic_config(connection: Connection | None = None) -> "Config":
@@ -114,19 +118,41 @@ def upgrade(engine: Engine, backup_dir: Path) -> Path | None:
     if current is not None:
         backup = backup_copy(Path(str(engine.url.database)), backup_dir, f"before-{current}")
         log.info("backed up to %s before migrating from %s", backup, current)
+    try:
+        _run_alembic(engine, "upgrade", "head")
+    except Exception as exc:
+        log.exception("migration from %s failed", current)
+        raise MigrationFailedError(
+            f"Không nâng cấp được dữ liệu lên phiên bản mới ({type(exc).__name__}: {exc}). "
+            f"Dữ liệu chưa bị thay đổi; bản sao lưu: {backup}."
+        ) from exc
+    return backup
+
+
+def _run_alembic(engine: Engine, direction: str, revision: str) -> None:
+    """Run migrations in one transaction with foreign keys off, as SQLite's table
+    rebuild procedure requires, and check the keys before committing."""
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
-    return backup
+    with engine.connect() as connection:
+        # The pragma is ignored inside a transaction, so it goes straight to the
+        # driver (in autocommit mode, see engine._on_connect) before SQLAlchemy begins.
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                getattr(command, direction)(alembic_config(connection), revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """For tests and support only: the app itself never migrates downward."""
-    from alembic import command
-
-    with engine.begin() as connection:
-        command.downgrade(alembic_config(connection), revision)
+    _run_alembic(engine, "downgrade", revision)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -87,8 +88,11 @@ class Household(Travelling, Base):
     __table_args__ = (Index("ix_household_village_live", "village_id", "deleted"),)
 
     village_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("village.id"))
-    code: Mapped[str | None] = mapped_column(String(50))
+    code: Mapped[str | None] = mapped_column(String(50), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
+    # Programme 2 (fibre broadband) is counted over households, so it lives here.
+    has_fibre: Mapped[bool] = mapped_column(Boolean, default=False)
+    fibre_since: Mapped[date | None] = mapped_column(Date)
 
     members: Mapped[list["Person"]] = relationship(back_populates="household")
 
@@ -104,6 +108,7 @@ class Person(Travelling, Base):
         ),
         CheckConstraint("gender IN ('male', 'female')", name="gender_known"),
         Index("ix_person_village_live", "village_id", "deleted"),
+        Index("ix_person_vneid_worklist", "vneid_status", "vneid_status_on"),
     )
 
     full_name: Mapped[str] = mapped_column(String(150))
@@ -121,8 +126,32 @@ class Person(Travelling, Base):
     )
     relation_to_head: Mapped[str | None] = mapped_column(String(50))
     notes: Mapped[str | None] = mapped_column(Text)
+    # VNeID now (for worklists); its dated history is in vneid_step (for counting).
+    vneid_level: Mapped[int | None]
+    vneid_status: Mapped[str | None] = mapped_column(String(20))
+    vneid_status_on: Mapped[date | None] = mapped_column(Date)
 
     household: Mapped[Household | None] = relationship(back_populates="members")
+
+
+class PersonOutcome(Travelling, Base):
+    """One of the 'every person' outcomes reached by a person, and when.
+
+    reached_on may be unknown (a survey said yes without a date); counting then
+    takes the day it was recorded.
+    """
+
+    __tablename__ = "person_outcome"
+    __table_args__ = (
+        Index("uq_person_outcome_live", "person_id", "kind", unique=True,
+              sqlite_where=text("deleted = 0")),
+        Index("ix_person_outcome_kind", "kind", "deleted", "reached_on"),
+    )
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    reached_on: Mapped[date | None] = mapped_column(Date)
+    session_id: Mapped[uuid.UUID | None]
 
 
 class AppUser(Base):
@@ -174,3 +203,8 @@ class ChangeLogEntry(Base):
         import json
 
         return None if self.payload is None else dict(json.loads(self.payload))
+
+
+# The daily-work tables share the metadata; importing them here lets
+# `from cdsxa.db.models import Base` see every table (migrations, tests).
+from cdsxa.db import activity as _activity  # noqa: E402,F401
