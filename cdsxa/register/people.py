@@ -1,5 +1,6 @@
 """People and households of the register (the core the daily work builds on)."""
 
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -8,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdsxa.db.base import new_id
-from cdsxa.db.models import Household, Person, Village
+from cdsxa import outcomes
+from cdsxa.db.models import Household, Person, PersonOutcome, Village
 from cdsxa.errors import UserError
 from cdsxa.ids import HouseholdId, PersonId, VillageId
 from cdsxa.register import idnumber, phone
@@ -128,3 +130,35 @@ def _refuse_duplicates(session: Session, numbers: list[object]) -> None:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def set_outcome(session: Session, person_id: PersonId, kind: str, reached_on: date | None,
+                session_id: uuid.UUID | None = None) -> None:
+    """Record that a person reached an outcome (idempotent: the earliest date is kept)."""
+    if kind not in outcomes.PERSON_OUTCOMES:
+        raise UserError(f"Kết quả không xác định: {kind}.")
+    row = session.scalars(select(PersonOutcome).where(
+        PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
+        PersonOutcome.deleted.is_(False))).first()
+    if row is None:
+        session.add(PersonOutcome(person_id=person_id, kind=kind, reached_on=reached_on,
+                                  session_id=session_id))
+    elif reached_on is not None and (row.reached_on is None or reached_on < row.reached_on):
+        row.reached_on, row.session_id = reached_on, session_id or row.session_id
+
+
+def clear_outcome(session: Session, person_id: PersonId, kind: str) -> None:
+    """Undo an outcome recorded by mistake (a soft delete, so sync carries it)."""
+    for row in session.scalars(select(PersonOutcome).where(
+            PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
+            PersonOutcome.deleted.is_(False))):
+        row.deleted = True
+
+
+def set_fibre(session: Session, household_id: HouseholdId, since: date | None) -> None:
+    household = session.get(Household, household_id)
+    if household is None or household.deleted:
+        raise UserError("Không tìm thấy hộ gia đình này.")
+    household.has_fibre = True
+    if since is not None and (household.fibre_since is None or since < household.fibre_since):
+        household.fibre_since = since
