@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from cdsxa import __version__, paths
@@ -59,7 +60,48 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--size", choices=["small", "large"], default="small")
     demo.add_argument("--seed", type=int, default=2025)
     demo.set_defaults(handler=_cmd_demo)
+
+    importer = sub.add_parser("import", parents=[common], help="nhập dữ liệu từ tệp Excel")
+    import_kinds = importer.add_subparsers(dest="kind", metavar="LOẠI", required=True)
+    people_import = import_kinds.add_parser("people", parents=[common],
+                                            help="nhập hộ gia đình và người dân (.xlsx)")
+    people_import.add_argument("file", type=Path, metavar="TỆP.xlsx")
+    people_import.add_argument("--dry-run", action="store_true",
+                               help="chỉ xem trước, không nhập gì")
+    people_import.add_argument("--sheet", metavar="TRANG", help="tên trang tính (mặc định: trang đầu)")
+    people_import.set_defaults(handler=_cmd_import_people)
+
+    indicators = sub.add_parser("indicators", parents=[common], help="các chỉ tiêu của xã")
+    indicators.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                            help="ngày tính (mặc định: hôm nay)")
+    indicators.add_argument("--village", metavar="TÊN", help="chỉ tính cho một thôn/bản")
+    indicators.add_argument("--denominators", choices=["register", "profile"],
+                            default="register",
+                            help="mẫu số: sổ dân cư (mặc định) hoặc số liệu dân số của hồ sơ")
+    indicators.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    indicators.set_defaults(handler=_cmd_indicators)
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ: {text} (cần YYYY-MM-DD)") from None
+
+
+def _cmd_import_people(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa.excel import people_import
+
+    return people_import.run_cli(args.file, data_dir, dry_run=args.dry_run, sheet=args.sheet,
+                                 actor=cli_actor())
+
+
+def _cmd_indicators(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa import indicators
+
+    return indicators.run_cli(data_dir, on=args.date or date.today(), village=args.village,
+                              denominators=args.denominators, as_json=args.json)
 
 
 def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:

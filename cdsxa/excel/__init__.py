@@ -1,0 +1,1 @@
+"""Excel in and out: the lists communes already keep."""
