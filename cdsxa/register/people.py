@@ -101,7 +101,7 @@ def _validated(data: PersonInput) -> dict[str, object]:
         "birth_year": birth_year,
         "ethnicity": clean(data.ethnicity),
         "id_number": number,
-        "phone": phone.normalise(data.phone) if data.phone and clean(data.phone) else None,
+        "phone": phone.optional(data.phone),
         "village_id": data.village_id,
         "household_id": data.household_id,
         "relation_to_head": clean(data.relation_to_head),

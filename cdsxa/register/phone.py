@@ -20,3 +20,8 @@ def normalise(raw: str) -> str:
     if not digits.isdigit() or len(digits) != 10 or not digits.startswith(_PREFIXES):
         raise UserError(f"Số điện thoại không hợp lệ: “{raw}” (cần 10 số, bắt đầu bằng 03, 05, 07, 08 hoặc 09).")
     return digits
+
+
+def optional(raw: str | None) -> str | None:
+    """Phones are optional (children, elders without one): blank stays None."""
+    return normalise(raw) if raw and raw.strip() else None

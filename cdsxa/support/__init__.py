@@ -1,0 +1,1 @@
+"""Helping citizens: the topic catalogue and the sessions teams record."""

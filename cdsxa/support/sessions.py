@@ -1,0 +1,166 @@
+"""Recording support given to citizens: one-to-one sessions and group classes.
+
+A one-to-one session whose result is "done" reaches the outcomes of its topics on
+the person in the same transaction (one action for the officer, not two).
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NewType
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cdsxa import outcomes, vneid
+from cdsxa.db.activity import GroupSession, SupportSession, TeamMember
+from cdsxa.db.models import Person, Village
+from cdsxa.errors import NotFound, UserError
+from cdsxa.ids import PersonId, VillageId
+from cdsxa.register import people
+from cdsxa.support.topics import TopicView, by_code
+from cdsxa.teams import MemberId
+from cdsxa.text import clean
+
+SessionId = NewType("SessionId", uuid.UUID)
+
+RESULTS = {"done": "Đã xong", "partial": "Xong một phần", "not_possible": "Không thực hiện được"}
+_VNEID_STEPS = {"vneid_guided": "guided", "vneid_registered": "registered",
+                "vneid_activated": "activated"}
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    held_on: date
+    person_id: PersonId
+    topics: list[str]
+    result: str
+    member_ids: list[MemberId] = field(default_factory=list)
+    village_id: VillageId | None = None  # defaults to the person's village
+    reason: str | None = None
+    minutes: int | None = None
+    notes: str | None = None
+    vneid_level: int | None = None  # the level reached, for VNeID topics
+    vneid_failure: str | None = None  # why VNeID failed, when not possible
+
+
+@dataclass(frozen=True)
+class GroupInput:
+    held_on: date
+    topic: str
+    village_id: VillageId | None = None
+    place: str | None = None
+    trainer_ids: list[MemberId] = field(default_factory=list)
+    attendee_ids: list[PersonId] = field(default_factory=list)
+    attendee_count: int | None = None  # when names were not taken
+    notes: str | None = None
+
+
+def _check_common(session: Session, held_on: date, topic_codes: list[str],
+                  member_ids: list[MemberId]) -> dict[str, TopicView]:
+    if held_on > date.today():
+        raise UserError("Ngày hỗ trợ không thể ở tương lai.")
+    if not topic_codes:
+        raise UserError("Hãy chọn ít nhất một nội dung hỗ trợ.")
+    catalogue = by_code(session)
+    unknown = [code for code in topic_codes if code not in catalogue]
+    if unknown:
+        raise UserError(f"Nội dung hỗ trợ không có trong danh mục: {', '.join(unknown)}.")
+    if member_ids:
+        found = set(session.scalars(select(TeamMember.id).where(
+            TeamMember.id.in_(member_ids), TeamMember.deleted.is_(False))))
+        if found != set(member_ids):
+            raise NotFound("Một thành viên tổ đã chọn không còn trong danh sách.")
+    return catalogue
+
+
+def record(session: Session, data: SessionInput) -> SessionId:
+    """Save a one-to-one session and the outcomes it reached."""
+    catalogue = _check_common(session, data.held_on, data.topics, data.member_ids)
+    person = session.get(Person, data.person_id)
+    if person is None or person.deleted:
+        raise NotFound("Người được hỗ trợ không có trong sổ dân cư.")
+    if data.result not in RESULTS:
+        raise UserError("Hãy chọn kết quả hỗ trợ.")
+    if data.result == "not_possible" and not clean(data.reason) and not data.vneid_failure:
+        raise UserError("Hãy ghi lý do không thực hiện được.")
+    if data.minutes is not None and not 0 < data.minutes <= 600:
+        raise UserError("Thời gian hỗ trợ phải từ 1 đến 600 phút.")
+    row = SupportSession(
+        id=uuid.uuid4(), held_on=data.held_on, village_id=data.village_id or person.village_id,
+        person_id=person.id, topics=list(dict.fromkeys(data.topics)),
+        member_ids=[str(m) for m in data.member_ids], result=data.result,
+        reason=clean(data.reason), minutes=data.minutes, notes=clean(data.notes))
+    session.add(row)
+    _apply_outcomes(session, data, [catalogue[c] for c in row.topics], row.id)
+    return SessionId(row.id)
+
+
+def _apply_outcomes(session: Session, data: SessionInput, topics: list[TopicView],
+                    session_id: uuid.UUID) -> None:
+    helper = uuid.UUID(str(data.member_ids[0])) if data.member_ids else None
+    for topic in topics:
+        if topic.outcome in _VNEID_STEPS:
+            if data.result == "done":
+                vneid.record_step(session, data.person_id, _VNEID_STEPS[topic.outcome],
+                                  data.held_on, level=data.vneid_level, member_id=helper,
+                                  session_id=session_id)
+            elif data.result == "not_possible" and data.vneid_failure:
+                vneid.record_step(session, data.person_id, "failed", data.held_on,
+                                  member_id=helper, session_id=session_id,
+                                  failure_reason=data.vneid_failure, note=data.reason)
+        elif topic.outcome in outcomes.PERSON_OUTCOMES and data.result == "done":
+            people.set_outcome(session, data.person_id, topic.outcome, data.held_on, session_id)
+
+
+def record_group(session: Session, data: GroupInput) -> SessionId:
+    """Save a group class; attendees are people from the register or a head count."""
+    _check_common(session, data.held_on, [data.topic], data.trainer_ids)
+    if data.village_id is not None:
+        village = session.get(Village, data.village_id)
+        if village is None or village.deleted:
+            raise NotFound("Thôn/bản đã chọn không còn trong danh sách của xã.")
+    attendees = list(dict.fromkeys(data.attendee_ids))
+    if attendees:
+        known = set(session.scalars(select(Person.id).where(
+            Person.id.in_(attendees), Person.deleted.is_(False))))
+        if known != set(attendees):
+            raise NotFound("Một người tham dự không còn trong sổ dân cư.")
+    count = len(attendees) if attendees else (data.attendee_count or 0)
+    if count <= 0:
+        raise UserError("Hãy chọn người tham dự hoặc nhập số người tham dự.")
+    row = GroupSession(
+        id=uuid.uuid4(), held_on=data.held_on, village_id=data.village_id,
+        place=clean(data.place), topic=data.topic,
+        trainer_ids=[str(t) for t in data.trainer_ids],
+        attendee_ids=[str(a) for a in attendees], attendee_count=count,
+        notes=clean(data.notes))
+    session.add(row)
+    return SessionId(row.id)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: SessionId
+    held_on: date
+    person: str
+    village: str
+    topics: list[str]
+    result: str
+    minutes: int | None
+
+
+def recent(session: Session, limit: int = 200, village_id: VillageId | None = None,
+           person_id: PersonId | None = None) -> list[SessionRow]:
+    query = (select(SupportSession, Person.full_name, Village.name)
+             .join(Person, Person.id == SupportSession.person_id)
+             .join(Village, Village.id == SupportSession.village_id)
+             .where(SupportSession.deleted.is_(False))
+             .order_by(SupportSession.held_on.desc(), SupportSession.created_at.desc())
+             .limit(limit))
+    if village_id is not None:
+        query = query.where(SupportSession.village_id == village_id)
+    if person_id is not None:
+        query = query.where(SupportSession.person_id == person_id)
+    return [SessionRow(SessionId(s.id), s.held_on, name, village, list(s.topics), s.result,
+                       s.minutes) for s, name, village in session.execute(query)]

@@ -1,0 +1,137 @@
+"""VNeID per person: dated steps (guided → registered → approved → activated, or
+failed with a reason), the person's current state, and the worklists."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from cdsxa.db.activity import VneidStep
+from cdsxa.db.models import Household, Person, Village
+from cdsxa.errors import NotFound, UserError
+from cdsxa.ids import PersonId, VillageId
+from cdsxa.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS, VNEID_STEPS
+from cdsxa.text import clean
+
+MIN_AGE = 14  # younger children are attached to a parent's account (Decree 59/2022)
+PENDING = ("registered", "approved")
+_ORDER = {step: index for index, step in enumerate(VNEID_STEPS)}
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: str
+    label: str
+    level: int | None
+    taken_on: date
+    member_id: uuid.UUID | None
+    failure_reason: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    person_id: PersonId
+    full_name: str
+    village: str
+    household_code: str | None
+    phone: str | None
+    status: str | None
+    since: date | None
+
+
+def _age_on(person: Person, on: date) -> int | None:
+    if person.birth_date is not None:
+        born = person.birth_date
+    elif person.birth_year is not None:
+        born = date(person.birth_year, 7, 1)  # DOMAIN.md: year only → 1 July
+    else:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def record_step(session: Session, person_id: PersonId, step: str, taken_on: date,
+                level: int | None = None, member_id: uuid.UUID | None = None,
+                session_id: uuid.UUID | None = None, failure_reason: str | None = None,
+                note: str | None = None) -> None:
+    """Add a dated step and bring the person's current VNeID state up to date."""
+    person = session.get(Person, person_id)
+    if person is None or person.deleted:
+        raise NotFound("Không tìm thấy người này trong sổ dân cư.")
+    if step not in _ORDER:
+        raise UserError(f"Bước VNeID không hợp lệ: {step}.")
+    if level not in (None, 1, 2):
+        raise UserError("Tài khoản VNeID chỉ có mức 1 hoặc mức 2.")
+    if step == "failed" and failure_reason not in VNEID_FAILURE_REASONS:
+        raise UserError("Hãy chọn lý do không thành công.")
+    if taken_on > date.today():
+        raise UserError("Ngày thực hiện không thể ở tương lai.")
+    age = _age_on(person, taken_on)
+    if age is not None and age < MIN_AGE:
+        raise UserError(f"{person.full_name} chưa đủ {MIN_AGE} tuổi: trẻ em được gắn với "
+                        "tài khoản VNeID của cha hoặc mẹ.")
+    session.add(VneidStep(person_id=person_id, step=step, level=level, taken_on=taken_on,
+                          member_id=member_id, session_id=session_id,
+                          failure_reason=failure_reason if step == "failed" else None,
+                          note=clean(note)))
+    _update_current(person, step, taken_on, level)
+
+
+def _update_current(person: Person, step: str, taken_on: date, level: int | None) -> None:
+    # A step entered late (back-dated) must not move the current state backwards.
+    current_on = person.vneid_status_on
+    later = current_on is None or taken_on > current_on
+    same_day_further = taken_on == current_on and _ORDER[step] > _ORDER.get(
+        person.vneid_status or "", -1)
+    if person.vneid_status == "activated" and step in ("guided", "registered", "failed"):
+        later = same_day_further = False  # an activated account stays activated
+    if later or same_day_further:
+        person.vneid_status, person.vneid_status_on = step, taken_on
+    if level is not None and step in ("registered", "approved", "activated"):
+        person.vneid_level = max(level, person.vneid_level or 0)
+
+
+def history(session: Session, person_id: PersonId) -> list[StepView]:
+    rows = session.scalars(select(VneidStep).where(
+        VneidStep.person_id == person_id, VneidStep.deleted.is_(False))
+        .order_by(VneidStep.taken_on, VneidStep.created_at))
+    return [StepView(r.step, VNEID_STEP_LABELS[r.step], r.level, r.taken_on, r.member_id,
+                     r.failure_reason, r.note) for r in rows]
+
+
+def _worklist(session: Session, condition: object, village_id: VillageId | None,
+              order: list[object]) -> list[WorkItem]:
+    query = (select(Person, Village.name, Household.code)
+             .join(Village, Village.id == Person.village_id)
+             .outerjoin(Household, Household.id == Person.household_id)
+             .where(Person.deleted.is_(False), condition)  # type: ignore[arg-type]
+             .order_by(*order))  # type: ignore[arg-type]
+    if village_id is not None:
+        query = query.where(Person.village_id == village_id)
+    return [WorkItem(PersonId(p.id), p.full_name, village, code, p.phone, p.vneid_status,
+                     p.vneid_status_on) for p, village, code in session.execute(query)]
+
+
+def pending_activation(session: Session, village_id: VillageId | None = None) -> list[WorkItem]:
+    """Registered (or approved) but not yet activated: by village, oldest first."""
+    return _worklist(session, Person.vneid_status.in_(PENDING), village_id,
+                     [Village.position, Person.vneid_status_on])
+
+
+def without_account(session: Session, on: date,
+                    village_id: VillageId | None = None) -> list[WorkItem]:
+    """People aged 14 or more with no account yet (never helped, or a failed attempt)."""
+    cutoff = date(on.year - MIN_AGE, on.month, on.day if (on.month, on.day) != (2, 29) else 28)
+    old_enough = or_(Person.birth_date <= cutoff,
+                     Person.birth_date.is_(None) & (Person.birth_year <= _year_cutoff(cutoff)))
+    no_account = or_(Person.vneid_status.is_(None),
+                     Person.vneid_status.in_(("guided", "failed")))
+    return _worklist(session, old_enough & no_account, village_id,
+                     [Village.position, Person.name_key])
+
+
+def _year_cutoff(cutoff: date) -> int:
+    # Born on 1 July of the year (year-only rule): old enough if 1 July <= cutoff.
+    return cutoff.year if (cutoff.month, cutoff.day) >= (7, 1) else cutoff.year - 1

@@ -1,0 +1,23 @@
+"""Small builders shared by service tests (real services, real database)."""
+
+from datetime import date
+
+from cdsxa.db.engine import Database
+from cdsxa.ids import PersonId, VillageId
+from cdsxa.register import people, villages
+
+
+def village(db: Database, name: str = "Bản Hang") -> VillageId:
+    with db.reading() as session:
+        found = villages.find_by_name(session, name)
+    assert found is not None
+    return found
+
+
+def person(db: Database, name: str = "Lò Thị Mai", born: date = date(1990, 5, 1),
+           gender: str = "female", village_name: str = "Bản Hang", **extra: object) -> PersonId:
+    village_id = village(db, village_name)
+    with db.transaction("test") as session:
+        return people.add_person(session, people.PersonInput(
+            full_name=name, gender=gender, village_id=village_id, birth_date=born,
+            **extra))  # type: ignore[arg-type]

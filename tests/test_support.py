@@ -1,0 +1,159 @@
+"""Support sessions: validation, and outcomes reached in the same action."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from cdsxa import teams, vneid
+from cdsxa.db.activity import GroupSession, SupportSession
+from cdsxa.db.engine import Database
+from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
+from cdsxa.errors import NotFound, UserError
+from cdsxa.support import sessions, topics
+from tests.helpers import person, village
+
+
+@pytest.fixture
+def member(db: Database) -> teams.MemberId:
+    with db.transaction("test") as session:
+        team = teams.team_of_village(session, village(db))
+        return teams.add_member(session, team, teams.MemberInput(
+            "Hà Văn Sơn", "youth_union", phone="0912 345 678"))
+
+
+def outcomes_of(db: Database, person_id: object) -> dict[str, date | None]:
+    with db.reading() as session:
+        rows = session.scalars(select(PersonOutcome).where(PersonOutcome.person_id == person_id,
+                                                           PersonOutcome.deleted.is_(False)))
+        return {r.kind: r.reached_on for r in rows}
+
+
+def test_the_catalogue_is_data_with_the_four_basic_skills(db: Database) -> None:
+    with db.reading() as session:
+        catalogue = topics.catalogue(session)
+    codes = [t.code for t in catalogue]
+    assert codes[:4] == ["dvc_skills", "online_shopping", "online_payment", "self_protection"]
+    assert {"vneid_install", "vneid_register", "vneid_activate", "payment_account",
+            "digital_signature", "health_record", "selling_online", "fraud_awareness",
+            "other"} <= set(codes)
+    assert next(t for t in catalogue if t.code == "payment_account").outcome == "payment_account"
+
+
+def test_a_done_session_reaches_its_outcomes_in_one_action(db: Database,
+                                                           member: teams.MemberId) -> None:
+    citizen = person(db)
+    day = date(2025, 3, 10)
+    with db.transaction("officer") as session:
+        session_id = sessions.record(session, sessions.SessionInput(
+            held_on=day, person_id=citizen, member_ids=[member], result="done", minutes=15,
+            topics=["payment_account", "dvc_account", "online_shopping"]))
+    assert outcomes_of(db, citizen) == {"payment_account": day, "dvc_account": day}
+    with db.reading() as session:
+        outcome = session.scalars(select(PersonOutcome).where(
+            PersonOutcome.kind == "payment_account")).one()
+        assert outcome.session_id == session_id
+        logged = {e.table_name for e in session.scalars(select(ChangeLogEntry))}
+    assert {"support_session", "person_outcome"} <= logged
+
+
+def test_partial_and_failed_sessions_reach_nothing(db: Database) -> None:
+    citizen = person(db)
+    with db.transaction("officer") as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 3, 10), person_id=citizen, topics=["digital_signature"],
+            result="partial"))
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 3, 11), person_id=citizen, topics=["digital_signature"],
+            result="not_possible", reason="Chưa có điện thoại thông minh"))
+    assert outcomes_of(db, citizen) == {}
+
+
+def test_an_earlier_session_keeps_the_earliest_date(db: Database) -> None:
+    citizen = person(db)
+    for day in (date(2025, 5, 1), date(2025, 2, 1), date(2025, 6, 1)):
+        with db.transaction("officer") as session:
+            sessions.record(session, sessions.SessionInput(
+                held_on=day, person_id=citizen, topics=["digital_skills"], result="done"))
+    assert outcomes_of(db, citizen) == {"digital_skills": date(2025, 2, 1)}
+
+
+def test_vneid_topics_move_the_vneid_state(db: Database, member: teams.MemberId) -> None:
+    citizen = person(db)
+    with db.transaction("officer") as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 4, 1), person_id=citizen, member_ids=[member],
+            topics=["vneid_install", "vneid_register"], result="done", vneid_level=2))
+    with db.reading() as session:
+        row = session.get(Person, citizen)
+        assert row is not None and (row.vneid_status, row.vneid_level) == ("registered", 2)
+        assert [s.step for s in vneid.history(session, citizen)] == ["guided", "registered"]
+    with db.transaction("officer") as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 4, 9), person_id=citizen, topics=["vneid_activate"],
+            result="not_possible", vneid_failure="face_not_recognised"))
+    with db.reading() as session:
+        history = vneid.history(session, citizen)
+    assert history[-1].step == "failed" and history[-1].failure_reason == "face_not_recognised"
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(topics=[]), "ít nhất một nội dung"),
+    (dict(topics=["teleportation"]), "không có trong danh mục"),
+    (dict(result="maybe"), "kết quả"),
+    (dict(result="not_possible"), "lý do"),
+    (dict(minutes=0), "1 đến 600 phút"),
+    (dict(held_on=date.today() + timedelta(days=1)), "tương lai"),
+])
+def test_bad_sessions_are_refused_and_nothing_is_saved(db: Database, change: dict[str, object],
+                                                       message: str) -> None:
+    citizen = person(db)
+    values: dict[str, object] = dict(held_on=date(2025, 3, 1), person_id=citizen,
+                                     topics=["payment_account"], result="done")
+    values.update(change)
+    with db.reading() as session:
+        before = session.scalar(select(func.count()).select_from(ChangeLogEntry))
+    with pytest.raises(UserError, match=message):
+        with db.transaction("officer") as session:
+            sessions.record(session, sessions.SessionInput(**values))  # type: ignore[arg-type]
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(ChangeLogEntry)) == before
+        assert session.scalar(select(func.count()).select_from(SupportSession)) == 0
+
+
+def test_group_sessions_take_names_or_a_head_count(db: Database,
+                                                   member: teams.MemberId) -> None:
+    a, b = person(db, "Lò Văn A"), person(db, "Lò Văn B")
+    with db.transaction("officer") as session:
+        sessions.record_group(session, sessions.GroupInput(
+            held_on=date(2025, 5, 2), topic="fraud_awareness", village_id=village(db),
+            place="Nhà văn hóa Bản Hang", trainer_ids=[member], attendee_ids=[a, b, a]))
+        sessions.record_group(session, sessions.GroupInput(
+            held_on=date(2025, 5, 3), topic="online_payment", attendee_count=35))
+        with pytest.raises(UserError, match="số người tham dự"):
+            sessions.record_group(session, sessions.GroupInput(
+                held_on=date(2025, 5, 3), topic="online_payment"))
+    with db.reading() as session:
+        counts = sorted(session.scalars(select(GroupSession.attendee_count)))
+    assert counts == [2, 35]
+
+
+def test_recent_sessions_list_newest_first(db: Database) -> None:
+    citizen = person(db)
+    with db.transaction("officer") as session:
+        for day in (date(2025, 1, 5), date(2025, 3, 5)):
+            sessions.record(session, sessions.SessionInput(
+                held_on=day, person_id=citizen, topics=["other"], result="done"))
+    with db.reading() as session:
+        rows = sessions.recent(session)
+    assert [r.held_on for r in rows] == [date(2025, 3, 5), date(2025, 1, 5)]
+    assert rows[0].person == "Lò Thị Mai" and rows[0].village == "Bản Hang"
+
+
+def test_unknown_person_is_refused(db: Database) -> None:
+    import uuid
+
+    with pytest.raises(NotFound), db.transaction("officer") as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 1, 1), person_id=uuid.uuid4(),  # type: ignore[arg-type]
+            topics=["other"], result="done"))
