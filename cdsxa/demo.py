@@ -4,13 +4,14 @@ Everything goes through the same session and change-log hook as real records.
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cdsxa import admin_units
+from cdsxa import admin_units, demo_work
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
 from cdsxa.errors import UserError
@@ -23,6 +24,7 @@ DEMO_PROVINCE = admin_units.THANH_HOA
 DEMO_COMMUNE_NAME = "Xã Mường Lát"
 
 SIZES = {"small": 120, "large": 25_000}  # households; about 4 people each
+# large: ~105,000 people and ~300,000 support sessions
 
 VILLAGE_NAMES = [
     "Bản Hang", "Bản Pù Quăn", "Bản Lát", "Bản Na Khà", "Bản Poọng", "Bản Chiềng Cồng",
@@ -56,6 +58,9 @@ class DemoSummary:
     villages: int
     households: int
     people: int
+    members: int = 0
+    sessions: int = 0
+    outcomes: int = 0
 
 
 def _pick_group(rng: random.Random) -> tuple[str, list[str]]:
@@ -94,6 +99,12 @@ class _Generator:
 
     def phone(self) -> str:
         return self.rng.choice(["03", "05", "07", "08", "09"]) + f"{self.rng.randrange(10**8):08d}"
+
+    def member_names(self) -> Iterator[str]:
+        while True:
+            _, surnames = _pick_group(self.rng)
+            gender = self.rng.choice(["male", "female"])
+            yield _name(self.rng, self.rng.choice(surnames), gender)
 
     def household_members(self) -> list[tuple[str, str, int]]:
         """(gender, relation, age) for one household."""
@@ -177,7 +188,9 @@ def fill(db: Database, size: str, seed: int = 2025, actor: str = "demo",
             working_age=round(aged_15 * scale * 0.82),
             households=round(households * scale),
         ))
-    return DemoSummary(len(village_ids), households, person_count)
+    work = demo_work.fill(db, gen.rng, gen.today, actor, gen.member_names())
+    return DemoSummary(len(village_ids), households, person_count, work.members, work.sessions,
+                       work.outcomes)
 
 
 def create(data_dir: Path, size: str, seed: int = 2025, actor: str = "demo",
