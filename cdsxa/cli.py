@@ -147,7 +147,9 @@ def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
 
     summary = demo.create(data_dir, args.size, args.seed, actor=cli_actor())
     print(f"Đã tạo dữ liệu mẫu: {summary.villages} thôn/bản, "
-          f"{thousands(summary.households)} hộ, {thousands(summary.people)} người.")
+          f"{thousands(summary.households)} hộ, {thousands(summary.people)} người, "
+          f"{thousands(summary.members)} thành viên Tổ CNSCĐ, "
+          f"{thousands(summary.sessions)} lượt hỗ trợ.")
     return 0
 
 
