@@ -181,3 +181,19 @@ def members(session: Session, team_id: TeamId | None = None,
     return [MemberView(MemberId(m.id), TeamId(m.team_id), village, m.full_name, m.role,
                        m.organisation, m.phone, m.joined_on, m.left_on, float(h))
             for m, _vid, village, h in session.execute(query)]
+
+
+def villages_without_team(session: Session) -> list[str]:
+    with_team = select(Team.village_id).where(Team.deleted.is_(False))
+    return list(session.scalars(select(Village.name).where(
+        Village.deleted.is_(False), Village.id.not_in(with_team)).order_by(Village.position)))
+
+
+def create_missing_teams(session: Session) -> int:
+    """One team per village (DOMAIN.md): make those that do not exist yet."""
+    with_team = select(Team.village_id).where(Team.deleted.is_(False))
+    missing = list(session.scalars(select(Village.id).where(
+        Village.deleted.is_(False), Village.id.not_in(with_team))))
+    for village_id in missing:
+        create_team(session, VillageId(village_id))
+    return len(missing)

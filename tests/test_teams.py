@@ -48,3 +48,14 @@ def test_member_rules(db: Database) -> None:
             teams.add_training(session, member, "Lớp", date(2024, 2, 1), 0)
         with pytest.raises(UserError, match="đã có"):
             teams.create_team(session, village(db))
+
+
+def test_every_village_can_get_its_team(db: Database) -> None:
+    with db.reading() as session:
+        assert teams.villages_without_team(session) == ["Bản Hang", "Thôn Đồng Tâm"]
+    with db.transaction("t") as session:
+        assert teams.create_missing_teams(session) == 2
+        assert teams.create_missing_teams(session) == 0
+    with db.reading() as session:
+        assert [t.name for t in teams.list_teams(session)] == ["Tổ CNSCĐ Bản Hang",
+                                                               "Tổ CNSCĐ Thôn Đồng Tâm"]
