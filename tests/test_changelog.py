@@ -11,8 +11,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cdsxa.db.changelog import ChangeLogBypassError
 from cdsxa.db.engine import Database
-from cdsxa.db.models import ChangeLogEntry, Household, Village
+from cdsxa.db.models import ChangeLogEntry, Household, Person, Village
 from cdsxa.register import people, villages
+from cdsxa.sync import outbox
 
 
 def entries(db: Database, table: str | None = None) -> list[ChangeLogEntry]:
@@ -50,14 +51,11 @@ def test_insert_update_delete_and_erase_are_each_logged(db: Database) -> None:
         ("delete", 3, "officer C"),
         ("erase", 3, "officer D"),
     ]
-    assert log[1].payload_dict()["name"] == "Bản Mới Lập"
-    assert log[2].payload_dict()["deleted"] is True
-    assert log[3].payload is None  # an erase tombstone carries no data
     assert len({e.id for e in log}) == 4
     assert all(e.acked_at is None for e in log)
 
 
-def test_payload_is_the_full_record_with_foreign_keys_filled(db: Database) -> None:
+def test_sync_sends_the_newest_state_once_for_all_pending_entries(db: Database) -> None:
     with db.transaction("t") as session:
         village_id = villages.find_by_name(session, "Bản Hang")
         assert village_id is not None
@@ -65,15 +63,36 @@ def test_payload_is_the_full_record_with_foreign_keys_filled(db: Database) -> No
         person = people.add_person(session, people.PersonInput(
             full_name="Lò Thị Mai", gender="female", village_id=village_id,
             household_id=household, id_number="038301000123", phone="+84 912 345 678"))
-    [logged] = [e for e in entries(db, "person") if e.record_id == person]
-    payload = logged.payload_dict()
-    assert payload is not None
-    assert payload["household_id"] == str(household)
-    assert payload["village_id"] == str(village_id)
-    assert payload["phone"] == "0912345678"
-    assert payload["commune_code"] == db.commune_code
-    assert payload["version"] == 1 and payload["deleted"] is False
-    assert json.loads(logged.payload or "")["full_name"] == "Lò Thị Mai"
+    with db.transaction("t") as session:
+        row = session.get(Person, person)
+        assert row is not None
+        row.notes = "Đã chuyển đến bản khác"
+    with db.reading() as session:
+        changes = {c.record_id: c for c in outbox.pending(session)}
+    change = changes[person]
+    assert (change.op, change.version) == ("upsert", 2)
+    assert len(change.entry_ids) == 2  # the insert and the update, sent as one state
+    state = change.state or {}
+    assert state["household_id"] == str(household) and state["village_id"] == str(village_id)
+    assert state["phone"] == "0912345678" and state["notes"] == "Đã chuyển đến bản khác"
+    assert state["commune_code"] == db.commune_code and state["deleted"] is False
+    assert json.dumps(state, ensure_ascii=False)  # travels as JSON
+
+
+def test_an_erased_record_leaves_a_tombstone_without_data(db: Database) -> None:
+    with db.transaction("t") as session:
+        village_id = villages.add(session, "Bản Tạm")
+    with db.transaction("t") as session:
+        session.delete(session.get(Village, village_id))
+    with db.reading() as session:
+        change = next(c for c in outbox.pending(session) if c.record_id == village_id)
+    assert (change.op, change.state, len(change.entry_ids)) == ("erase", None, 2)
+
+
+def test_the_change_log_holds_no_personal_data(db: Database) -> None:
+    columns = {c.name for c in ChangeLogEntry.__table__.columns}
+    assert columns == {"seq", "id", "table_name", "record_id", "op", "version",
+                       "commune_code", "changed_at", "changed_by", "acked_at"}
 
 
 def test_failed_transaction_leaves_neither_record_nor_entry(db: Database) -> None:
@@ -99,7 +118,7 @@ def test_text_is_stored_nfc_even_when_typed_decomposed(db: Database) -> None:
         row = session.get(Village, village_id)
         assert row is not None and row.name == "Bản Nậm Giải Mới"
         assert unicodedata.is_normalized("NFC", row.name)
-    assert entries(db, "village")[-1].payload_dict()["name"] == "Bản Nậm Giải Mới"
+    assert entries(db, "village")[-1].op == "update"
 
 
 @pytest.mark.parametrize("statement", [

@@ -6,7 +6,6 @@ record and its entry commit or roll back together. Bulk ORM statements on
 travelling tables would skip this, so they are refused.
 """
 
-import json
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -35,7 +34,7 @@ def _json_value(value: Any) -> Any:
 
 
 def record_state(obj: object) -> dict[str, Any]:
-    """The record's column values as JSON-ready data (what sync will send)."""
+    """The record's column values as JSON-ready data (what sync sends for an entry)."""
     mapper = inspect(type(obj))
     return {attr.key: _json_value(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
@@ -110,7 +109,7 @@ def _op_for_dirty(obj: object) -> str:
     return "update"
 
 
-def _entry(obj: Any, op: str, payload: dict[str, Any] | None, at: datetime, by: str) -> dict[str, Any]:
+def _entry(obj: Any, op: str, at: datetime, by: str) -> dict[str, Any]:
     return {
         "id": new_id(),
         "table_name": obj.__tablename__,
@@ -120,7 +119,6 @@ def _entry(obj: Any, op: str, payload: dict[str, Any] | None, at: datetime, by: 
         "commune_code": obj.commune_code,
         "changed_at": at,
         "changed_by": by,
-        "payload": None if payload is None else json.dumps(payload, ensure_ascii=False),
     }
 
 
@@ -131,15 +129,14 @@ def _after_flush(session: Session, context: UOWTransaction) -> None:
     rows: list[dict[str, Any]] = []
     for obj in session.new:
         if is_travelling(obj):
-            rows.append(_entry(obj, "insert", record_state(obj), obj.updated_at, obj.updated_by))
+            rows.append(_entry(obj, "insert", obj.updated_at, obj.updated_by))
     for obj in session.dirty:
         if is_travelling(obj) and session.is_modified(obj, include_collections=False):
-            state = record_state(obj)
-            rows.append(_entry(obj, _op_for_dirty(obj), state, obj.updated_at, obj.updated_by))
+            rows.append(_entry(obj, _op_for_dirty(obj), obj.updated_at, obj.updated_by))
     for obj in session.deleted:
         if is_travelling(obj):
             # A true erase: the tombstone names the record and nothing else.
-            rows.append(_entry(obj, "erase", None, utcnow(), _actor(session)))
+            rows.append(_entry(obj, "erase", utcnow(), _actor(session)))
     if rows:
         session.connection().execute(insert(ChangeLogEntry), rows)
 

@@ -6,7 +6,6 @@ Travelling records (see base.Travelling) go to the province; local tables
 
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -177,8 +176,11 @@ class Setting(Base):
 class ChangeLogEntry(Base):
     """What sync sends: one row per change to a travelling record, never edited.
 
-    `id` travels with the entry so the hub can ignore a repeated delivery;
-    `seq` keeps local order. Only `acked_at` is ever set later, by sync.
+    An entry points at the record (table, id, version) rather than copying it:
+    sync sends the record's state when it sends, and the hub keeps the newest
+    version, so intermediate states need not be kept twice on this PC (nor its
+    personal data). `id` travels with the entry so the hub can ignore a repeated
+    delivery; `seq` keeps local order. Only `acked_at` is ever set later, by sync.
     """
 
     __tablename__ = "change_log"
@@ -196,13 +198,7 @@ class ChangeLogEntry(Base):
     commune_code: Mapped[int]
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     changed_by: Mapped[str] = mapped_column(String(200))
-    payload: Mapped[str | None] = mapped_column(Text)
     acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-    def payload_dict(self) -> dict[str, Any] | None:
-        import json
-
-        return None if self.payload is None else dict(json.loads(self.payload))
 
 
 # The daily-work tables share the metadata; importing them here lets

@@ -36,7 +36,6 @@ def upgrade() -> None:
     sa.Column('commune_code', sa.Integer(), nullable=False),
     sa.Column('changed_at', cdsxa.db.base.UtcDateTime(), nullable=False),
     sa.Column('changed_by', sa.String(length=200), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=True),
     sa.Column('acked_at', cdsxa.db.base.UtcDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_change_log')),
     sa.UniqueConstraint('id', name=op.f('uq_change_log_id'))

@@ -1,0 +1,66 @@
+"""Hỗ trợ người dân: record one-to-one help and group classes; see the latest ones."""
+
+from PySide6.QtWidgets import (
+    QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+from PySide6.QtCore import Qt
+
+from cdsxa.formatting import vn_date
+from cdsxa.support import sessions, topics
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.group_form import GroupForm
+from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.session_form import SessionForm
+
+
+class SupportPage(Page):
+    watches = frozenset({"support_session", "group_session", "person", "team_member",
+                         "village"})
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.form = SessionForm(context)
+        self.group_form = GroupForm(context)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form, self.tr("One-to-one help"))
+        self.tabs.addTab(self.group_form, self.tr("Group class"))
+        self.recent = QTableWidget(0, 5)
+        self.recent.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Citizen"),
+                                               self.tr("Village"), self.tr("Topics"),
+                                               self.tr("Result")])
+        self.recent.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.recent.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.recent.verticalHeader().hide()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(heading(self.tr("Latest sessions")))
+        column.addWidget(self.recent)
+        splitter.addWidget(right)
+        splitter.setSizes([560, 520])
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Citizen support")))
+        layout.addWidget(splitter)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        # New villages or team members change the forms' choices; a plain re-show
+        # must not, or a half-typed session would be wiped.
+        if kinds & {"village", "team", "team_member"}:
+            self.form.reload_choices()
+            self.group_form.reload_choices()
+        super()._on_changed(kinds)
+
+    def refresh(self) -> None:
+        with self.context.read() as session:
+            rows = sessions.recent(session, limit=200)
+            names = {t.code: t.name for t in topics.catalogue(session, include_inactive=True)}
+        self.recent.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            values = (vn_date(row.held_on), row.person, row.village,
+                      ", ".join(names.get(code, code) for code in row.topics),
+                      sessions.RESULTS.get(row.result, row.result))
+            for column, text in enumerate(values):
+                self.recent.setItem(index, column, QTableWidgetItem(text))
+        self.recent.resizeColumnToContents(0)

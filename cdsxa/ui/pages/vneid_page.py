@@ -1,0 +1,172 @@
+"""VNeID: the two worklists, and recording a step for the chosen person."""
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+)
+
+from cdsxa import teams, vneid
+from cdsxa.errors import UserError
+from cdsxa.formatting import thousands, vn_date
+from cdsxa.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS
+from cdsxa.register import villages
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.widgets import date_edit, to_date
+
+
+class Worklist(QTableWidget):
+    def __init__(self) -> None:
+        super().__init__(0, 5)
+        self.work_items: list[vneid.WorkItem] = []
+        self.setHorizontalHeaderLabels([self.tr("Full name"), self.tr("Village"),
+                                        self.tr("Household"), self.tr("Phone"),
+                                        self.tr("Status since")])
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.verticalHeader().hide()
+
+    def show_items(self, items: list[vneid.WorkItem]) -> None:
+        self.work_items = items
+        self.setRowCount(len(items))
+        for row, item in enumerate(items):
+            status = VNEID_STEP_LABELS.get(item.status or "", "")
+            since = f"{status} {vn_date(item.since)}".strip()
+            for column, text in enumerate((item.full_name, item.village,
+                                           item.household_code or "", item.phone or "", since)):
+                self.setItem(row, column, QTableWidgetItem(text))
+
+    def current(self) -> vneid.WorkItem | None:
+        row = self.currentRow()
+        return self.work_items[row] if 0 <= row < len(self.work_items) else None
+
+
+class VneidPage(Page):
+    watches = frozenset({"person", "vneid_step", "village", "team_member"})
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.village = QComboBox()
+        self.pending = Worklist()
+        self.missing = Worklist()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.pending, "")
+        self.tabs.addTab(self.missing, "")
+        self.chosen = QLabel()
+        self.step = QComboBox()
+        for code, label in VNEID_STEP_LABELS.items():
+            self.step.addItem(label, code)
+        self.taken_on = date_edit()
+        self.level = QComboBox()
+        self.level.addItem(self.tr("level unknown"), None)
+        self.level.addItem(self.tr("Level 1"), 1)
+        self.level.addItem(self.tr("Level 2"), 2)
+        self.member = QComboBox()
+        self.failure = QComboBox()
+        self.failure.addItem("", None)
+        for code, label in VNEID_FAILURE_REASONS.items():
+            self.failure.addItem(label, code)
+        self.note = QLineEdit()
+        self.save_button = QPushButton(self.tr("Record step"))
+        self.error = ErrorLabel()
+        self._build()
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr("VNeID")))
+        top.addStretch(1)
+        top.addWidget(QLabel(self.tr("Village")))
+        top.addWidget(self.village)
+        box = QGroupBox(self.tr("Record a step for the chosen person"))
+        form = QFormLayout(box)
+        form.addRow(self.chosen)
+        form.addRow(self.tr("Step"), self.step)
+        form.addRow(self.tr("Date"), self.taken_on)
+        form.addRow(self.tr("Level"), self.level)
+        form.addRow(self.tr("Helped by"), self.member)
+        form.addRow(self.tr("Reason it failed"), self.failure)
+        form.addRow(self.tr("Note"), self.note)
+        form.addRow(self.save_button)
+        form.addRow(self.error)
+        body = QHBoxLayout()
+        body.addWidget(self.tabs, 3)
+        body.addWidget(box, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body)
+        self.village.currentIndexChanged.connect(self.refresh)
+        for worklist in (self.pending, self.missing):
+            worklist.itemSelectionChanged.connect(self._chosen_changed)
+        self.tabs.currentChanged.connect(self._chosen_changed)
+        self.step.currentIndexChanged.connect(self._update_enabled)
+        self.save_button.clicked.connect(self.save)
+        self._fill_villages()
+        self._update_enabled()
+
+    def _fill_villages(self) -> None:
+        with self.context.read() as session:
+            rows = villages.list_all(session)
+            members = teams.members(session, active_on=date.today())
+        self.village.blockSignals(True)
+        self.village.clear()
+        self.village.addItem(self.tr("All villages"), None)
+        for row in rows:
+            self.village.addItem(row.name, row.id)
+        self.village.blockSignals(False)
+        self.member.clear()
+        self.member.addItem(self.tr("(not recorded)"), None)
+        for member in members:
+            self.member.addItem(f"{member.full_name} ({member.village})", member.id)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {"village", "team_member"}:
+            self._fill_villages()
+        super()._on_changed(kinds)
+
+    def refresh(self) -> None:
+        village_id = self.village.currentData()
+        with self.context.read() as session:
+            pending = vneid.pending_activation(session, village_id)
+            missing = vneid.without_account(session, date.today(), village_id)
+        self.pending.show_items(pending)
+        self.missing.show_items(missing)
+        self.tabs.setTabText(0, self.tr("Waiting for activation ({count})").format(
+            count=thousands(len(pending))))
+        self.tabs.setTabText(1, self.tr("No account yet, aged 14+ ({count})").format(
+            count=thousands(len(missing))))
+        self._chosen_changed()
+
+    def current(self) -> vneid.WorkItem | None:
+        worklist = self.tabs.currentWidget()
+        return worklist.current() if isinstance(worklist, Worklist) else None
+
+    def _chosen_changed(self) -> None:
+        item = self.current()
+        self.chosen.setText(self.tr("Choose a person in the list.") if item is None
+                            else f"<b>{item.full_name}</b> · {item.village}")
+        self.save_button.setEnabled(item is not None)
+
+    def _update_enabled(self) -> None:
+        self.failure.setEnabled(self.step.currentData() == "failed")
+
+    def save(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        try:
+            with self.context.write("vneid_step", "person") as session:
+                vneid.record_step(
+                    session, item.person_id, str(self.step.currentData()),
+                    to_date(self.taken_on.date()), level=self.level.currentData(),
+                    member_id=self.member.currentData(),
+                    failure_reason=self.failure.currentData() if self.failure.isEnabled()
+                    else None, note=self.note.text())
+        except UserError as exc:
+            self.error.show_error(exc.message)
+            return
+        self.error.clear_error()
+        self.note.clear()

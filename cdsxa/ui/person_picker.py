@@ -1,0 +1,110 @@
+"""Picking a citizen from the register by typing: name, ID number or phone.
+
+Arrow keys move through the matches, Enter takes one; typing again starts over.
+"""
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from cdsxa.formatting import vn_date
+
+SearchFunction = Callable[[str], Sequence[Any]]  # returns register.search PersonRow items
+
+
+def describe(row: Any) -> str:
+    """'Lò Thị Mai · 01/05/1990 · Bản Hang · 038190000123' for a search row."""
+    birth = row.birth if isinstance(row.birth, int) else vn_date(row.birth)
+    parts = [row.full_name, str(birth or ""), row.village, row.id_number or row.phone or ""]
+    return " · ".join(p for p in parts if p)
+
+
+class PersonPicker(QWidget):
+    picked = Signal(object)  # the chosen row (register.search PersonRow), or None
+
+    def __init__(self, search: SearchFunction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = search
+        self.chosen: Any = None
+        self.edit = QLineEdit(placeholderText=self.tr("Type a name, ID number or phone"))
+        self.edit.setClearButtonEnabled(True)
+        self.matches = QListWidget()
+        self.matches.setMaximumHeight(150)
+        self.matches.hide()
+        self.status = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.matches)
+        layout.addWidget(self.status)
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.refresh)
+        self.edit.textEdited.connect(self._typed)
+        self.edit.installEventFilter(self)
+        self.matches.itemActivated.connect(self._take)
+
+    def _typed(self) -> None:
+        if self.chosen is not None:
+            self.chosen = None
+            self.picked.emit(None)
+        self._timer.start()
+
+    def refresh(self) -> None:
+        text = self.edit.text().strip()
+        self.matches.clear()
+        if len(text) < 2:
+            self.matches.hide()
+            self.status.clear()
+            return
+        rows = self.search(text)
+        for row in rows[:50]:
+            item = QListWidgetItem(describe(row))
+            item.setData(Qt.ItemDataRole.UserRole, row)
+            self.matches.addItem(item)
+        self.matches.setVisible(bool(rows))
+        if rows:
+            self.matches.setCurrentRow(0)
+            self.status.setText(self.tr("{count} matches: ↓ to choose, Enter to take").format(
+                count=len(rows)))
+        else:
+            self.status.setText(self.tr("Nobody matches. Add the citizen below."))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.edit and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.matches.isVisible():
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.matches.count() - 1, self.matches.currentRow() + step))
+                self.matches.setCurrentRow(row)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.matches.isVisible():
+                if self._timer.isActive():  # Enter before the matches caught up
+                    self._timer.stop()
+                    self.refresh()
+                if self.matches.currentItem() is not None:
+                    self._take(self.matches.currentItem())
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _take(self, item: QListWidgetItem) -> None:
+        self.set_chosen(item.data(Qt.ItemDataRole.UserRole))
+        self.focusNextChild()
+
+    def set_chosen(self, row: Any) -> None:
+        self.chosen = row
+        self.matches.hide()
+        self.edit.setText(row.full_name if row is not None else "")
+        self.status.setText(describe(row) if row is not None else "")
+        self.picked.emit(row)
+
+    def chosen_id(self) -> uuid.UUID | None:
+        return None if self.chosen is None else self.chosen.id
+
+    def clear(self) -> None:
+        self.set_chosen(None)
+        self.status.clear()

@@ -1,0 +1,250 @@
+"""The one-to-one support session form, built for speed from the keyboard."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from cdsxa import settings, teams
+from cdsxa.errors import UserError
+from cdsxa.ids import PersonId
+from cdsxa.outcomes import VNEID_FAILURE_REASONS
+from cdsxa.register import people, search, villages
+from cdsxa.support import sessions, topics
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.person_picker import PersonPicker
+from cdsxa.ui.widgets import date_edit, to_date
+
+WRITES = ("support_session", "person_outcome", "vneid_step", "person", "household", "setting")
+
+
+class NewCitizen(QGroupBox):
+    """A citizen not yet in the register, added with the session in one save."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("New citizen (added to the register with this session)"))
+        self.name = QLineEdit()
+        self.gender = QComboBox()
+        self.gender.addItem(self.tr("Male"), "male")
+        self.gender.addItem(self.tr("Female"), "female")
+        self.birth_year = QSpinBox(minimum=1900, maximum=date.today().year, value=1980)
+        self.phone = QLineEdit()
+        self.village = QComboBox()
+        form = QFormLayout(self)
+        form.addRow(self.tr("Full name"), self.name)
+        form.addRow(self.tr("Gender"), self.gender)
+        form.addRow(self.tr("Year of birth"), self.birth_year)
+        form.addRow(self.tr("Phone"), self.phone)
+        form.addRow(self.tr("Village"), self.village)
+        self.hide()
+
+    def person_input(self) -> people.PersonInput:
+        return people.PersonInput(
+            full_name=self.name.text(), gender=str(self.gender.currentData()),
+            village_id=self.village.currentData(), birth_year=self.birth_year.value(),
+            phone=self.phone.text() or None)
+
+
+class SessionForm(QWidget):
+    saved = Signal(str)  # a confirmation line for the status area
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.held_on = date_edit()
+        self.picker = PersonPicker(self._search)
+        self.add_new = QPushButton(self.tr("&New citizen"))
+        self.new_citizen = NewCitizen()
+        self.member = QComboBox()
+        self.topics = QListWidget()
+        self.result = QComboBox()
+        for code, label in sessions.RESULTS.items():
+            self.result.addItem(label, code)
+        self.reason = QLineEdit(placeholderText=self.tr("Why it could not be done"))
+        self.vneid_level = QComboBox()
+        self.vneid_failure = QComboBox()
+        self.minutes = QSpinBox(minimum=0, maximum=600, suffix=self.tr(" min"))
+        self.minutes.setSpecialValueText("—")
+        self.notes = QLineEdit()
+        self.save_button = QPushButton(self.tr("&Save session"))
+        self.save_button.setDefault(True)
+        self.error = ErrorLabel()
+        self.confirmation = QLabel()
+        self._build()
+        self.reload_choices()
+
+    def _build(self) -> None:
+        self.vneid_level.addItem(self.tr("level unknown"), None)
+        self.vneid_level.addItem(self.tr("Level 1"), 1)
+        self.vneid_level.addItem(self.tr("Level 2"), 2)
+        self.vneid_failure.addItem(self.tr("(not a VNeID failure)"), None)
+        for code, label in VNEID_FAILURE_REASONS.items():
+            self.vneid_failure.addItem(label, code)
+        self.topics.setMinimumHeight(170)
+        who = QHBoxLayout()
+        who.addWidget(self.picker, 1)
+        who.addWidget(self.add_new, 0, Qt.AlignmentFlag.AlignTop)
+        vneid_row = QHBoxLayout()
+        vneid_row.addWidget(self.vneid_level)
+        vneid_row.addWidget(self.vneid_failure, 1)
+        form = QFormLayout()
+        form.addRow(self.tr("Date"), self.held_on)
+        form.addRow(self.tr("Citizen"), who)
+        form.addRow(self.new_citizen)
+        form.addRow(self.tr("Helped by"), self.member)
+        form.addRow(self.tr("Topics"), self.topics)
+        form.addRow(self.tr("Result"), self.result)
+        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(self.tr("VNeID"), vneid_row)
+        form.addRow(self.tr("Minutes"), self.minutes)
+        form.addRow(self.tr("Notes"), self.notes)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.confirmation, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.add_new.clicked.connect(self.start_new_citizen)
+        self.picker.picked.connect(self._person_picked)
+        self.save_button.clicked.connect(self.save)
+        self.topics.itemChanged.connect(self._update_visibility)
+        self.result.currentIndexChanged.connect(self._update_visibility)
+        for edit in (self.reason, self.notes, self.new_citizen.name, self.new_citizen.phone):
+            edit.returnPressed.connect(self.save)
+        # Scoped to this form: other pages have their own Ctrl+N.
+        for keys, action in (("Ctrl+S", self.save), ("Ctrl+N", self.start_new_citizen),
+                             ("Esc", self.clear)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(action)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._update_visibility()
+
+    def _search(self, text: str) -> list[Any]:
+        with self.context.read() as session:
+            return search.search_people(session, text, limit=50)
+
+    def reload_choices(self) -> None:
+        """Topics and villages come from the database (the catalogue is data)."""
+        with self.context.read() as session:
+            catalogue = topics.catalogue(session)
+            village_rows = villages.list_all(session)
+            last_village = settings.get(session, settings.LAST_VILLAGE)
+        self.topics.blockSignals(True)
+        self.topics.clear()
+        for topic in catalogue:
+            item = QListWidgetItem(topic.name)
+            item.setData(Qt.ItemDataRole.UserRole, topic)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.topics.addItem(item)
+        self.topics.blockSignals(False)
+        combo = self.new_citizen.village
+        combo.clear()
+        for village in village_rows:
+            combo.addItem(village.name, village.id)
+        index = combo.findData(uuid.UUID(last_village)) if last_village else -1
+        combo.setCurrentIndex(max(index, 0))
+        self._load_members(combo.currentData())
+
+    def _load_members(self, village_id: Any) -> None:
+        with self.context.read() as session:
+            rows = teams.members(session, village_id=village_id, active_on=date.today()) \
+                if village_id else []
+            last = settings.get(session, settings.LAST_MEMBER)
+        self.member.clear()
+        self.member.addItem(self.tr("(nobody from the team)"), None)
+        for row in rows:
+            self.member.addItem(row.full_name, row.id)
+        index = self.member.findData(uuid.UUID(last)) if last else -1
+        self.member.setCurrentIndex(index if index > 0 else min(1, self.member.count() - 1))
+
+    def _person_picked(self, row: Any) -> None:
+        if row is not None:
+            self.new_citizen.hide()
+            with self.context.read() as session:
+                village_id = villages.find_by_name(session, row.village)
+            self._load_members(village_id)
+
+    def start_new_citizen(self) -> None:
+        self.new_citizen.name.setText(self.picker.edit.text())
+        self.picker.clear()
+        self.new_citizen.show()
+        self.new_citizen.name.setFocus()
+
+    def checked_topics(self) -> list[topics.TopicView]:
+        return [self.topics.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.topics.count())
+                if self.topics.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _update_visibility(self) -> None:
+        vneid = any(t.category == "vneid" for t in self.checked_topics())
+        self.vneid_level.setEnabled(vneid)
+        self.vneid_failure.setEnabled(vneid and self.result.currentData() == "not_possible")
+        self.reason.setEnabled(self.result.currentData() != "done")
+
+    def save(self) -> None:
+        try:
+            name = self._save()
+        except UserError as exc:
+            self.error.show_error(exc.message)
+            return
+        self.error.clear_error()
+        message = self.tr("Saved: a session with {name}.").format(name=name)
+        self.confirmation.setText(message)
+        self.saved.emit(message)
+        self.clear(keep_confirmation=True)
+
+    def _save(self) -> str:
+        new = self.new_citizen.isVisible()
+        if not new and self.picker.chosen_id() is None:
+            raise UserError(self.tr("Choose the citizen, or add a new one."))
+        with self.context.write(*WRITES) as session:
+            if new:
+                person_id = people.add_person(session, self.new_citizen.person_input())
+                name = self.new_citizen.name.text().strip()
+            else:
+                person_id = PersonId(self.picker.chosen.id)
+                name = self.picker.chosen.full_name
+            member = self.member.currentData()
+            sessions.record(session, sessions.SessionInput(
+                held_on=to_date(self.held_on.date()), person_id=person_id,
+                topics=[t.code for t in self.checked_topics()],
+                result=str(self.result.currentData()),
+                member_ids=[member] if member else [],
+                reason=self.reason.text() if self.reason.isEnabled() else None,
+                minutes=self.minutes.value() or None, notes=self.notes.text(),
+                vneid_level=self.vneid_level.currentData(),
+                vneid_failure=self.vneid_failure.currentData()
+                if self.vneid_failure.isEnabled() else None))
+            if new:
+                settings.put(session, settings.LAST_VILLAGE,
+                             str(self.new_citizen.village.currentData()))
+            if member:
+                settings.put(session, settings.LAST_MEMBER, str(member))
+        return name
+
+    def clear(self, keep_confirmation: bool = False) -> None:
+        """Esc: start the next session; date, village and helper stay as they were."""
+        self.picker.clear()
+        self.new_citizen.hide()
+        for edit in (self.new_citizen.name, self.new_citizen.phone, self.reason, self.notes):
+            edit.clear()
+        for i in range(self.topics.count()):
+            self.topics.item(i).setCheckState(Qt.CheckState.Unchecked)
+        self.result.setCurrentIndex(0)
+        self.minutes.setValue(0)
+        self.vneid_level.setCurrentIndex(0)
+        self.vneid_failure.setCurrentIndex(0)
+        self.error.clear_error()
+        if not keep_confirmation:
+            self.confirmation.clear()
+        self.picker.edit.setFocus()

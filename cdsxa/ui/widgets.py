@@ -1,0 +1,21 @@
+"""Small widget builders used across pages, so every page behaves the same."""
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit
+
+
+def date_edit(not_after_today: bool = True) -> QDateEdit:
+    """A dd/mm/yyyy date field with a calendar, starting at today."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setDate(QDate.currentDate())
+    if not_after_today:
+        edit.setMaximumDate(QDate.currentDate())
+    return edit
+
+
+def to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())

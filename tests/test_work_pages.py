@@ -1,0 +1,188 @@
+"""The daily-work pages through real widgets: support sessions, VNeID, teams."""
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from cdsxa import teams, vneid
+from cdsxa.db.activity import GroupSession, SupportSession
+from cdsxa.db.engine import Database
+from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
+from cdsxa.ui import i18n
+from cdsxa.ui.context import AppContext, Changes
+from cdsxa.ui.pages.support_page import SupportPage
+from cdsxa.ui.pages.teams_page import TeamsPage
+from cdsxa.ui.pages.vneid_page import VneidPage
+from tests.helpers import person, village
+
+
+@pytest.fixture(autouse=True)
+def vietnamese(qapp: QApplication) -> Iterator[None]:
+    translator = i18n.install(qapp, "vi")
+    yield
+    if translator is not None:
+        qapp.removeTranslator(translator)
+
+
+@pytest.fixture
+def context(db: Database, data_dir: Path) -> AppContext:
+    return AppContext(data_dir, db, "user:Lò Văn Tâm", Changes())
+
+
+@pytest.fixture
+def helper_member(db: Database) -> teams.MemberId:
+    with db.transaction("t") as session:
+        team = teams.team_of_village(session, village(db))
+        return teams.add_member(session, team, teams.MemberInput("Hà Văn Sơn", "youth_union"))
+
+
+def count(db: Database, model: type) -> int:
+    with db.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def check_topics(form: object, *codes: str) -> None:
+    topics = form.topics  # type: ignore[attr-defined]
+    for i in range(topics.count()):
+        if topics.item(i).data(Qt.ItemDataRole.UserRole).code in codes:
+            topics.item(i).setCheckState(Qt.CheckState.Checked)
+
+
+def test_a_session_for_a_known_citizen_from_the_keyboard(
+    qtbot: QtBot, context: AppContext, db: Database, helper_member: teams.MemberId
+) -> None:
+    citizen = person(db, "Lò Thị Mai", id_number="038190000123")
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    form = page.form
+    qtbot.keyClicks(form.picker.edit, "lo thi m")  # no diacritics needed
+    qtbot.waitUntil(lambda: form.picker.matches.count() == 1, timeout=2000)
+    qtbot.keyClick(form.picker.edit, Qt.Key.Key_Return)
+    assert form.picker.chosen_id() == citizen
+    assert form.member.currentText() == "Hà Văn Sơn"  # the village's team member
+    check_topics(form, "payment_account")
+    qtbot.keyClick(form.notes, Qt.Key.Key_Return)  # Enter saves
+
+    assert "Lò Thị Mai" in form.confirmation.text()
+    with db.reading() as session:
+        saved = session.scalars(select(SupportSession)).one()
+        outcome = session.scalars(select(PersonOutcome)).one()
+    assert saved.member_ids == [str(helper_member)] and saved.result == "done"
+    assert (outcome.kind, outcome.reached_on) == ("payment_account", date.today())
+    assert page.recent.rowCount() == 1 and page.recent.item(0, 1).text() == "Lò Thị Mai"
+    assert form.picker.edit.text() == "" and form.checked_topics() == []  # ready for the next
+
+
+def test_a_new_citizen_is_added_with_the_session(qtbot: QtBot, context: AppContext,
+                                                 db: Database) -> None:
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    form = page.form
+    page.activateWindow()  # shortcuts reach only the active window
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    form.picker.edit.setFocus()
+    form.picker.edit.insert("Giàng A Páo")  # typed as an input method commits it
+    qtbot.keyClick(form.picker.edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert form.new_citizen.isVisible() and form.new_citizen.name.text() == "Giàng A Páo"
+    form.new_citizen.birth_year.setValue(1975)
+    check_topics(form, "vneid_install", "vneid_register")
+    form.vneid_level.setCurrentIndex(form.vneid_level.findData(2))
+    qtbot.keyClick(form.new_citizen.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with db.reading() as session:
+        added = session.scalars(select(Person).where(Person.full_name == "Giàng A Páo")).one()
+        assert (added.vneid_status, added.vneid_level) == ("registered", 2)
+        assert [s.step for s in vneid.history(session, added.id)] == ["guided", "registered"]
+
+
+def test_a_refused_session_writes_nothing_and_says_why(qtbot: QtBot, context: AppContext,
+                                                       db: Database) -> None:
+    person(db, "Lò Thị Mai")
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    form = page.form
+    qtbot.keyClicks(form.picker.edit, "lo thi")
+    qtbot.waitUntil(lambda: form.picker.matches.count() == 1, timeout=2000)
+    qtbot.keyClick(form.picker.edit, Qt.Key.Key_Return)
+    before = count(db, ChangeLogEntry)
+    form.save()  # no topic chosen
+    assert "ít nhất một nội dung" in form.error.text()
+    check_topics(form, "digital_signature")
+    form.result.setCurrentIndex(form.result.findData("not_possible"))
+    form.save()  # not possible, but no reason
+    assert "lý do" in form.error.text()
+    assert count(db, ChangeLogEntry) == before and form.picker.chosen_id() is not None
+
+
+def test_a_group_class_with_named_attendees(qtbot: QtBot, context: AppContext,
+                                            db: Database) -> None:
+    person(db, "Lò Văn A")
+    person(db, "Lò Văn B")
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.tabs.setCurrentIndex(1)
+    group = page.group_form
+    for query in ("lo van a", "lo van b"):
+        group.picker.edit.setText(query)
+        group.picker.refresh()
+        qtbot.keyClick(group.picker.edit, Qt.Key.Key_Return)
+    assert group.attendees.count() == 2
+    group.save()
+    with db.reading() as session:
+        saved = session.scalars(select(GroupSession)).one()
+    assert saved.attendee_count == 2 and "2" in group.confirmation.text()
+
+
+def test_vneid_worklists_and_recording_a_step(qtbot: QtBot, context: AppContext,
+                                              db: Database) -> None:
+    waiting = person(db, "Vi Thị Chờ")
+    person(db, "Vi Văn Chưa")
+    with db.transaction("t") as session:
+        vneid.record_step(session, waiting, "registered", date(2025, 1, 10), level=2)
+    page = VneidPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.tabs.tabText(0) == "Chờ kích hoạt (1)"
+    assert page.tabs.tabText(1) == "Chưa có tài khoản, từ 14 tuổi (1)"
+    page.pending.selectRow(0)
+    page.step.setCurrentIndex(page.step.findData("activated"))
+    page.level.setCurrentIndex(page.level.findData(2))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.tabs.tabText(0) == "Chờ kích hoạt (0)"  # refreshed by the change broadcast
+    with db.reading() as session:
+        row = session.get(Person, waiting)
+        assert row is not None and row.vneid_status == "activated"
+
+
+def test_teams_page_adds_members_and_training(qtbot: QtBot, context: AppContext,
+                                              db: Database) -> None:
+    page = TeamsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.create_missing.isVisible()
+    qtbot.mouseClick(page.create_missing, Qt.MouseButton.LeftButton)
+    assert page.teams_table.rowCount() == 2 and not page.create_missing.isVisible()
+    page.teams_table.selectRow(0)
+    page.name.insert("Vi Thị Hoa")
+    page.organisation.setCurrentIndex(page.organisation.findData("womens_union"))
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.members_table.rowCount() == 1
+    assert page.members_table.item(0, 2).text() == "Hội Liên hiệp Phụ nữ"
+    page.members_table.selectRow(0)
+    page.course.insert("Kỹ năng số cơ bản")
+    page.hours.setValue(6)
+    qtbot.mouseClick(page.training_button, Qt.MouseButton.LeftButton)
+    assert page.members_table.item(0, 6).text() == "6"
+    assert page.teams_table.item(0, 2).text() == "1"  # trained members
+    page.name.clear()
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert "họ tên" in page.error.text()
