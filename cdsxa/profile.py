@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdsxa.db.base import live
 from cdsxa import admin_units
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AppUser, CommuneProfile, PopulationFigure
@@ -150,7 +151,7 @@ def _issuing_body(commune_name: str) -> str:
 
 
 def load(session: Session) -> ProfileView | None:
-    row = session.scalars(select(CommuneProfile).where(CommuneProfile.deleted.is_(False))).first()
+    row = session.scalars(select(CommuneProfile).where(live(CommuneProfile))).first()
     if row is None:
         return None
     return ProfileView(
@@ -170,7 +171,7 @@ def set_population(session: Session, figures: Population) -> None:
         raise UserError(" ".join(problems))
     row = session.scalars(
         select(PopulationFigure).where(
-            PopulationFigure.year == figures.year, PopulationFigure.deleted.is_(False)
+            PopulationFigure.year == figures.year, live(PopulationFigure)
         )
     ).first()
     if row is None:
@@ -183,7 +184,7 @@ def set_population(session: Session, figures: Population) -> None:
 def population_figures(session: Session) -> list[Population]:
     rows = session.scalars(
         select(PopulationFigure)
-        .where(PopulationFigure.deleted.is_(False))
+        .where(live(PopulationFigure))
         .order_by(PopulationFigure.year.desc())
     )
     return [
@@ -212,5 +213,5 @@ def update_bodies(session: Session, issuing_body: str, receiving_body: str) -> N
     issuing, receiving = clean(issuing_body), clean(receiving_body)
     if not issuing or not receiving:
         raise UserError("Tên cơ quan ban hành và cơ quan nhận không được để trống.")
-    row = session.scalars(select(CommuneProfile).where(CommuneProfile.deleted.is_(False))).one()
+    row = session.scalars(select(CommuneProfile).where(live(CommuneProfile))).one()
     row.issuing_body, row.receiving_body = issuing, receiving

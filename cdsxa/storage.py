@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
+from cdsxa.db.base import live
 from cdsxa import paths
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database
@@ -40,7 +41,7 @@ def open_database(data_dir: Path) -> Database:
 def commune_code(db: Database) -> int | None:
     with db.reading() as session:
         return session.scalars(
-            select(CommuneProfile.commune_code).where(CommuneProfile.deleted.is_(False))
+            select(CommuneProfile.commune_code).where(live(CommuneProfile))
         ).first()
 
 

@@ -8,6 +8,7 @@ from typing import NewType
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from cdsxa.db.base import live
 from cdsxa.db.activity import Team, TeamMember, Training
 from cdsxa.db.models import Person, Village
 from cdsxa.errors import NotFound, UserError
@@ -77,7 +78,7 @@ def create_team(session: Session, village_id: VillageId, name: str | None = None
                 established_on: date | None = None) -> TeamId:
     village = _live_village(session, village_id)
     existing = session.scalar(select(Team).where(Team.village_id == village_id,
-                                                 Team.deleted.is_(False)))
+                                                 live(Team)))
     if existing is not None:
         raise UserError(f"{village.name} đã có {existing.name}.")
     team = Team(village_id=village_id, name=clean(name) or f"Tổ CNSCĐ {village.name}",
@@ -90,7 +91,7 @@ def create_team(session: Session, village_id: VillageId, name: str | None = None
 def team_of_village(session: Session, village_id: VillageId) -> TeamId:
     """The village's team, created on first use: every village has one (DOMAIN.md)."""
     team_id = session.scalar(select(Team.id).where(Team.village_id == village_id,
-                                                   Team.deleted.is_(False)))
+                                                   live(Team)))
     return TeamId(team_id) if team_id else create_team(session, village_id)
 
 
@@ -142,13 +143,13 @@ def add_training(session: Session, member_id: MemberId, course: str, held_on: da
 
 
 def _active(on: date) -> ColumnElement[bool]:
-    return (TeamMember.deleted.is_(False)) & or_(TeamMember.left_on.is_(None),
+    return (live(TeamMember)) & or_(TeamMember.left_on.is_(None),
                                                   TeamMember.left_on > on)
 
 
 def list_teams(session: Session, on: date | None = None) -> list[TeamView]:
     on = on or date.today()
-    trained = select(Training.member_id).where(Training.deleted.is_(False))
+    trained = select(Training.member_id).where(live(Training))
     active = (select(TeamMember.team_id, func.count().label("n"),
                      func.count().filter(TeamMember.id.in_(trained)).label("trained"))
               .where(_active(on)).group_by(TeamMember.team_id).subquery())
@@ -157,7 +158,7 @@ def list_teams(session: Session, on: date | None = None) -> list[TeamView]:
                func.coalesce(active.c.trained, 0))
         .join(Village, Village.id == Team.village_id)
         .outerjoin(active, active.c.team_id == Team.id)
-        .where(Team.deleted.is_(False)).order_by(Village.position))
+        .where(live(Team)).order_by(Village.position))
     return [TeamView(TeamId(t.id), VillageId(t.village_id), village, t.name, n, trained_n)
             for t, village, n, trained_n in rows]
 
@@ -165,12 +166,12 @@ def list_teams(session: Session, on: date | None = None) -> list[TeamView]:
 def members(session: Session, team_id: TeamId | None = None,
             village_id: VillageId | None = None, active_on: date | None = None) -> list[MemberView]:
     hours = (select(Training.member_id, func.sum(Training.hours).label("h"))
-             .where(Training.deleted.is_(False)).group_by(Training.member_id).subquery())
+             .where(live(Training)).group_by(Training.member_id).subquery())
     query = (select(TeamMember, Team.village_id, Village.name, func.coalesce(hours.c.h, 0.0))
              .join(Team, Team.id == TeamMember.team_id)
              .join(Village, Village.id == Team.village_id)
              .outerjoin(hours, hours.c.member_id == TeamMember.id)
-             .where(TeamMember.deleted.is_(False))
+             .where(live(TeamMember))
              .order_by(Village.position, TeamMember.name_key))
     if team_id is not None:
         query = query.where(TeamMember.team_id == team_id)
@@ -184,16 +185,16 @@ def members(session: Session, team_id: TeamId | None = None,
 
 
 def villages_without_team(session: Session) -> list[str]:
-    with_team = select(Team.village_id).where(Team.deleted.is_(False))
+    with_team = select(Team.village_id).where(live(Team))
     return list(session.scalars(select(Village.name).where(
-        Village.deleted.is_(False), Village.id.not_in(with_team)).order_by(Village.position)))
+        live(Village), Village.id.not_in(with_team)).order_by(Village.position)))
 
 
 def create_missing_teams(session: Session) -> int:
     """One team per village (DOMAIN.md): make those that do not exist yet."""
-    with_team = select(Team.village_id).where(Team.deleted.is_(False))
+    with_team = select(Team.village_id).where(live(Team))
     missing = list(session.scalars(select(Village.id).where(
-        Village.deleted.is_(False), Village.id.not_in(with_team))))
+        live(Village), Village.id.not_in(with_team))))
     for village_id in missing:
         create_team(session, VillageId(village_id))
     return len(missing)

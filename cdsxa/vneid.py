@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from cdsxa.db.base import live
 from cdsxa.db.activity import VneidStep
 from cdsxa.db.models import Household, Person, Village
 from cdsxa.errors import NotFound, UserError
@@ -95,7 +96,7 @@ def _update_current(person: Person, step: str, taken_on: date, level: int | None
 
 def history(session: Session, person_id: PersonId) -> list[StepView]:
     rows = session.scalars(select(VneidStep).where(
-        VneidStep.person_id == person_id, VneidStep.deleted.is_(False))
+        VneidStep.person_id == person_id, live(VneidStep))
         .order_by(VneidStep.taken_on, VneidStep.created_at))
     return [StepView(r.step, VNEID_STEP_LABELS[r.step], r.level, r.taken_on, r.member_id,
                      r.failure_reason, r.note) for r in rows]
@@ -106,7 +107,7 @@ def _worklist(session: Session, condition: object, village_id: VillageId | None,
     query = (select(Person, Village.name, Household.code)
              .join(Village, Village.id == Person.village_id)
              .outerjoin(Household, Household.id == Person.household_id)
-             .where(Person.deleted.is_(False), condition)  # type: ignore[arg-type]
+             .where(live(Person), condition)  # type: ignore[arg-type]
              .order_by(*order))  # type: ignore[arg-type]
     if village_id is not None:
         query = query.where(Person.village_id == village_id)

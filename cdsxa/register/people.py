@@ -1,14 +1,14 @@
 """People and households of the register (the core the daily work builds on)."""
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa.db.base import new_id
+from cdsxa.db.base import live, new_id
 from cdsxa import outcomes
 from cdsxa.db.models import Household, Person, PersonOutcome, Village
 from cdsxa.errors import UserError
@@ -71,10 +71,10 @@ def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]
 
 def _require_villages(session: Session, village_ids: set[VillageId]) -> None:
     with session.no_autoflush:
-        live = set(session.scalars(
-            select(Village.id).where(Village.id.in_(village_ids), Village.deleted.is_(False))
+        existing = set(session.scalars(
+            select(Village.id).where(Village.id.in_(village_ids), live(Village))
         ))
-    if live != village_ids:
+    if existing != village_ids:
         raise UserError("Thôn/bản đã chọn không còn trong danh sách của xã.")
 
 
@@ -118,7 +118,7 @@ def _refuse_duplicates(session: Session, numbers: list[object]) -> None:
     # Pending (unflushed) people are in the database's view once autoflush runs here.
     for chunk in _chunks(sorted(str(n) for n in seen), 500):
         existing = session.scalars(
-            select(Person).where(Person.id_number.in_(chunk), Person.deleted.is_(False))
+            select(Person).where(Person.id_number.in_(chunk), live(Person))
         ).first()
         if existing is not None:
             raise DuplicateIdNumber(
@@ -139,7 +139,7 @@ def set_outcome(session: Session, person_id: PersonId, kind: str, reached_on: da
         raise UserError(f"Kết quả không xác định: {kind}.")
     row = session.scalars(select(PersonOutcome).where(
         PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
-        PersonOutcome.deleted.is_(False))).first()
+        live(PersonOutcome))).first()
     if row is None:
         session.add(PersonOutcome(person_id=person_id, kind=kind, reached_on=reached_on,
                                   session_id=session_id))
@@ -151,7 +151,7 @@ def clear_outcome(session: Session, person_id: PersonId, kind: str) -> None:
     """Undo an outcome recorded by mistake (a soft delete, so sync carries it)."""
     for row in session.scalars(select(PersonOutcome).where(
             PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
-            PersonOutcome.deleted.is_(False))):
+            live(PersonOutcome))):
         row.deleted = True
 
 
@@ -162,3 +162,38 @@ def set_fibre(session: Session, household_id: HouseholdId, since: date | None) -
     household.has_fibre = True
     if since is not None and (household.fibre_since is None or since < household.fibre_since):
         household.fibre_since = since
+
+
+def set_outcomes(session: Session, reached: Iterable[tuple[PersonId, str]],
+                 reached_on: date | None = None) -> int:
+    """set_outcome for many (person, outcome) pairs, one query per 500 people (imports).
+
+    Returns how many outcomes were newly recorded.
+    """
+    wanted: dict[PersonId, set[str]] = {}
+    for person_id, kind in reached:
+        if kind not in outcomes.PERSON_OUTCOMES:
+            raise UserError(f"Kết quả không xác định: {kind}.")
+        wanted.setdefault(person_id, set()).add(kind)
+    ids, added = list(wanted), 0
+    session.flush()  # then chunks need not flush each other's new rows: one large flush is faster
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        # Columns, not records: most answers are already known, and records are costly.
+        with session.no_autoflush:
+            existing = {(person_id, kind): (row_id, on) for row_id, person_id, kind, on in
+                        session.execute(select(
+                            PersonOutcome.id, PersonOutcome.person_id, PersonOutcome.kind,
+                            PersonOutcome.reached_on).where(PersonOutcome.person_id.in_(chunk),
+                                                            live(PersonOutcome)))}
+        for person_id in chunk:
+            for kind in sorted(wanted[person_id]):
+                known = existing.get((person_id, kind))
+                if known is None:
+                    session.add(PersonOutcome(person_id=person_id, kind=kind, reached_on=reached_on))
+                    added += 1
+                elif reached_on is not None and (known[1] is None or reached_on < known[1]):
+                    row = session.get(PersonOutcome, known[0])
+                    if row is not None:
+                        row.reached_on = reached_on
+    return added

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, Village
 from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import VillageId
@@ -46,7 +47,7 @@ def check_new_names(names: Iterable[str]) -> list[str]:
 
 
 def _live(session: Session) -> list[Village]:
-    query = select(Village).where(Village.deleted.is_(False)).order_by(Village.position)
+    query = select(Village).where(live(Village)).order_by(Village.position)
     return list(session.scalars(query))
 
 

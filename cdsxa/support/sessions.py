@@ -12,6 +12,7 @@ from typing import NewType
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdsxa.db.base import live
 from cdsxa import outcomes, vneid
 from cdsxa.db.activity import GroupSession, SupportSession, TeamMember
 from cdsxa.db.models import Person, Village
@@ -68,7 +69,7 @@ def _check_common(session: Session, held_on: date, topic_codes: list[str],
         raise UserError(f"Nội dung hỗ trợ không có trong danh mục: {', '.join(unknown)}.")
     if member_ids:
         found = set(session.scalars(select(TeamMember.id).where(
-            TeamMember.id.in_(member_ids), TeamMember.deleted.is_(False))))
+            TeamMember.id.in_(member_ids), live(TeamMember))))
         if found != set(member_ids):
             raise NotFound("Một thành viên tổ đã chọn không còn trong danh sách.")
     return catalogue
@@ -123,7 +124,7 @@ def record_group(session: Session, data: GroupInput) -> SessionId:
     attendees = list(dict.fromkeys(data.attendee_ids))
     if attendees:
         known = set(session.scalars(select(Person.id).where(
-            Person.id.in_(attendees), Person.deleted.is_(False))))
+            Person.id.in_(attendees), live(Person))))
         if known != set(attendees):
             raise NotFound("Một người tham dự không còn trong sổ dân cư.")
     count = len(attendees) if attendees else (data.attendee_count or 0)
@@ -155,7 +156,7 @@ def recent(session: Session, limit: int = 200, village_id: VillageId | None = No
     query = (select(SupportSession, Person.full_name, Village.name)
              .join(Person, Person.id == SupportSession.person_id)
              .join(Village, Village.id == SupportSession.village_id)
-             .where(SupportSession.deleted.is_(False))
+             .where(live(SupportSession))
              .order_by(SupportSession.held_on.desc(), SupportSession.created_at.desc())
              .limit(limit))
     if village_id is not None:
