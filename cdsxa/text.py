@@ -3,7 +3,8 @@
 import unicodedata
 
 # đ/Đ is a letter of its own in Unicode, not d plus a mark, so NFD does not split it.
-_EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d"})
+# Ð (U+00D0, Icelandic eth) looks the same and turns up in badly converted old files.
+_EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})
 
 
 def nfc(value: str) -> str:

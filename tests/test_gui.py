@@ -113,8 +113,8 @@ def test_every_page_shows_and_says_what_is_not_built(window: MainWindow) -> None
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["Tổng quan", "Người dân & hộ gia đình", "Hỗ trợ người dân", "VNeID",
                       "OCOP & TMĐT", "Tổ CNSCĐ", "Tự đánh giá", "Báo cáo", "Đồng bộ", "Cài đặt"]
-    people_page = window.show_page("people")
-    notice = people_page.findChild(object, "notBuiltNotice")
+    ocop_page = window.show_page("ocop")
+    notice = ocop_page.findChild(object, "notBuiltNotice")
     assert notice is not None and "chưa được xây dựng" in notice.text()
 
 

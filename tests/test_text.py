@@ -10,6 +10,7 @@ def test_fold_removes_diacritics_case_and_d_stroke() -> None:
     assert fold("Đinh Thị Ánh") == "dinh thi anh"
     assert fold("NGUYỄN VĂN A") == "nguyen van a"
     assert fold("  Bản   Pù Quăn ") == "ban pu quan"
+    assert fold("Ðinh") == "dinh"  # U+00D0 from badly converted files
 
 
 def test_decomposed_and_composed_forms_store_and_fold_alike() -> None:

@@ -16,8 +16,12 @@ from cdsxa.ui.context import AppContext
 from cdsxa.ui.i18n import tr
 from cdsxa.ui.pages.base import NotBuiltPage, Page
 from cdsxa.ui.pages.overview import OverviewPage
+from cdsxa.ui.pages.people_page import PeoplePage
 from cdsxa.ui.pages.settings_page import SettingsPage
+from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.sync_page import SyncPage
+from cdsxa.ui.pages.teams_page import TeamsPage
+from cdsxa.ui.pages.vneid_page import VneidPage
 
 
 
@@ -36,23 +40,13 @@ def page_specs() -> list[PageSpec]:
     """The modules of the app, in navigation order."""
     return [
         PageSpec("dashboard", tr("Overview"), OverviewPage),
-        PageSpec("people", tr("People & households"), _later(
-            tr("People & households"),
-            tr("The register of households and people, their eight digital outcomes, and "
-               "search as you type."))),
-        PageSpec("support", tr("Citizen support"), _later(
-            tr("Citizen support"),
-            tr("One-to-one help and group sessions by the community tech teams."))),
-        PageSpec("vneid", tr("VNeID"), _later(
-            tr("VNeID"),
-            tr("VNeID levels and activation status per person, and the worklists."))),
+        PageSpec("people", tr("People & households"), PeoplePage),
+        PageSpec("support", tr("Citizen support"), SupportPage),
+        PageSpec("vneid", tr("VNeID"), VneidPage),
         PageSpec("ocop", tr("OCOP & e-commerce"), _later(
             tr("OCOP & e-commerce"),
             tr("OCOP products, producers and their online shop listings."))),
-        PageSpec("teams", tr("Community tech teams"), _later(
-            tr("Community tech teams"),
-            tr("The community digital technology team of each village, its members and their "
-               "training."))),
+        PageSpec("teams", tr("Community tech teams"), TeamsPage),
         PageSpec("assessment", tr("Self-assessment"), _later(
             tr("Self-assessment"),
             tr("The yearly self-assessment against the province's criteria, and the dossier."))),

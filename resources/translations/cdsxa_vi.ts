@@ -20,24 +20,12 @@
         <translation>Người dân &amp; hộ gia đình</translation>
     </message>
     <message>
-        <source>The register of households and people, their eight digital outcomes, and search as you type.</source>
-        <translation>Sổ hộ gia đình và người dân, tám kết quả số của từng người, tìm kiếm ngay khi gõ.</translation>
-    </message>
-    <message>
         <source>Citizen support</source>
         <translation>Hỗ trợ người dân</translation>
     </message>
     <message>
-        <source>One-to-one help and group sessions by the community tech teams.</source>
-        <translation>Hỗ trợ từng người và các buổi hướng dẫn nhóm của Tổ công nghệ số cộng đồng.</translation>
-    </message>
-    <message>
         <source>VNeID</source>
         <translation>VNeID</translation>
-    </message>
-    <message>
-        <source>VNeID levels and activation status per person, and the worklists.</source>
-        <translation>Mức độ và trạng thái kích hoạt VNeID của từng người, danh sách việc cần làm.</translation>
     </message>
     <message>
         <source>OCOP &amp; e-commerce</source>
@@ -50,10 +38,6 @@
     <message>
         <source>Community tech teams</source>
         <translation>Tổ CNSCĐ</translation>
-    </message>
-    <message>
-        <source>The community digital technology team of each village, its members and their training.</source>
-        <translation>Tổ công nghệ số cộng đồng của từng thôn, thành viên và các lớp tập huấn.</translation>
     </message>
     <message>
         <source>Self-assessment</source>
@@ -128,6 +112,108 @@
     </message>
 </context>
 <context>
+    <name>GroupForm</name>
+    <message>
+        <source>e.g. village cultural house</source>
+        <translation>ví dụ: nhà văn hóa thôn</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>Bỏ khỏi danh sách</translation>
+    </message>
+    <message>
+        <source>names listed above</source>
+        <translation>theo danh sách tên ở trên</translation>
+    </message>
+    <message>
+        <source>Save class</source>
+        <translation>Lưu buổi hướng dẫn</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Địa điểm</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Trainer</source>
+        <translation>Người hướng dẫn</translation>
+    </message>
+    <message>
+        <source>Add an attendee</source>
+        <translation>Thêm người tham dự</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>Người tham dự</translation>
+    </message>
+    <message>
+        <source>Or only a head count</source>
+        <translation>Hoặc chỉ ghi số người</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Whole commune</source>
+        <translation>Toàn xã</translation>
+    </message>
+    <message>
+        <source>(not recorded)</source>
+        <translation>(không ghi)</translation>
+    </message>
+    <message>
+        <source>Saved: {topic}, {count} attendees.</source>
+        <translation>Đã lưu: {topic}, {count} người tham dự.</translation>
+    </message>
+</context>
+<context>
+    <name>NewCitizen</name>
+    <message>
+        <source>New citizen (added to the register with this session)</source>
+        <translation>Người dân mới (thêm vào sổ cùng lượt hỗ trợ này)</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <source>Year of birth</source>
+        <translation>Năm sinh</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
+    </message>
+</context>
+<context>
     <name>NotBuiltPage</name>
     <message>
         <source>This module is not built yet. It will come in a later version; nothing on this page is recorded or counted today.</source>
@@ -186,6 +272,290 @@
     </message>
 </context>
 <context>
+    <name>PeopleModel</name>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>Số định danh</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn</translation>
+    </message>
+    <message>
+        <source>Household code</source>
+        <translation>Mã hộ</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <source>&amp;Add person</source>
+        <translation>&amp;Thêm người</translation>
+    </message>
+    <message>
+        <source>Export to E&amp;xcel</source>
+        <translation>&amp;Xuất Excel</translation>
+    </message>
+    <message>
+        <source>Search by name, ID number, phone or household code (accents optional)</source>
+        <translation>Tìm theo họ tên, số định danh, số điện thoại hoặc mã hộ (gõ không dấu cũng được)</translation>
+    </message>
+    <message>
+        <source>Add a person (Ctrl+N)</source>
+        <translation>Thêm người (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Excel export is not available in this version yet.</source>
+        <translation>Chức năng xuất Excel chưa có trong phiên bản này.</translation>
+    </message>
+    <message>
+        <source>People &amp; households</source>
+        <translation>Người dân &amp; hộ gia đình</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>Tất cả thôn</translation>
+    </message>
+    <message>
+        <source>{count} people</source>
+        <translation>{count} người</translation>
+    </message>
+    <message>
+        <source>Saved: {name}.</source>
+        <translation>Đã lưu: {name}.</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>Xuất Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Bảng tính Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting to {path}…</source>
+        <translation>Đang xuất ra {path}…</translation>
+    </message>
+    <message>
+        <source>Exported to {path}.</source>
+        <translation>Đã xuất ra {path}.</translation>
+    </message>
+    <message>
+        <source>Exported {count} people to {path}.</source>
+        <translation>Đã xuất {count} người ra {path}.</translation>
+    </message>
+    <message>
+        <source>Excel export failed: {reason}</source>
+        <translation>Không xuất được Excel: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>PersonForm</name>
+    <message>
+        <source>dd/mm/yyyy, or the year only</source>
+        <translation>dd/mm/yyyy, hoặc chỉ năm sinh</translation>
+    </message>
+    <message>
+        <source>12 digits</source>
+        <translation>12 chữ số</translation>
+    </message>
+    <message>
+        <source>e.g. 0912 345 678</source>
+        <translation>ví dụ 0912 345 678</translation>
+    </message>
+    <message>
+        <source>dd/mm/yyyy</source>
+        <translation>dd/mm/yyyy</translation>
+    </message>
+    <message>
+        <source>Fibre broadband (the household&apos;s)</source>
+        <translation>Internet cáp quang (của hộ)</translation>
+    </message>
+    <message>
+        <source>Smartphone</source>
+        <translation>Điện thoại thông minh</translation>
+    </message>
+    <message>
+        <source>Digital payment account</source>
+        <translation>Tài khoản thanh toán số</translation>
+    </message>
+    <message>
+        <source>Online public-service account</source>
+        <translation>Tài khoản dịch vụ công trực tuyến</translation>
+    </message>
+    <message>
+        <source>Personal digital signature</source>
+        <translation>Chữ ký số cá nhân</translation>
+    </message>
+    <message>
+        <source>Basic protection software</source>
+        <translation>Phần mềm bảo vệ cơ bản</translation>
+    </message>
+    <message>
+        <source>Basic digital skills</source>
+        <translation>Kỹ năng số cơ bản</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>Full &amp;name</source>
+        <translation>&amp;Họ và tên</translation>
+    </message>
+    <message>
+        <source>&amp;Gender</source>
+        <translation>&amp;Giới tính</translation>
+    </message>
+    <message>
+        <source>Date of &amp;birth</source>
+        <translation>&amp;Ngày sinh</translation>
+    </message>
+    <message>
+        <source>&amp;Ethnicity</source>
+        <translation>&amp;Dân tộc</translation>
+    </message>
+    <message>
+        <source>&amp;ID number</source>
+        <translation>&amp;Số định danh</translation>
+    </message>
+    <message>
+        <source>&amp;Phone</source>
+        <translation>Số đ&amp;iện thoại</translation>
+    </message>
+    <message>
+        <source>&amp;Village</source>
+        <translation>&amp;Thôn</translation>
+    </message>
+    <message>
+        <source>&amp;Household code</source>
+        <translation>&amp;Mã hộ</translation>
+    </message>
+    <message>
+        <source>&amp;Relation to head</source>
+        <translation>&amp;Quan hệ với chủ hộ</translation>
+    </message>
+    <message>
+        <source>N&amp;otes</source>
+        <translation>Ghi &amp;chú</translation>
+    </message>
+    <message>
+        <source>Digital outcomes (date reached)</source>
+        <translation>Kết quả chuyển đổi số (ngày đạt)</translation>
+    </message>
+    <message>
+        <source>Digital identity (VNeID)</source>
+        <translation>Danh tính số (VNeID)</translation>
+    </message>
+    <message>
+        <source>Leave the date blank when it is not known. VNeID steps are recorded on the VNeID page.</source>
+        <translation>Để trống ngày nếu không rõ. Các bước VNeID được ghi ở trang VNeID.</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Lưu</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Add a person</source>
+        <translation>Thêm người</translation>
+    </message>
+    <message>
+        <source>Person: {name}</source>
+        <translation>Người: {name}</translation>
+    </message>
+    <message>
+        <source>Guided</source>
+        <translation>Đã hướng dẫn</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Đã đăng ký</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Đã được duyệt</translation>
+    </message>
+    <message>
+        <source>Activated</source>
+        <translation>Đã kích hoạt</translation>
+    </message>
+    <message>
+        <source>Not successful</source>
+        <translation>Không thành công</translation>
+    </message>
+    <message>
+        <source>No VNeID step recorded.</source>
+        <translation>Chưa ghi bước VNeID nào.</translation>
+    </message>
+    <message>
+        <source>level {level}</source>
+        <translation>mức {level}</translation>
+    </message>
+    <message>
+        <source>New household: it is added when you save.</source>
+        <translation>Hộ mới: sẽ được thêm khi lưu.</translation>
+    </message>
+    <message>
+        <source>Household of {count} people.</source>
+        <translation>Hộ có {count} người.</translation>
+    </message>
+    <message>
+        <source>ID number {number} is already in the register: {name}. Their record is open; nothing new was added.</source>
+        <translation>Số định danh {number} đã có trong sổ: {name}. Đã mở hồ sơ của người này, không thêm người mới.</translation>
+    </message>
+    <message>
+        <source>ID number {number} belongs to {name}, already in the register.</source>
+        <translation>Số định danh {number} là của {name}, đã có trong sổ.</translation>
+    </message>
+</context>
+<context>
+    <name>PersonPicker</name>
+    <message>
+        <source>Type a name, ID number or phone</source>
+        <translation>Gõ tên, số định danh hoặc số điện thoại</translation>
+    </message>
+    <message>
+        <source>{count} matches: ↓ to choose, Enter to take</source>
+        <translation>{count} người khớp: ↓ để chọn, Enter để lấy</translation>
+    </message>
+    <message>
+        <source>Nobody matches. Add the citizen below.</source>
+        <translation>Không có ai khớp. Hãy thêm người dân mới.</translation>
+    </message>
+</context>
+<context>
     <name>PopulationForm</name>
     <message>
         <source>Residents</source>
@@ -225,6 +595,89 @@
     <message>
         <source>Used as denominators while the register does not yet cover the whole commune. Leave unknown figures empty.</source>
         <translation>Dùng làm mẫu số khi sổ dân cư chưa phủ hết toàn xã. Số liệu chưa biết thì để trống.</translation>
+    </message>
+</context>
+<context>
+    <name>SessionForm</name>
+    <message>
+        <source>&amp;New citizen</source>
+        <translation>Người &amp;mới</translation>
+    </message>
+    <message>
+        <source>Why it could not be done</source>
+        <translation>Lý do không thực hiện được</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <source>&amp;Save session</source>
+        <translation>&amp;Lưu lượt hỗ trợ</translation>
+    </message>
+    <message>
+        <source>level unknown</source>
+        <translation>chưa rõ mức</translation>
+    </message>
+    <message>
+        <source>Level 1</source>
+        <translation>Mức 1</translation>
+    </message>
+    <message>
+        <source>Level 2</source>
+        <translation>Mức 2</translation>
+    </message>
+    <message>
+        <source>(not a VNeID failure)</source>
+        <translation>(không phải lỗi VNeID)</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Citizen</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <source>Helped by</source>
+        <translation>Người hỗ trợ</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>VNeID</source>
+        <translation>VNeID</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Số phút</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>(nobody from the team)</source>
+        <translation>(không có thành viên tổ)</translation>
+    </message>
+    <message>
+        <source>Saved: a session with {name}.</source>
+        <translation>Đã lưu lượt hỗ trợ cho {name}.</translation>
+    </message>
+    <message>
+        <source>Choose the citizen, or add a new one.</source>
+        <translation>Hãy chọn người dân, hoặc thêm người mới.</translation>
     </message>
 </context>
 <context>
@@ -314,10 +767,148 @@
     </message>
 </context>
 <context>
+    <name>SupportPage</name>
+    <message>
+        <source>One-to-one help</source>
+        <translation>Hỗ trợ từng người</translation>
+    </message>
+    <message>
+        <source>Group class</source>
+        <translation>Hướng dẫn nhóm</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Citizen</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Latest sessions</source>
+        <translation>Các lượt hỗ trợ gần đây</translation>
+    </message>
+    <message>
+        <source>Citizen support</source>
+        <translation>Hỗ trợ người dân</translation>
+    </message>
+</context>
+<context>
     <name>SyncPage</name>
     <message>
         <source>{count} changes recorded on this computer are waiting to be sent to the province.</source>
         <translation>{count} thay đổi ghi trên máy này đang chờ gửi lên tỉnh.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamsPage</name>
+    <message>
+        <source>Team</source>
+        <translation>Tổ</translation>
+    </message>
+    <message>
+        <source>Active members</source>
+        <translation>Thành viên</translation>
+    </message>
+    <message>
+        <source>Trained</source>
+        <translation>Đã tập huấn</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Comes from</source>
+        <translation>Thuộc tổ chức</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation>Ngày vào tổ</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Ngày rời tổ</translation>
+    </message>
+    <message>
+        <source>Training hours</source>
+        <translation>Số giờ tập huấn</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>Thêm thành viên</translation>
+    </message>
+    <message>
+        <source>Left the team on</source>
+        <translation>Rời tổ ngày</translation>
+    </message>
+    <message>
+        <source>e.g. Basic digital skills</source>
+        <translation>ví dụ: Kỹ năng số cơ bản</translation>
+    </message>
+    <message>
+        <source>Add training</source>
+        <translation>Thêm lớp tập huấn</translation>
+    </message>
+    <message>
+        <source>New member of the selected team</source>
+        <translation>Thành viên mới của tổ đang chọn</translation>
+    </message>
+    <message>
+        <source>Person in the register (optional)</source>
+        <translation>Người trong sổ dân cư (không bắt buộc)</translation>
+    </message>
+    <message>
+        <source>Selected member</source>
+        <translation>Thành viên đang chọn</translation>
+    </message>
+    <message>
+        <source>Course</source>
+        <translation>Lớp tập huấn</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>Số giờ</translation>
+    </message>
+    <message>
+        <source>Community tech teams</source>
+        <translation>Tổ công nghệ số cộng đồng</translation>
+    </message>
+    <message>
+        <source>Set up teams for {count} villages without one</source>
+        <translation>Lập tổ cho {count} thôn/bản chưa có tổ</translation>
+    </message>
+    <message>
+        <source>Choose a team first.</source>
+        <translation>Hãy chọn một tổ trước.</translation>
+    </message>
+    <message>
+        <source>Choose a member first.</source>
+        <translation>Hãy chọn một thành viên trước.</translation>
     </message>
 </context>
 <context>
@@ -395,6 +986,104 @@
     <message>
         <source>Add the thôn, bản, khối phố or tổ dân phố of the commune. Press Enter after each name. You can add more later.</source>
         <translation>Nhập các thôn, bản, khối phố, tổ dân phố của xã. Nhấn Enter sau mỗi tên. Có thể bổ sung sau.</translation>
+    </message>
+</context>
+<context>
+    <name>VneidPage</name>
+    <message>
+        <source>level unknown</source>
+        <translation>chưa rõ mức</translation>
+    </message>
+    <message>
+        <source>Level 1</source>
+        <translation>Mức 1</translation>
+    </message>
+    <message>
+        <source>Level 2</source>
+        <translation>Mức 2</translation>
+    </message>
+    <message>
+        <source>Record step</source>
+        <translation>Ghi nhận bước</translation>
+    </message>
+    <message>
+        <source>VNeID</source>
+        <translation>VNeID</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
+    </message>
+    <message>
+        <source>Record a step for the chosen person</source>
+        <translation>Ghi nhận một bước cho người đang chọn</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Mức</translation>
+    </message>
+    <message>
+        <source>Helped by</source>
+        <translation>Người hỗ trợ</translation>
+    </message>
+    <message>
+        <source>Reason it failed</source>
+        <translation>Lý do không thành công</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>Tất cả thôn/bản</translation>
+    </message>
+    <message>
+        <source>(not recorded)</source>
+        <translation>(không ghi)</translation>
+    </message>
+    <message>
+        <source>Waiting for activation ({count})</source>
+        <translation>Chờ kích hoạt ({count})</translation>
+    </message>
+    <message>
+        <source>No account yet, aged 14+ ({count})</source>
+        <translation>Chưa có tài khoản, từ 14 tuổi ({count})</translation>
+    </message>
+    <message>
+        <source>Choose a person in the list.</source>
+        <translation>Hãy chọn một người trong danh sách.</translation>
+    </message>
+</context>
+<context>
+    <name>Worklist</name>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Mã hộ</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Status since</source>
+        <translation>Trạng thái từ ngày</translation>
     </message>
 </context>
 </TS>

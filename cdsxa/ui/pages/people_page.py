@@ -1,0 +1,283 @@
+"""Người dân & hộ gia đình: the register, searched as you type, and the person form."""
+
+import importlib
+import importlib.util
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QTableView, QVBoxLayout,
+)
+
+from cdsxa.errors import UserError
+from cdsxa.formatting import thousands
+from cdsxa.ids import PersonId, VillageId
+from cdsxa.register import person_detail, search
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.people_model import NAME, PeopleModel
+from cdsxa.ui.person_form import PersonForm, index_of
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+EXPORT_MODULE = "cdsxa.excel.export"
+COLUMN_WIDTHS = (210, 70, 95, 120, 110, 185)  # the household code column stretches
+
+
+def exporter_available() -> bool:
+    """Excel export comes with cdsxa.excel.export; looked up without importing openpyxl."""
+    if EXPORT_MODULE in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(EXPORT_MODULE) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class PeopleTable(QTableView):
+    """Enter on a row opens the person, as a double click does."""
+
+    open_requested = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class ExportSignals(QObject):
+    finished = Signal(str, int)  # path, people exported (-1: not said)
+    failed = Signal(str)
+
+
+class PeoplePage(Page):
+    watches = frozenset({"person", "household", "village"})
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.model = PeopleModel(context)
+        self.search = QLineEdit()
+        self.village = QComboBox()
+        self.count = QLabel()
+        self.add_button = QPushButton(self.tr("&Add person"))
+        self.export_button = QPushButton(self.tr("Export to E&xcel"))
+        self.table = PeopleTable()
+        self.status = QLabel()
+        self.error = ErrorLabel()
+        self.timer = QTimer(self)
+        self.form: PersonForm | None = None
+        self.last_village: VillageId | None = None
+        self.export_signals = ExportSignals()
+        self._build()
+        self._connect()
+
+    def _build(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search by name, ID number, phone or household "
+                                               "code (accents optional)"))
+        self.search.setClearButtonEnabled(True)
+        self.village.setMinimumWidth(180)
+        self.count.setObjectName("peopleCount")
+        self.add_button.setToolTip(self.tr("Add a person (Ctrl+N)"))
+        if not exporter_available():
+            self.export_button.setEnabled(False)
+            self.export_button.setToolTip(self.tr("Excel export is not available in this "
+                                                  "version yet."))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DELAY_MS)
+        self.status.setWordWrap(True)
+
+        tools = QHBoxLayout()
+        tools.addWidget(self.search, 3)
+        tools.addWidget(self.village, 1)
+        tools.addWidget(self.add_button)
+        tools.addWidget(self.export_button)
+        title = QHBoxLayout()
+        title.addWidget(heading(self.tr("People & households")))
+        title.addStretch(1)
+        title.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(title)
+        layout.addLayout(tools)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(lambda _text: self.timer.start())
+        self.search.installEventFilter(self)
+        self.timer.timeout.connect(self.apply_filter)
+        self.village.currentIndexChanged.connect(self._village_chosen)
+        self.table.open_requested.connect(self.open_row)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_by_name_only)
+        self.add_button.clicked.connect(self.open_new)
+        self.export_button.clicked.connect(self.export)
+        self.export_signals.finished.connect(self._exported)
+        self.export_signals.failed.connect(self._export_failed)
+        for keys, action in (("Ctrl+N", self.open_new), ("Ctrl+F", self.focus_search)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+
+    # Listing --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._fill_villages()
+        self.apply_filter()
+
+    def _fill_villages(self) -> None:
+        chosen = self.village.currentData()
+        with self.context.read() as session:
+            choices = person_detail.village_choices(session)
+        self.village.blockSignals(True)
+        self.village.clear()
+        self.village.addItem(self.tr("All villages"), None)
+        for village_id, name in choices:
+            self.village.addItem(name, village_id)
+        self.village.setCurrentIndex(max(0, index_of(self.village, chosen)))
+        self.village.blockSignals(False)
+
+    def village_filter(self) -> VillageId | None:
+        village_id: VillageId | None = self.village.currentData()
+        return village_id
+
+    def _village_chosen(self) -> None:
+        if self.village_filter() is not None:
+            self.last_village = self.village_filter()
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        """Show what the search box and the village filter ask for (called after typing
+        pauses, so a burst of keys runs one search)."""
+        self.timer.stop()
+        query, village_id = self.search.text(), self.village_filter()
+        self.model.set_filter(query, village_id)
+        with self.context.read() as session:
+            total = search.count_people(session, query, village_id)
+        self.count.setText(self.tr("{count} people").format(count=thousands(total)))
+
+    def _sort_by_name_only(self, column: int, order: Qt.SortOrder) -> None:
+        if column != NAME:  # other columns are not orderable: keep the indicator on the name
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(NAME, Qt.SortOrder.DescendingOrder if self.model.descending
+                                    else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # From the search box, Enter or Down goes to the first result.
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+                if self.timer.isActive():
+                    self.apply_filter()
+                if self.model.rowCount():
+                    self.table.setFocus()
+                    self.table.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    def select_person(self, person_id: PersonId) -> None:
+        row = self.model.row_of(person_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, NAME))
+
+    # The form -------------------------------------------------------------------------
+
+    def open_row(self, row: int) -> None:
+        person_id = self.model.person_id(row)
+        if person_id is not None:
+            self._open_form(PersonForm(self.context, person_id=person_id, parent=self))
+
+    def open_new(self) -> None:
+        village_id = self.village_filter() or self.last_village
+        self._open_form(PersonForm(self.context, village_id=village_id, parent=self))
+
+    def _open_form(self, form: PersonForm) -> None:
+        if self.form is not None:
+            self.form.close()
+        self.form = form
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.saved.connect(lambda person_id: self._saved(form, person_id))
+        form.finished.connect(lambda _result: self._form_closed(form))
+        form.open()
+
+    def _saved(self, form: PersonForm, person_id: PersonId) -> None:
+        self.last_village = form.village_id() or self.last_village
+        self.status.setText(self.tr("Saved: {name}.").format(name=form.name.text().strip()))
+        self.select_person(person_id)
+
+    def _form_closed(self, form: PersonForm) -> None:
+        if self.form is form:
+            self.form = None
+            self.table.setFocus()
+
+    # Excel ----------------------------------------------------------------------------
+
+    def export(self) -> None:
+        village_id = self.village_filter()
+        suggested = Path.home() / f"nguoi-dan-{date.today():%Y-%m-%d}.xlsx"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export to Excel"), str(suggested), self.tr("Excel workbook (*.xlsx)"))
+        if not path:
+            return
+        self.export_button.setEnabled(False)
+        self.error.clear_error()
+        self.status.setText(self.tr("Exporting to {path}…").format(path=path))
+        QThreadPool.globalInstance().start(lambda: self._export_in_background(path, village_id))
+
+    def _export_in_background(self, path: str, village_id: VillageId | None) -> None:
+        """Runs on a worker thread: its own session; only text goes back, by signal."""
+        try:
+            module = importlib.import_module(EXPORT_MODULE)
+            with self.context.read() as session:
+                count = module.export_people(session, Path(path), village_id=village_id)
+        except UserError as exc:
+            self.export_signals.failed.emit(exc.message)
+        except Exception as exc:  # noqa: BLE001 (reported to the officer and logged)
+            log.exception("export to %s failed", path)
+            self.export_signals.failed.emit(str(exc))
+        else:
+            self.export_signals.finished.emit(path, count if isinstance(count, int) else -1)
+
+    def _exported(self, path: str, count: int) -> None:
+        self.export_button.setEnabled(True)
+        if count < 0:
+            self.status.setText(self.tr("Exported to {path}.").format(path=path))
+        else:
+            self.status.setText(self.tr("Exported {count} people to {path}.").format(
+                count=thousands(count), path=path))
+
+    def _export_failed(self, message: str) -> None:
+        self.export_button.setEnabled(True)
+        self.status.clear()
+        self.error.show_error(self.tr("Excel export failed: {reason}").format(reason=message))

@@ -1,0 +1,372 @@
+"""The person form: a person's details, household and the eight digital outcomes.
+
+Keyboard first: fields in reading order, Enter saves, Esc closes without asking.
+Saving is one service call (person_detail.save_person) in one transaction, so a
+refused entry writes nothing; the reason shows under the fields.
+"""
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
+    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+)
+
+from cdsxa import outcomes
+from cdsxa.errors import UserError
+from cdsxa.formatting import vn_date
+from cdsxa.ids import PersonId, VillageId
+from cdsxa.register import idnumber, person_detail
+from cdsxa.register.people import DuplicateIdNumber, PersonInput
+from cdsxa.register.person_detail import PersonDetail, PersonEdit
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import ErrorLabel
+
+NOTICE_STYLE = "QLabel { background: #e8f1fd; border: 1px solid #9ec1f0; border-radius: 4px;" \
+               " padding: 6px; }"
+NOTE_STYLE = "QLabel { color: #8a5a00; }"
+HINT_STYLE = "QLabel { color: #555; }"
+
+
+def index_of(combo: QComboBox, value: object) -> int:
+    """The item whose data equals value (findData compares Python objects by identity)."""
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
+
+
+class DateField(QLineEdit):
+    def __init__(self, placeholder: str) -> None:
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setMaxLength(10)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 16)
+
+
+class OutcomeRow:
+    """A tick box and the date it was reached (blank: reached, date unknown)."""
+
+    def __init__(self, label: str, placeholder: str) -> None:
+        self.box = QCheckBox(label)
+        self.date = DateField(placeholder)
+        self.date.setEnabled(False)
+        self.box.toggled.connect(self._toggled)
+
+    def _toggled(self, ticked: bool) -> None:
+        self.date.setEnabled(ticked)
+        if ticked and not self.date.text():
+            self.date.setText(vn_date(date.today()))
+        elif not ticked:
+            self.date.clear()
+
+    def set_value(self, reached: bool, on: date | None) -> None:
+        self.box.setChecked(reached)
+        self.date.setText(vn_date(on) if reached else "")
+
+    def value(self, what: str) -> tuple[bool, date | None]:
+        if not self.box.isChecked():
+            return False, None
+        return True, person_detail.parse_date(self.date.text(), what)
+
+
+class PersonForm(QDialog):
+    saved = Signal(object)  # PersonId
+
+    def __init__(self, context: AppContext, person_id: PersonId | None = None,
+                 village_id: VillageId | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.person_id = person_id
+        self.known_codes: list[str] = []
+        self.name = QLineEdit()
+        self.gender = QComboBox()
+        self.birth = QLineEdit(placeholderText=self.tr("dd/mm/yyyy, or the year only"))
+        self.ethnicity = self._editable_combo(person_detail.ETHNICITIES)
+        self.id_number = QLineEdit(placeholderText=self.tr("12 digits"))
+        self.id_note = QLabel()
+        self.phone = QLineEdit(placeholderText=self.tr("e.g. 0912 345 678"))
+        self.village = QComboBox()
+        self.household = self._editable_combo(())
+        self.household_hint = QLabel()
+        self.relation = self._editable_combo(person_detail.RELATIONS)
+        self.notes = QLineEdit()
+        self.outcomes = {code: OutcomeRow(label, self.tr("dd/mm/yyyy"))
+                         for code, label in self._outcome_labels().items()}
+        self.fibre = OutcomeRow(self.tr("Fibre broadband (the household's)"),
+                                self.tr("dd/mm/yyyy"))
+        self.vneid = QLabel()
+        self.notice = QLabel()
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self._build()
+        self._fill_choices()
+        self._connect()
+        if person_id is not None:
+            self.load(person_id)
+        else:
+            self._start_new(village_id)
+
+    # Building -------------------------------------------------------------------------
+
+    @staticmethod
+    def _editable_combo(items: tuple[str, ...]) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.addItems(["", *items])
+        completer = combo.completer()
+        if completer is not None:
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+        return combo
+
+    def _outcome_labels(self) -> dict[str, str]:
+        labels = {
+            outcomes.SMARTPHONE.code: self.tr("Smartphone"),
+            outcomes.PAYMENT_ACCOUNT.code: self.tr("Digital payment account"),
+            outcomes.DVC_ACCOUNT.code: self.tr("Online public-service account"),
+            outcomes.DIGITAL_SIGNATURE.code: self.tr("Personal digital signature"),
+            outcomes.PROTECTION_SOFTWARE.code: self.tr("Basic protection software"),
+            outcomes.DIGITAL_SKILLS.code: self.tr("Basic digital skills"),
+        }
+        return {code: labels.get(code, outcomes.BY_CODE[code].label)
+                for code in outcomes.PERSON_OUTCOMES}
+
+    def _build(self) -> None:
+        self.setMinimumWidth(820)
+        self.id_note.setStyleSheet(NOTE_STYLE)
+        self.household_hint.setStyleSheet(HINT_STYLE)
+        for label in (self.id_note, self.household_hint):
+            label.setWordWrap(True)
+            label.hide()
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("personNotice")
+        self.notice.hide()
+        self.vneid.setWordWrap(True)
+        self.gender.addItem("", None)
+        self.gender.addItem(self.tr("Male"), "male")
+        self.gender.addItem(self.tr("Female"), "female")
+
+        details = QFormLayout()
+        details.addRow(self.tr("Full &name"), self.name)
+        details.addRow(self.tr("&Gender"), self.gender)
+        details.addRow(self.tr("Date of &birth"), self.birth)
+        details.addRow(self.tr("&Ethnicity"), self.ethnicity)
+        details.addRow(self.tr("&ID number"), self.id_number)
+        details.addRow("", self.id_note)
+        details.addRow(self.tr("&Phone"), self.phone)
+        details.addRow(self.tr("&Village"), self.village)
+        details.addRow(self.tr("&Household code"), self.household)
+        details.addRow("", self.household_hint)
+        details.addRow(self.tr("&Relation to head"), self.relation)
+        details.addRow(self.tr("N&otes"), self.notes)
+
+        box = QGroupBox(self.tr("Digital outcomes (date reached)"))
+        grid = QGridLayout(box)
+        rows = [*self.outcomes.values(), self.fibre]
+        for index, row in enumerate(rows):
+            grid.addWidget(row.box, index, 0)
+            grid.addWidget(row.date, index, 1)
+        grid.addWidget(QLabel(self.tr("Digital identity (VNeID)")), len(rows), 0)
+        grid.addWidget(self.vneid, len(rows) + 1, 0, 1, 2)
+        grid.setRowStretch(len(rows) + 2, 1)
+        hint = QLabel(self.tr("Leave the date blank when it is not known. VNeID steps are "
+                              "recorded on the VNeID page."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+
+        columns = QHBoxLayout()
+        columns.addLayout(details, 3)
+        columns.addWidget(box, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
+        layout.addLayout(columns)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setText(self.tr("&Save"))
+        save.setDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        chain: list[QWidget] = [self.name, self.gender, self.birth, self.ethnicity,
+                                self.id_number, self.phone, self.village, self.household,
+                                self.relation, self.notes]
+        for row in [*self.outcomes.values(), self.fibre]:
+            chain += [row.box, row.date]
+        chain += [self.buttons]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    def _fill_choices(self) -> None:
+        with self.context.read() as session:
+            choices = person_detail.village_choices(session)
+        for village_id, name in choices:
+            self.village.addItem(name, village_id)
+
+    def _connect(self) -> None:
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.id_number.textEdited.connect(self._id_number_typed)
+        self.village.currentIndexChanged.connect(self._village_changed)
+        self.household.editTextChanged.connect(self._household_typed)
+
+    # Loading --------------------------------------------------------------------------
+
+    def _start_new(self, village_id: VillageId | None) -> None:
+        self.setWindowTitle(self.tr("Add a person"))
+        index = index_of(self.village, village_id) if village_id is not None else -1
+        self.village.setCurrentIndex(max(index, 0))
+        self._village_changed()
+        self._show_vneid(None)
+        self.name.setFocus()
+
+    def load(self, person_id: PersonId) -> None:
+        with self.context.read() as session:
+            detail = person_detail.get_person(session, person_id)
+        self.person_id = person_id
+        self.setWindowTitle(self.tr("Person: {name}").format(name=detail.data.full_name))
+        data = detail.data
+        self.name.setText(data.full_name)
+        self.gender.setCurrentIndex(max(0, self.gender.findData(data.gender)))
+        self.birth.setText(vn_date(data.birth_date) if data.birth_date
+                           else str(data.birth_year or ""))
+        self.ethnicity.setCurrentText(data.ethnicity or "")
+        self.id_number.setText(data.id_number or "")
+        self.phone.setText(data.phone or "")
+        self.village.setCurrentIndex(max(0, index_of(self.village, data.village_id)))
+        self._village_changed()
+        self.household.setCurrentText(detail.household_code or "")
+        self.relation.setCurrentText(data.relation_to_head or "")
+        self.notes.setText(data.notes or "")
+        for code, row in self.outcomes.items():
+            row.set_value(code in detail.outcomes, detail.outcomes.get(code))
+        self.fibre.set_value(detail.has_fibre, detail.fibre_since)
+        self._show_vneid(detail)
+        self.id_note.hide()
+        self.error.clear_error()
+
+    def _show_vneid(self, detail: PersonDetail | None) -> None:
+        steps = {"guided": self.tr("Guided"), "registered": self.tr("Registered"),
+                 "approved": self.tr("Approved"), "activated": self.tr("Activated"),
+                 "failed": self.tr("Not successful")}
+        if detail is None or detail.vneid_status is None:
+            self.vneid.setText(self.tr("No VNeID step recorded."))
+            return
+        text = steps.get(detail.vneid_status, detail.vneid_status)
+        if detail.vneid_level:
+            text += " · " + self.tr("level {level}").format(level=detail.vneid_level)
+        if detail.vneid_status_on:
+            text += " · " + vn_date(detail.vneid_status_on)
+        self.vneid.setText(text)
+
+    def _village_changed(self) -> None:
+        village_id = self.village.currentData()
+        if village_id is None:
+            return
+        with self.context.read() as session:
+            self.known_codes = person_detail.household_codes(session, village_id)
+        typed = self.household.currentText()
+        self.household.blockSignals(True)
+        self.household.clear()
+        self.household.addItems(["", *self.known_codes])
+        self.household.setCurrentText(typed)
+        self.household.blockSignals(False)
+        self._household_typed(typed)
+
+    def _household_typed(self, code: str) -> None:
+        code = code.strip()
+        self.fibre.box.setEnabled(bool(code))
+        if not code:
+            self.household_hint.hide()
+            self.fibre.set_value(False, None)
+            return
+        village_id = self.village.currentData()
+        with self.context.read() as session:
+            found = person_detail.find_household(session, village_id, code)
+        if found is None:
+            self.household_hint.setText(self.tr("New household: it is added when you save."))
+            self.fibre.set_value(False, None)
+        else:
+            self.household_hint.setText(self.tr("Household of {count} people.").format(
+                count=found.members))
+            self.fibre.set_value(found.has_fibre, found.fibre_since)
+        self.household_hint.show()
+
+    # The ID number --------------------------------------------------------------------
+
+    def _id_number_typed(self, text: str) -> None:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        self.id_note.hide()
+        if len(digits) != 12:
+            return
+        with self.context.read() as session:
+            existing = person_detail.find_by_id_number(session, digits)
+        if existing is not None and existing != self.person_id:
+            self._id_number_taken(existing)
+            return
+        check = idnumber.check(digits)
+        if check.warning:
+            self.id_note.setText(check.warning)
+            self.id_note.show()
+        if self.gender.currentData() is None and check.ok:
+            self.gender.setCurrentIndex(self.gender.findData(idnumber.gender_of(digits)))
+
+    def _id_number_taken(self, existing: PersonId) -> None:
+        """A new person's ID number is already in the register: open that person instead
+        of adding them twice. On an existing person's form, say whose it is."""
+        with self.context.read() as session:
+            other = person_detail.get_person(session, existing)
+        if self.person_id is None:
+            self.load(existing)
+            self.notice.setText(self.tr(
+                "ID number {number} is already in the register: {name}. Their record is "
+                "open; nothing new was added.").format(number=other.data.id_number,
+                                                       name=other.data.full_name))
+            self.notice.show()
+        else:
+            self.error.show_error(self.tr(
+                "ID number {number} belongs to {name}, already in the register.").format(
+                number=other.data.id_number, name=other.data.full_name))
+
+    # Saving ---------------------------------------------------------------------------
+
+    def edit(self) -> PersonEdit:
+        """What the form holds, as the services take it (dates parsed: may raise)."""
+        birth_date, birth_year = person_detail.parse_birth(self.birth.text())
+        reached: dict[str, date | None] = {}
+        for code, row in self.outcomes.items():
+            ticked, on = row.value(outcomes.BY_CODE[code].label)
+            if ticked:
+                reached[code] = on
+        has_fibre, since = self.fibre.value(outcomes.FIBRE.label)
+        data = PersonInput(
+            full_name=self.name.text(), gender=self.gender.currentData() or "",
+            village_id=self.village.currentData(), birth_date=birth_date,
+            birth_year=birth_year, ethnicity=self.ethnicity.currentText(),
+            id_number=self.id_number.text(), phone=self.phone.text(),
+            relation_to_head=self.relation.currentText(), notes=self.notes.text())
+        return PersonEdit(data, self.household.currentText(), reached, has_fibre, since)
+
+    def save(self) -> None:
+        try:
+            edit = self.edit()
+            with self.context.write("person", "person_outcome", "household") as session:
+                person_id = person_detail.save_person(session, edit, self.person_id)
+        except DuplicateIdNumber as exc:
+            self._id_number_taken(exc.existing)
+            return
+        except UserError as exc:
+            self.error.show_error(exc.message)
+            return
+        self.error.clear_error()
+        self.person_id = person_id
+        self.saved.emit(person_id)
+        self.accept()
+
+    def village_id(self) -> VillageId | None:
+        village_id: VillageId | None = self.village.currentData()
+        return village_id

@@ -1,0 +1,314 @@
+"""The people page through real widgets (offscreen): search, list, the person form."""
+
+import sys
+import types
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from cdsxa.db.engine import Database
+from cdsxa.db.models import ChangeLogEntry, Household, Person
+from cdsxa.ids import PersonId, VillageId
+from cdsxa.register import people, person_detail, villages
+from cdsxa.register.people import PersonInput
+from cdsxa.ui import i18n
+from cdsxa.ui.context import AppContext, Changes
+from cdsxa.ui.main_window import MainWindow
+from cdsxa.ui.pages.people_page import PeoplePage
+from cdsxa.ui.people_model import PeopleModel
+from cdsxa.ui.person_form import PersonForm
+
+
+@pytest.fixture(autouse=True)
+def vietnamese(qapp: QApplication) -> Iterator[None]:
+    """Tests see what an officer sees: the Vietnamese interface."""
+    translator = i18n.install(qapp, "vi")
+    yield
+    if translator is not None:
+        qapp.removeTranslator(translator)
+
+
+def type_text(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
+    """Vietnamese arrives as text committed by the input method (Unikey, IBus), and
+    QTest can only synthesise Latin-1 key presses; so ASCII is typed key by key and
+    the rest is committed as an input method would."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:
+        widget.insert(text)
+
+
+def village(db: Database, name: str) -> VillageId:
+    with db.reading() as session:
+        found = villages.find_by_name(session, name)
+    assert found is not None
+    return found
+
+
+def add(db: Database, name: str, where: str = "Bản Hang", **fields: object) -> PersonId:
+    with db.transaction("test") as session:
+        gender = "female" if " Thị " in name else "male"
+        return people.add_person(session, PersonInput(
+            full_name=name, gender=gender, village_id=village(db, where),
+            **fields))  # type: ignore[arg-type]
+
+
+def change_log_rows(db: Database) -> int:
+    with db.reading() as session:
+        return session.scalar(select(func.count()).select_from(ChangeLogEntry)) or 0
+
+
+def listed(page: PeoplePage) -> list[str]:
+    return [row.full_name for row in page.model.rows]
+
+
+@pytest.fixture
+def registered(db: Database) -> dict[str, PersonId]:
+    return {
+        "anh": add(db, "Đinh Thị Ánh", id_number="038180001234", birth_year=1980,
+                   phone="0912345678"),
+        "tam": add(db, "Lò Văn Tâm", where="Thôn Đồng Tâm", birth_date=date(1990, 4, 2)),
+        "an": add(db, "Nguyễn Văn An", where="Thôn Đồng Tâm"),
+    }
+
+
+@pytest.fixture
+def page(qtbot: QtBot, db: Database, data_dir: Path,
+         registered: dict[str, PersonId]) -> PeoplePage:
+    window = MainWindow(AppContext(data_dir, db, "user:Lò Văn Tâm", Changes()))
+    qtbot.addWidget(window)
+    window.show()
+    shown = window.show_page("people")
+    assert isinstance(shown, PeoplePage)
+    return shown
+
+
+def open_new_form(qtbot: QtBot, page: PeoplePage) -> PersonForm:
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.form is not None
+    qtbot.waitExposed(page.form)
+    return page.form
+
+
+def test_the_list_shows_people_with_vietnamese_columns(page: PeoplePage) -> None:
+    assert listed(page) == ["Đinh Thị Ánh", "Lò Văn Tâm", "Nguyễn Văn An"]
+    assert page.count.text() == "3 người"
+    model = page.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Họ và tên", "Giới tính", "Ngày sinh", "Số định danh", "Số điện thoại",
+                       "Thôn", "Mã hộ"]
+    first = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert first == ["Đinh Thị Ánh", "Nữ", "1980", "038180001234", "0912345678", "Bản Hang", ""]
+    assert model.index(1, 2).data() == "02/04/1990"
+    assert page.village.itemText(0) == "Tất cả thôn"
+
+
+def test_typing_in_the_search_box_filters_the_list(qtbot: QtBot, page: PeoplePage) -> None:
+    qtbot.keyClicks(page.search, "van")
+    qtbot.waitUntil(lambda: listed(page) == ["Lò Văn Tâm", "Nguyễn Văn An"])
+    assert page.count.text() == "2 người"
+    page.search.clear()
+    type_text(qtbot, page.search, "Đinh")
+    qtbot.waitUntil(lambda: listed(page) == ["Đinh Thị Ánh"])
+    page.search.clear()
+    qtbot.keyClicks(page.search, "912 345")
+    qtbot.waitUntil(lambda: listed(page) == ["Đinh Thị Ánh"])
+    page.search.clear()
+    qtbot.waitUntil(lambda: len(listed(page)) == 3)
+    page.village.setCurrentIndex(page.village.findText("Thôn Đồng Tâm"))
+    assert listed(page) == ["Lò Văn Tâm", "Nguyễn Văn An"]
+    assert page.count.text() == "2 người"
+
+
+def test_a_burst_of_keys_runs_one_search(qtbot: QtBot, page: PeoplePage,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    searches: list[str] = []
+    real = page.model.set_filter
+    monkeypatch.setattr(page.model, "set_filter",
+                        lambda query, village_id: (searches.append(query), real(query, village_id)))
+    qtbot.keyClicks(page.search, "nguyen")
+    qtbot.waitUntil(lambda: searches == ["nguyen"])
+    assert listed(page) == ["Nguyễn Văn An"]
+
+
+def test_adding_a_person_through_the_form(qtbot: QtBot, page: PeoplePage, db: Database) -> None:
+    form = open_new_form(qtbot, page)
+    assert form.windowTitle() == "Thêm người"
+    assert form.focusWidget() is form.name
+    type_text(qtbot, form.name, "Vi Thị Hoa")
+    form.gender.setCurrentIndex(form.gender.findData("female"))
+    qtbot.keyClicks(form.birth, "7/3/1985")
+    form.ethnicity.setCurrentText("Thái")
+    qtbot.keyClicks(form.id_number, "038185004321")
+    qtbot.keyClicks(form.phone, "+84 987 654 321")
+    form.village.setCurrentIndex(form.village.findText("Thôn Đồng Tâm"))
+    qtbot.keyClicks(form.household.lineEdit(), "HK00300")
+    assert "Hộ mới" in form.household_hint.text()
+    form.relation.setCurrentText("Chủ hộ")
+    form.outcomes["smartphone"].box.setChecked(True)
+    form.outcomes["smartphone"].date.setText("01/02/2025")
+    form.outcomes["digital_skills"].box.setChecked(True)
+    form.outcomes["digital_skills"].date.clear()  # reached, date unknown
+    form.fibre.box.setChecked(True)
+    qtbot.keyClick(form.notes, Qt.Key.Key_Return)  # Enter saves
+
+    assert page.form is None and not form.isVisible()
+    assert "Vi Thị Hoa" in listed(page)
+    assert page.count.text() == "4 người"
+    with db.reading() as session:
+        person_id = person_detail.find_by_id_number(session, "038185004321")
+        assert person_id is not None
+        detail = person_detail.get_person(session, person_id)
+    assert (detail.data.full_name, detail.data.birth_date, detail.data.phone) == (
+        "Vi Thị Hoa", date(1985, 3, 7), "0987654321")
+    assert detail.village_name == "Thôn Đồng Tâm" and detail.household_code == "HK00300"
+    assert dict(detail.outcomes) == {"smartphone": date(2025, 2, 1), "digital_skills": None}
+    assert detail.has_fibre and detail.fibre_since == date.today()
+    selected = page.table.selectionModel().selectedRows()
+    assert [page.model.person_id(i.row()) for i in selected] == [person_id]
+
+    form = open_new_form(qtbot, page)  # the last village is remembered
+    assert form.village.currentText() == "Thôn Đồng Tâm"
+    qtbot.keyClick(form.name, Qt.Key.Key_Escape)  # Esc closes, nothing asked
+    assert page.form is None
+
+
+def test_a_known_id_number_opens_that_person(qtbot: QtBot, page: PeoplePage, db: Database,
+                                             registered: dict[str, PersonId]) -> None:
+    before = change_log_rows(db)
+    form = open_new_form(qtbot, page)
+    type_text(qtbot, form.name, "Đinh Thị Ánh")
+    qtbot.keyClicks(form.id_number, "038 180 001 234")
+    assert form.person_id == registered["anh"]
+    assert form.notice.isVisible() and "đã có trong sổ" in form.notice.text()
+    assert form.birth.text() == "1980" and form.phone.text() == "0912345678"
+    qtbot.keyClick(form.phone, Qt.Key.Key_Return)  # saving now changes that person only
+    assert page.form is None
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 3
+    assert change_log_rows(db) == before
+
+
+def test_a_duplicate_found_on_save_opens_that_person(qtbot: QtBot, page: PeoplePage,
+                                                     registered: dict[str, PersonId]) -> None:
+    form = open_new_form(qtbot, page)
+    type_text(qtbot, form.name, "Đinh Thị Ánh")
+    form.gender.setCurrentIndex(form.gender.findData("female"))
+    form.id_number.setText("38180001234")  # pasted from Excel, leading 0 lost: no 12 digits
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert form.isVisible() and form.person_id == registered["anh"]
+    assert "đã có trong sổ" in form.notice.text()
+
+
+def test_a_refused_entry_keeps_the_form_open_and_writes_nothing(
+        qtbot: QtBot, page: PeoplePage, db: Database) -> None:
+    before = change_log_rows(db)
+    form = open_new_form(qtbot, page)
+    type_text(qtbot, form.name, "Hà Văn Sinh")  # no gender chosen
+    qtbot.keyClicks(form.household.lineEdit(), "HK00999")
+    form.outcomes["smartphone"].box.setChecked(True)
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert page.form is form and form.isVisible()
+    assert form.error.isVisible() and "Hãy chọn giới tính" in form.error.text()
+    form.gender.setCurrentIndex(form.gender.findData("male"))
+    form.birth.setText("31/02/1990")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert "không phải ngày hợp lệ" in form.error.text() and form.isVisible()
+    assert change_log_rows(db) == before
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Household)) == 0
+    form.birth.setText("1990")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert not form.isVisible() and "Hà Văn Sinh" in listed(page)
+
+
+def test_enter_on_a_row_opens_the_person_and_edits_are_saved(
+        qtbot: QtBot, page: PeoplePage, db: Database, registered: dict[str, PersonId]) -> None:
+    page.table.setFocus()
+    page.table.selectRow(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    form = page.form
+    assert form is not None and form.person_id == registered["tam"]
+    assert form.windowTitle() == "Người: Lò Văn Tâm"
+    assert form.birth.text() == "02/04/1990"
+    form.phone.setText("0387 111 222")
+    form.outcomes["payment_account"].box.setChecked(True)
+    qtbot.keyClick(form.phone, Qt.Key.Key_Enter)
+    assert page.form is None
+    assert page.model.index(1, 4).data() == "0387111222"
+    with db.reading() as session:
+        detail = person_detail.get_person(session, registered["tam"])
+    assert dict(detail.outcomes) == {"payment_account": date.today()}
+
+
+def test_ctrl_n_opens_an_empty_form_in_the_filtered_village(qtbot: QtBot,
+                                                           page: PeoplePage) -> None:
+    page.village.setCurrentIndex(page.village.findText("Thôn Đồng Tâm"))
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert page.form is not None and page.form.person_id is None
+    assert page.form.village.currentText() == "Thôn Đồng Tâm"
+
+
+def test_the_list_is_read_a_page_at_a_time(db: Database, data_dir: Path) -> None:
+    with db.transaction("test") as session:
+        people.add_people(session, [PersonInput(f"Lò Văn Thử {i:03d}", "male",
+                                                village(db, "Bản Hang")) for i in range(45)])
+    model = PeopleModel(AppContext(data_dir, db, "user:x", Changes()), page_size=20)
+    model.reload()
+    assert model.rowCount() == 20 and model.canFetchMore()
+    while model.canFetchMore():
+        model.fetchMore()
+    names = [row.full_name for row in model.rows]
+    assert len(names) == 45 and names == sorted(names)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 20 and model.rows[0].full_name == "Lò Văn Thử 044"
+
+
+def test_clicking_the_name_header_reverses_the_order(qtbot: QtBot, page: PeoplePage) -> None:
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(0) + 20, header.height() // 2))
+    assert listed(page) == ["Nguyễn Văn An", "Lò Văn Tâm", "Đinh Thị Ánh"]
+    page.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # not orderable: stays on name
+    assert header.sortIndicatorSection() == 0
+
+
+def test_export_calls_the_excel_exporter_off_the_ui_thread(
+        qtbot: QtBot, db: Database, data_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, registered: dict[str, PersonId]) -> None:
+    calls: list[tuple[Path, object]] = []
+    fake = types.ModuleType("cdsxa.excel.export")
+    fake.export_people = lambda session, path, village_id=None: len(  # type: ignore[attr-defined]
+        calls.append((path, village_id)) or "x")
+    monkeypatch.setitem(sys.modules, "cdsxa.excel.export", fake)
+    target = tmp_path / "list.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
+    page = PeoplePage(AppContext(data_dir, db, "user:x", Changes()))
+    qtbot.addWidget(page)
+    page.show()
+    assert page.export_button.isEnabled()
+    page.village.setCurrentIndex(page.village.findText("Bản Hang"))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Đã xuất" in page.status.text())
+    assert calls == [(target, village(db, "Bản Hang"))]
+    assert page.status.text() == f"Đã xuất 1 người ra {target}."
+    assert page.export_button.isEnabled()
+
+
+def test_export_writes_the_list_with_the_excel_module(
+        qtbot: QtBot, page: PeoplePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("cdsxa.excel.export")
+    target = tmp_path / "nguoi-dan.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Đã xuất" in page.status.text() or page.error.isVisible(),
+                    timeout=20_000)
+    assert not page.error.isVisible(), page.error.text()
+    assert target.stat().st_size > 0 and "3 người" in page.status.text()
