@@ -76,7 +76,7 @@ def test_a_session_for_a_known_citizen_from_the_keyboard(
         outcome = session.scalars(select(PersonOutcome)).one()
     assert saved.member_ids == [str(helper_member)] and saved.result == "done"
     assert (outcome.kind, outcome.reached_on) == ("payment_account", date.today())
-    assert page.recent.rowCount() == 1 and page.recent.item(0, 1).text() == "Lò Thị Mai"
+    assert page.recent.rows_model.rowCount() == 1 and page.recent.cell(0, 1) == "Lò Thị Mai"
     assert form.picker.edit.text() == "" and form.checked_topics() == []  # ready for the next
 
 
@@ -154,6 +154,7 @@ def test_vneid_worklists_and_recording_a_step(qtbot: QtBot, context: AppContext,
     assert page.tabs.tabText(0) == "Chờ kích hoạt (1)"
     assert page.tabs.tabText(1) == "Chưa có tài khoản, từ 14 tuổi (1)"
     page.pending.selectRow(0)
+    assert page.current() is not None
     page.step.setCurrentIndex(page.step.findData("activated"))
     page.level.setCurrentIndex(page.level.findData(2))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)

@@ -815,12 +815,12 @@
 <context>
     <name>TeamsPage</name>
     <message>
-        <source>Team</source>
-        <translation>Tổ</translation>
-    </message>
-    <message>
         <source>Active members</source>
         <translation>Thành viên</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
     </message>
     <message>
         <source>Trained</source>

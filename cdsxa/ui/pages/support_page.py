@@ -1,15 +1,14 @@
 """Hỗ trợ người dân: record one-to-one help and group classes; see the latest ones."""
 
-from PySide6.QtWidgets import (
-    QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
-)
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from cdsxa.formatting import vn_date
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.group_form import GroupForm
 from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.session_form import SessionForm
 
 
@@ -24,13 +23,8 @@ class SupportPage(Page):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.form, self.tr("One-to-one help"))
         self.tabs.addTab(self.group_form, self.tr("Group class"))
-        self.recent = QTableWidget(0, 5)
-        self.recent.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Citizen"),
-                                               self.tr("Village"), self.tr("Topics"),
-                                               self.tr("Result")])
-        self.recent.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.recent.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.recent.verticalHeader().hide()
+        self.recent = RowsView([self.tr("Date"), self.tr("Citizen"), self.tr("Village"),
+                                self.tr("Topics"), self.tr("Result")], stretch=3)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
         right = QWidget()
@@ -42,7 +36,7 @@ class SupportPage(Page):
         splitter.setSizes([560, 520])
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Citizen support")))
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         # New villages or team members change the forms' choices; a plain re-show
@@ -56,11 +50,9 @@ class SupportPage(Page):
         with self.context.read() as session:
             rows = sessions.recent(session, limit=200)
             names = {t.code: t.name for t in topics.catalogue(session, include_inactive=True)}
-        self.recent.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            values = (vn_date(row.held_on), row.person, row.village,
-                      ", ".join(names.get(code, code) for code in row.topics),
-                      sessions.RESULTS.get(row.result, row.result))
-            for column, text in enumerate(values):
-                self.recent.setItem(index, column, QTableWidgetItem(text))
+        self.recent.rows_model.set_rows([
+            (vn_date(row.held_on), row.person, row.village,
+             ", ".join(names.get(code, code) for code in row.topics),
+             sessions.RESULTS.get(row.result, row.result)) for row in rows],
+            [row.id for row in rows])
         self.recent.resizeColumnToContents(0)

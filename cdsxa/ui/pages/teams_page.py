@@ -20,13 +20,15 @@ from cdsxa.ui.person_picker import PersonPicker
 from cdsxa.ui.widgets import date_edit, to_date
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], stretch: int = 0) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
+    table.setWordWrap(False)
     return table
 
 
@@ -37,12 +39,12 @@ class TeamsPage(Page):
         super().__init__(context)
         self.team_rows: list[teams.TeamView] = []
         self.member_rows: list[teams.MemberView] = []
-        self.teams_table = _table([self.tr("Team"), self.tr("Active members"),
+        self.teams_table = _table([self.tr("Village"), self.tr("Active members"),
                                    self.tr("Trained")])
         self.members_table = _table([self.tr("Full name"), self.tr("Role"),
                                      self.tr("Comes from"), self.tr("Phone"),
                                      self.tr("Joined"), self.tr("Left"),
-                                     self.tr("Training hours")])
+                                     self.tr("Training hours")], stretch=6)
         self.name = QLineEdit()
         self.organisation = QComboBox()
         for code, label in teams.ORGANISATIONS.items():
@@ -88,7 +90,7 @@ class TeamsPage(Page):
         forms.addWidget(add, 3)
         forms.addWidget(selected, 2)
         tables = QHBoxLayout()
-        tables.addWidget(self.teams_table, 2)
+        tables.addWidget(self.teams_table, 3)
         tables.addWidget(self.members_table, 5)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -120,7 +122,7 @@ class TeamsPage(Page):
         selected = self.teams_table.currentRow()
         self.teams_table.setRowCount(len(self.team_rows))
         for row, team in enumerate(self.team_rows):
-            for column, value in enumerate((team.name, str(team.active_members),
+            for column, value in enumerate((team.village, str(team.active_members),
                                             str(team.trained_members))):
                 self.teams_table.setItem(row, column, QTableWidgetItem(value))
         if self.team_rows:

@@ -3,8 +3,8 @@
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QTabWidget, QVBoxLayout,
 )
 
 from cdsxa import teams, vneid
@@ -15,34 +15,26 @@ from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.widgets import date_edit, to_date
 
 
-class Worklist(QTableWidget):
+class Worklist(RowsView):
     def __init__(self) -> None:
-        super().__init__(0, 5)
-        self.work_items: list[vneid.WorkItem] = []
-        self.setHorizontalHeaderLabels([self.tr("Full name"), self.tr("Village"),
-                                        self.tr("Household"), self.tr("Phone"),
-                                        self.tr("Status since")])
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.verticalHeader().hide()
+        super().__init__([self.tr("Full name"), self.tr("Village"), self.tr("Household"),
+                          self.tr("Phone"), self.tr("Status since")])
 
     def show_items(self, items: list[vneid.WorkItem]) -> None:
-        self.work_items = items
-        self.setRowCount(len(items))
-        for row, item in enumerate(items):
+        rows = []
+        for item in items:
             status = VNEID_STEP_LABELS.get(item.status or "", "")
-            since = f"{status} {vn_date(item.since)}".strip()
-            for column, text in enumerate((item.full_name, item.village,
-                                           item.household_code or "", item.phone or "", since)):
-                self.setItem(row, column, QTableWidgetItem(text))
+            rows.append((item.full_name, item.village, item.household_code or "",
+                         item.phone or "", f"{status} {vn_date(item.since)}".strip()))
+        self.rows_model.set_rows(rows, items)
 
     def current(self) -> vneid.WorkItem | None:
-        row = self.currentRow()
-        return self.work_items[row] if 0 <= row < len(self.work_items) else None
+        item = self.current_key()
+        return item if isinstance(item, vneid.WorkItem) else None
 
 
 class VneidPage(Page):
@@ -100,7 +92,7 @@ class VneidPage(Page):
         layout.addLayout(body)
         self.village.currentIndexChanged.connect(self.refresh)
         for worklist in (self.pending, self.missing):
-            worklist.itemSelectionChanged.connect(self._chosen_changed)
+            worklist.selectionModel().selectionChanged.connect(self._chosen_changed)
         self.tabs.currentChanged.connect(self._chosen_changed)
         self.step.currentIndexChanged.connect(self._update_enabled)
         self.save_button.clicked.connect(self.save)
