@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cdsxa.db.base import live, new_id
 from cdsxa import outcomes
 from cdsxa.db.models import Household, Person, PersonOutcome, Village
-from cdsxa.errors import UserError
+from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import HouseholdId, PersonId, VillageId
 from cdsxa.register import idnumber, phone
 from cdsxa.text import clean, fold
@@ -44,7 +44,7 @@ class DuplicateIdNumber(UserError):
 
 def add_household(session: Session, village_id: VillageId, code: str | None = None,
                   address: str | None = None) -> HouseholdId:
-    _require_villages(session, {village_id})
+    require_villages(session, {village_id})
     # The id is made here, so no flush is needed before members can point at it.
     row = Household(id=new_id(), village_id=village_id, code=clean(code), address=clean(address))
     session.add(row)
@@ -55,13 +55,33 @@ def add_person(session: Session, data: PersonInput) -> PersonId:
     return add_people(session, [data])[0]
 
 
+def update_person(session: Session, person_id: PersonId, data: PersonInput) -> None:
+    """Change a person's details, checked as when added; the ID number stays unique."""
+    person = session.get(Person, person_id)
+    if person is None or person.deleted:
+        raise NotFound("Không tìm thấy người này trong sổ (có thể đã bị xoá).")
+    require_villages(session, {data.village_id})
+    row = _validated(data)
+    if row["id_number"]:
+        other = session.scalars(select(Person).where(
+            Person.id_number == row["id_number"], live(Person),
+            Person.id != person_id)).first()
+        if other is not None:
+            raise DuplicateIdNumber(
+                f"Số định danh {other.id_number} đã có trong sổ: {other.full_name}.",
+                PersonId(other.id))
+    for key, value in row.items():
+        if getattr(person, key) != value:
+            setattr(person, key, value)
+
+
 def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]:
     """Validate the whole batch, then add it; nothing is added if any entry is refused.
 
     Lookups are set-based (one query per batch, not per person), so large imports
     and the demo stay linear.
     """
-    _require_villages(session, {data.village_id for data in batch})
+    require_villages(session, {data.village_id for data in batch})
     rows = [_validated(data) for data in batch]
     _refuse_duplicates(session, [r["id_number"] for r in rows if r["id_number"]])
     people = [Person(id=new_id(), **row) for row in rows]
@@ -69,7 +89,7 @@ def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]
     return [PersonId(p.id) for p in people]
 
 
-def _require_villages(session: Session, village_ids: set[VillageId]) -> None:
+def require_villages(session: Session, village_ids: set[VillageId]) -> None:
     with session.no_autoflush:
         existing = set(session.scalars(
             select(Village.id).where(Village.id.in_(village_ids), live(Village))
@@ -190,7 +210,8 @@ def set_outcomes(session: Session, reached: Iterable[tuple[PersonId, str]],
             for kind in sorted(wanted[person_id]):
                 known = existing.get((person_id, kind))
                 if known is None:
-                    session.add(PersonOutcome(person_id=person_id, kind=kind, reached_on=reached_on))
+                    session.add(PersonOutcome(person_id=person_id, kind=kind,
+                                              reached_on=reached_on))
                     added += 1
                 elif reached_on is not None and (known[1] is None or reached_on < known[1]):
                     row = session.get(PersonOutcome, known[0])

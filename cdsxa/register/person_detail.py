@@ -178,26 +178,6 @@ def household_for_code(session: Session, village_id: VillageId,
     return people.add_household(session, village_id, code=typed)
 
 
-def update_person(session: Session, person_id: PersonId, data: PersonInput) -> None:
-    """Change a person's details, checked as when added; the ID number stays unique."""
-    person = session.get(Person, person_id)
-    if person is None or person.deleted:
-        raise NotFound("Không tìm thấy người này trong sổ (có thể đã bị xoá).")
-    people._require_villages(session, {data.village_id})
-    row = people._validated(data)
-    if row["id_number"]:
-        other = session.scalars(select(Person).where(
-            Person.id_number == row["id_number"], live(Person),
-            Person.id != person_id)).first()
-        if other is not None:
-            raise DuplicateIdNumber(
-                f"Số định danh {other.id_number} đã có trong sổ: {other.full_name}.",
-                PersonId(other.id))
-    for key, value in row.items():
-        if getattr(person, key) != value:
-            setattr(person, key, value)
-
-
 def save_outcomes(session: Session, person_id: PersonId,
                   reached: Mapping[str, date | None]) -> None:
     """Make the person's outcomes what the form shows: those in `reached` (with their
@@ -244,13 +224,13 @@ def save_person(session: Session, edit: PersonEdit,
     village_id = edit.data.village_id
     if edit.has_fibre and clean(edit.household_code) is None:
         raise UserError("Internet cáp quang được ghi theo hộ: hãy nhập mã hộ.")
-    people._require_villages(session, {village_id})
+    people.require_villages(session, {village_id})
     household_id = household_for_code(session, village_id, edit.household_code)
     data = replace(edit.data, household_id=household_id)
     if person_id is None:
         person_id = people.add_person(session, data)
     else:
-        update_person(session, person_id, data)
+        people.update_person(session, person_id, data)
     session.flush()
     save_outcomes(session, person_id, edit.outcomes)
     if household_id is not None:
