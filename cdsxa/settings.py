@@ -28,6 +28,8 @@ WINDOW_GEOMETRY = SettingKey[str]("ui.window_geometry", "")  # base64 of Qt's sa
 WINDOW_STATE = SettingKey[str]("ui.window_state", "")
 SPLITTER_STATE = SettingKey[str]("ui.splitter_state", "")
 LAST_PAGE = SettingKey[str]("ui.last_page", "dashboard")
+# Header text -> field of the last people import (cdsxa.excel.columns); "" skips a column.
+PEOPLE_IMPORT_MAPPING = SettingKey[dict[str, str]]("import.people.mapping", {})
 # Entry speed: the session form starts from the last village and helper used.
 LAST_VILLAGE = SettingKey[str]("entry.last_village", "")
 LAST_MEMBER = SettingKey[str]("entry.last_member", "")

@@ -1,0 +1,190 @@
+"""Lists to .xlsx: a generic table writer and the people list (which imports back)."""
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from itertools import chain, islice
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import case, literal_column, select
+from sqlalchemy.orm import Session
+
+from cdsxa.db.base import live
+from cdsxa.db.models import CommuneProfile, Household, Person, PersonOutcome, Village
+from cdsxa.errors import UserError
+from cdsxa.excel import columns
+from cdsxa.ids import VillageId
+
+log = logging.getLogger(__name__)
+
+ExportValue = str | int | float | bool | date | datetime | None
+DATE_FORMAT = "DD/MM/YYYY"
+TEXT_FORMAT = "@"
+_WIDTH_SAMPLE = 500  # rows looked at to size the columns
+_MIN_WIDTH, _MAX_WIDTH, _DATE_WIDTH = 6, 50, 12
+_BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
+YES = "Có"
+
+
+def export_table(path: Path, title: str | None, headers: Sequence[str],
+                 rows: Iterable[Sequence[ExportValue]], sheet_name: str = "Danh sách") -> int:
+    """Write one sheet: title, bold frozen header with a filter, then rows. Returns the row count.
+
+    Dates become real Excel dates shown dd/mm/yyyy; digit strings (ID numbers,
+    phones) stay text, so their leading zeros survive.
+    """
+    _prepare_folder(path)  # before any row is written: a write-only sheet cannot be abandoned
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name.translate(_BAD_SHEET_CHARS)[:31] or "Sheet1")
+    rest = iter(rows)
+    sample = list(islice(rest, _WIDTH_SAMPLE))
+    for index, width in enumerate(_widths(headers, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_row = 3 if title else 1
+    sheet.freeze_panes = f"A{header_row + 1}"  # written with the sheet's head: set before rows
+    if title:
+        sheet.append([_styled(sheet, title, Font(bold=True, size=14))])
+        sheet.append([])
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, h, bold, Alignment(wrap_text=True, vertical="center"))
+                  for h in headers])
+    count = 0
+    for row in chain(sample, rest):
+        sheet.append([_cell(sheet, value) for value in row])
+        count += 1
+    last = get_column_letter(max(1, len(headers)))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+    _save(workbook, path)
+    return count
+
+
+def _styled(sheet: object, value: str, font: Font,
+            alignment: Alignment | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _cell(sheet: object, value: ExportValue) -> object:
+    if isinstance(value, bool):
+        return YES if value else "Không"
+    if isinstance(value, (date, datetime)):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, str) and value.isdigit():
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = TEXT_FORMAT  # typing over it in Excel keeps it text too
+        return cell
+    return value
+
+
+def _widths(headers: Sequence[str], sample: Sequence[Sequence[ExportValue]]) -> list[float]:
+    widths = [float(max(_MIN_WIDTH, len(h) + 2)) for h in headers]
+    for row in sample:
+        for index, value in enumerate(row[:len(widths)]):
+            size = _DATE_WIDTH if isinstance(value, (date, datetime)) else len(str(value or "")) + 2
+            widths[index] = max(widths[index], float(size))
+    return [min(w, _MAX_WIDTH) for w in widths]
+
+
+def _prepare_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Không ghi được {path}: {exc.strerror or exc}.") from exc
+
+
+def _save(workbook: Workbook, path: Path) -> None:
+    """Write beside the target, then replace it: a failed export leaves no half file."""
+    try:
+        handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+        os.close(handle)
+        try:
+            workbook.save(temporary)
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+    except PermissionError as exc:
+        raise UserError(f"Không ghi được {path.name}: tệp đang mở trong Excel hoặc thư mục "
+                        "không cho ghi. Hãy đóng tệp rồi thử lại.") from exc
+    except OSError as exc:
+        raise UserError(f"Không ghi được {path}: {exc.strerror or exc}.") from exc
+
+
+PEOPLE_HEADERS = ["STT", *(columns.LABELS[f] for f in columns.FIELDS)]
+
+
+def export_people(session: Session, path: Path, village_id: VillageId | None = None) -> int:
+    """The register's people (of one village, or all) with their outcomes; imports back as is."""
+    title = f"DANH SÁCH NGƯỜI DÂN – {_place(session, village_id)}"
+    count = export_table(path, title, PEOPLE_HEADERS, _people_rows(session, village_id),
+                         sheet_name="Người dân")
+    log.info("exported %d people to %s", count, path)  # personal data leaving the register
+    return count
+
+
+def _place(session: Session, village_id: VillageId | None) -> str:
+    if village_id is not None:
+        village = session.get(Village, village_id)
+        if village is None or village.deleted:
+            raise UserError("Không tìm thấy thôn/bản này (có thể đã bị gộp hoặc xoá).")
+        return village.name.upper()
+    name = session.scalars(select(CommuneProfile.commune_name)
+                           .where(live(CommuneProfile))).first()
+    return (name or "").upper()
+
+
+def _people_rows(session: Session, village_id: VillageId | None) -> Iterator[list[ExportValue]]:
+    reached = _outcomes(session, village_id)
+    query = (
+        select(Person, Village.name, Household.code, Household.has_fibre)
+        .join(Village, Person.village_id == Village.id)
+        .outerjoin(Household, Person.household_id == Household.id)
+        .where(live(Person))
+        # By village, household, head of household first, then the order entered.
+        .order_by(Village.position, Household.code.is_(None), Household.code,
+                  case((Person.relation_to_head == "Chủ hộ", 0), else_=1),
+                  Person.created_at, literal_column("person.rowid"))
+    )
+    if village_id is not None:
+        query = query.where(Person.village_id == village_id)
+    for number, (person, village, code, fibre) in enumerate(session.execute(query), start=1):
+        have = reached.get(person.id, set())
+        values: dict[str, ExportValue] = {
+            "full_name": person.full_name, "birth": person.birth_date or person.birth_year,
+            "gender": GENDER_LABELS.get(person.gender, person.gender),
+            "id_number": person.id_number, "phone": person.phone, "ethnicity": person.ethnicity,
+            "village": village, "household_code": code, "relation": person.relation_to_head,
+            "notes": person.notes, "fibre": YES if fibre else None, "vneid": _vneid(person),
+            **{f: YES if f in have else None for f in columns.PERSON_OUTCOME_FIELDS},
+        }
+        yield [number, *(values[f] for f in columns.FIELDS)]
+
+
+def _vneid(person: Person) -> str | None:
+    if person.vneid_status != "activated":
+        return None
+    return f"Mức {person.vneid_level}" if person.vneid_level else YES
+
+
+def _outcomes(session: Session, village_id: VillageId | None) -> dict[object, set[str]]:
+    query = select(PersonOutcome.person_id, PersonOutcome.kind).where(
+        live(PersonOutcome))
+    if village_id is not None:
+        query = query.join(Person, Person.id == PersonOutcome.person_id).where(
+            Person.village_id == village_id)
+    found: dict[object, set[str]] = {}
+    for person_id, kind in session.execute(query):
+        found.setdefault(person_id, set()).add(kind)
+    return found

@@ -1,0 +1,89 @@
+"""Import households and people from the .xlsx lists communes keep.
+
+    sheet = read_sheet(path)              # a bad file is a UserError, never a traceback
+    result = preview(session, sheet)      # every row: new, update, duplicate or error
+    apply(session, result)                # all rows in the caller's transaction, or none
+
+The GUI shows the preview and lets the officer change the column mapping
+(header text -> field); the mapping last imported with is remembered.
+"""
+
+import sys
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from cdsxa import paths, storage
+from cdsxa.excel.columns import FIELDS, IGNORE, LABELS, detect_mapping
+from cdsxa.excel.people_apply import ImportResult, apply
+from cdsxa.excel.people_preview import (ACTION_LABELS, ACTIONS, ImportPreview, ImportRow,
+                                        preview, remembered_mapping)
+from cdsxa.excel.people_rows import ParsedPerson
+from cdsxa.excel.workbook import Sheet, SheetRow, read_sheet
+from cdsxa.formatting import thousands
+
+__all__ = [
+    "ACTIONS", "ACTION_LABELS", "FIELDS", "IGNORE", "LABELS", "ImportPreview", "ImportResult",
+    "ImportRow", "ParsedPerson", "Sheet", "SheetRow", "apply", "detect_mapping", "preview",
+    "preview_lines", "read_sheet", "remembered_mapping", "run_cli",
+]
+
+EXIT_REFUSED = 1
+
+
+def preview_lines(result: ImportPreview) -> list[str]:
+    """The preview as text: columns, counts, unknown villages, one line per problem row."""
+    used = ", ".join(LABELS[f] for f in result.mapping.values())
+    counts = " · ".join(f"{ACTION_LABELS[a].capitalize()}: {thousands(result.counts[a])}"
+                        for a in ACTIONS)
+    lines = [f"Trang “{result.sheet}”, tiêu đề ở dòng {result.header_row}; cột đọc được: {used}.",
+             f"{counts} · Dòng trống bỏ qua: {thousands(result.blank_rows)}."]
+    if result.unknown_villages:
+        lines.append("Thôn/bản chưa có trong danh sách của xã: "
+                     + ", ".join(result.unknown_villages) + ".")
+    for row in result.problems:
+        if row.action in ("error", "duplicate"):
+            lines.append(f"Dòng {row.number}: {ACTION_LABELS[row.action]} — {row.reason}")
+        lines += [f"Dòng {row.number}: cảnh báo — {warning}" for warning in row.warnings]
+    return lines
+
+
+def result_line(result: ImportResult) -> str:
+    return (f"Đã nhập: {thousands(result.added)} người mới, cập nhật {thousands(result.updated)} "
+            f"người, bỏ qua {thousands(result.skipped)} dòng trùng; "
+            f"{thousands(result.households_added)} hộ mới.")
+
+
+def run_cli(path: Path, data_dir: Path, dry_run: bool, sheet: str | None, actor: str,
+            mapping: Mapping[str, str] | None = None, today: date | None = None) -> int:
+    """`cdsxa import people`: preview, then import unless --dry-run or any row has an error."""
+    if not paths.database_path(data_dir).exists():
+        return _no_profile(data_dir)
+    db = storage.open_database(data_dir)
+    try:
+        if db.commune_code is None:
+            return _no_profile(data_dir)
+        with db.reading() as session:
+            # Headers of the commune's own also help find the header row.
+            known = {**remembered_mapping(session), **(mapping or {})}
+            result = preview(session, read_sheet(path, sheet, known=known), mapping, today)
+        print("\n".join(preview_lines(result)))
+        if result.has_errors:
+            print(f"cdsxa: Chưa nhập gì vì còn {thousands(result.counts['error'])} dòng lỗi. "
+                  "Hãy sửa tệp rồi chạy lại.", file=sys.stderr)
+            return EXIT_REFUSED
+        if dry_run:
+            print("Chỉ xem trước (--dry-run): chưa nhập gì.")
+            return 0
+        with db.transaction(actor) as session:
+            done = apply(session, result)
+        print(result_line(done))
+        return 0
+    finally:
+        db.close()
+
+
+def _no_profile(data_dir: Path) -> int:
+    print(f"cdsxa: Chưa có hồ sơ xã tại {data_dir}. Hãy khởi tạo trước (cdsxa init).",
+          file=sys.stderr)
+    return EXIT_REFUSED
