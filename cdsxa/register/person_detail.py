@@ -19,7 +19,7 @@ from cdsxa.db.models import Household, Person, PersonOutcome, Village
 from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import HouseholdId, PersonId, VillageId
 from cdsxa.register import people
-from cdsxa.register.people import DuplicateIdNumber, PersonInput
+from cdsxa.register.people import PersonInput
 from cdsxa.text import clean
 
 # Offered in the form's editable lists; anything else may be typed.

@@ -16,7 +16,6 @@ stops after a page. The FTS5 index also counts matches without reading people.
 """
 
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
+    QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
     QWidget, QWizard, QWizardPage,
 )
 

@@ -179,6 +179,77 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import people from Excel</source>
+        <translation>Nhập người dân từ Excel</translation>
+    </message>
+    <message>
+        <source>Reading {file}…</source>
+        <translation>Đang đọc {file}…</translation>
+    </message>
+    <message>
+        <source>Check again with these columns</source>
+        <translation>Kiểm tra lại với các cột này</translation>
+    </message>
+    <message>
+        <source>Add these villages to the commune</source>
+        <translation>Thêm các thôn/bản này vào danh sách của xã</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Dòng</translation>
+    </message>
+    <message>
+        <source>What will happen</source>
+        <translation>Sẽ làm gì</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Reason or warning</source>
+        <translation>Lý do hoặc cảnh báo</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Columns read</source>
+        <translation>Các cột được đọc</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Chưa nhập gì.</translation>
+    </message>
+    <message>
+        <source>Not in the commune&apos;s list of villages: {names}.</source>
+        <translation>Chưa có trong danh sách thôn/bản của xã: {names}.</translation>
+    </message>
+    <message>
+        <source>Import {count} people</source>
+        <translation>Nhập {count} người</translation>
+    </message>
+    <message>
+        <source>{count} rows have errors: correct the file (or the columns) first. Nothing is imported while any row has an error.</source>
+        <translation>Có {count} dòng lỗi: hãy sửa tệp (hoặc chọn lại cột) trước. Chưa nhập gì khi còn dòng lỗi.</translation>
+    </message>
+    <message>
+        <source>(not read)</source>
+        <translation>(không đọc)</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Đang nhập…</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>Đã nhập</translation>
+    </message>
+</context>
+<context>
     <name>NewCitizen</name>
     <message>
         <source>New citizen (added to the register with this session)</source>
@@ -329,10 +400,6 @@
         <translation>Thêm người (Ctrl+N)</translation>
     </message>
     <message>
-        <source>Excel export is not available in this version yet.</source>
-        <translation>Chức năng xuất Excel chưa có trong phiên bản này.</translation>
-    </message>
-    <message>
         <source>People &amp; households</source>
         <translation>Người dân &amp; hộ gia đình</translation>
     </message>
@@ -355,6 +422,14 @@
     <message>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Bảng tính Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>&amp;Import from Excel…</source>
+        <translation>&amp;Nhập từ Excel…</translation>
+    </message>
+    <message>
+        <source>Import people from Excel</source>
+        <translation>Nhập người dân từ Excel</translation>
     </message>
     <message>
         <source>Exporting to {path}…</source>

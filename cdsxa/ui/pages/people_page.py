@@ -3,22 +3,22 @@
 import importlib
 import importlib.util
 import logging
-import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QTableView, QVBoxLayout,
 )
 
-from cdsxa.errors import UserError
 from cdsxa.formatting import thousands
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import person_detail, search
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.import_dialog import ImportDialog
+from cdsxa.ui.tasks import run_in_background
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.people_model import NAME, PeopleModel
@@ -29,16 +29,6 @@ log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 EXPORT_MODULE = "cdsxa.excel.export"
 COLUMN_WIDTHS = (210, 70, 95, 120, 110, 185)  # the household code column stretches
-
-
-def exporter_available() -> bool:
-    """Excel export comes with cdsxa.excel.export; looked up without importing openpyxl."""
-    if EXPORT_MODULE in sys.modules:
-        return True
-    try:
-        return importlib.util.find_spec(EXPORT_MODULE) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class PeopleTable(QTableView):
@@ -53,11 +43,6 @@ class PeopleTable(QTableView):
         super().keyPressEvent(event)
 
 
-class ExportSignals(QObject):
-    finished = Signal(str, int)  # path, people exported (-1: not said)
-    failed = Signal(str)
-
-
 class PeoplePage(Page):
     watches = frozenset({"person", "household", "village"})
 
@@ -69,13 +54,13 @@ class PeoplePage(Page):
         self.count = QLabel()
         self.add_button = QPushButton(self.tr("&Add person"))
         self.export_button = QPushButton(self.tr("Export to E&xcel"))
+        self.import_button = QPushButton(self.tr("&Import from Excel…"))
         self.table = PeopleTable()
         self.status = QLabel()
         self.error = ErrorLabel()
         self.timer = QTimer(self)
         self.form: PersonForm | None = None
         self.last_village: VillageId | None = None
-        self.export_signals = ExportSignals()
         self._build()
         self._connect()
 
@@ -86,10 +71,6 @@ class PeoplePage(Page):
         self.village.setMinimumWidth(180)
         self.count.setObjectName("peopleCount")
         self.add_button.setToolTip(self.tr("Add a person (Ctrl+N)"))
-        if not exporter_available():
-            self.export_button.setEnabled(False)
-            self.export_button.setToolTip(self.tr("Excel export is not available in this "
-                                                  "version yet."))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -114,6 +95,7 @@ class PeoplePage(Page):
         tools.addWidget(self.search, 3)
         tools.addWidget(self.village, 1)
         tools.addWidget(self.add_button)
+        tools.addWidget(self.import_button)
         tools.addWidget(self.export_button)
         title = QHBoxLayout()
         title.addWidget(heading(self.tr("People & households")))
@@ -135,9 +117,8 @@ class PeoplePage(Page):
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_by_name_only)
         self.add_button.clicked.connect(self.open_new)
+        self.import_button.clicked.connect(self.choose_import_file)
         self.export_button.clicked.connect(self.export)
-        self.export_signals.finished.connect(self._exported)
-        self.export_signals.failed.connect(self._export_failed)
         for keys, action in (("Ctrl+N", self.open_new), ("Ctrl+F", self.focus_search)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -243,6 +224,19 @@ class PeoplePage(Page):
 
     # Excel ----------------------------------------------------------------------------
 
+    def choose_import_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import people from Excel"), str(Path.home()),
+            self.tr("Excel workbook (*.xlsx)"))
+        if path:
+            self.open_import(Path(path))
+
+    def open_import(self, path: Path) -> ImportDialog:
+        """The preview dialog; it imports only when the officer says so."""
+        dialog = ImportDialog(self.context, path, self)
+        dialog.open()
+        return dialog
+
     def export(self) -> None:
         village_id = self.village_filter()
         suggested = Path.home() / f"nguoi-dan-{date.today():%Y-%m-%d}.xlsx"
@@ -253,21 +247,16 @@ class PeoplePage(Page):
         self.export_button.setEnabled(False)
         self.error.clear_error()
         self.status.setText(self.tr("Exporting to {path}…").format(path=path))
-        QThreadPool.globalInstance().start(lambda: self._export_in_background(path, village_id))
+        db = self.context.db
 
-    def _export_in_background(self, path: str, village_id: VillageId | None) -> None:
-        """Runs on a worker thread: its own session; only text goes back, by signal."""
-        try:
-            module = importlib.import_module(EXPORT_MODULE)
-            with self.context.read() as session:
+        def work() -> tuple[str, int]:
+            # A worker thread: its own session; only the path and a count come back.
+            module = importlib.import_module(EXPORT_MODULE)  # openpyxl loads when needed
+            with db.reading() as session:
                 count = module.export_people(session, Path(path), village_id=village_id)
-        except UserError as exc:
-            self.export_signals.failed.emit(exc.message)
-        except Exception as exc:  # noqa: BLE001 (reported to the officer and logged)
-            log.exception("export to %s failed", path)
-            self.export_signals.failed.emit(str(exc))
-        else:
-            self.export_signals.finished.emit(path, count if isinstance(count, int) else -1)
+            return path, count if isinstance(count, int) else -1
+
+        run_in_background(work, lambda result: self._exported(*result), self._export_failed)
 
     def _exported(self, path: str, count: int) -> None:
         self.export_button.setEnabled(True)

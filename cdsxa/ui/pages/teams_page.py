@@ -1,6 +1,5 @@
 """Tổ CNSCĐ: each village's team, its members, who left, and their training."""
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (

@@ -1,0 +1,181 @@
+"""Importing people from Excel: see what will happen to every row, then import all
+or nothing. Column mapping can be corrected and unknown villages added first."""
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+    QVBoxLayout, QWidget,
+)
+
+from cdsxa.db.engine import Database
+from cdsxa.excel import people_import as importer
+from cdsxa.formatting import thousands
+from cdsxa.register import villages
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.rows_model import RowsView
+from cdsxa.ui.tasks import run_in_background
+
+WRITES = ("person", "household", "person_outcome", "vneid_step", "setting")
+
+
+def _read_and_preview(db: Database, path: Path, mapping: dict[str, str] | None) -> Any:
+    """Worker thread: read the workbook and classify its rows (writes nothing)."""
+    with db.reading() as session:
+        known = {**importer.remembered_mapping(session), **(mapping or {})}
+        return importer.preview(session, importer.read_sheet(path, known=known), mapping)
+
+
+class ImportDialog(QDialog):
+    def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.path = context, path
+        self.result: Any = None  # the ImportPreview on screen
+        self.setWindowTitle(self.tr("Import people from Excel"))
+        self.resize(1000, 680)
+        self.summary = QLabel(self.tr("Reading {file}…").format(file=path.name))
+        self.summary.setWordWrap(True)
+        self.columns = QFormLayout()
+        self.column_combos: dict[str, QComboBox] = {}
+        self.recheck = QPushButton(self.tr("Check again with these columns"))
+        self.villages_note = QLabel()
+        self.villages_note.setWordWrap(True)
+        self.add_villages = QPushButton(self.tr("Add these villages to the commune"))
+        self.rows = RowsView([self.tr("Row"), self.tr("What will happen"), self.tr("Full name"),
+                              self.tr("Reason or warning")], stretch=3)
+        self.import_button = QPushButton()
+        self.import_button.setDefault(True)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.error = ErrorLabel()
+        self._build()
+        self._start_preview(None)
+
+    def _build(self) -> None:
+        columns_box = QGroupBox(self.tr("Columns read"))
+        inner = QWidget()
+        inner.setLayout(self.columns)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        column_layout = QVBoxLayout(columns_box)
+        column_layout.addWidget(scroll)
+        column_layout.addWidget(self.recheck)
+        top = QHBoxLayout()
+        columns_box.setMinimumWidth(400)
+        top.addWidget(self.rows, 2)
+        top.addWidget(columns_box, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error, 1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.close_button)
+        villages_row = QHBoxLayout()
+        villages_row.addWidget(self.villages_note, 1)
+        villages_row.addWidget(self.add_villages)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(villages_row)
+        layout.addLayout(top, 1)
+        layout.addLayout(buttons)
+        self.recheck.clicked.connect(lambda: self._start_preview(self.chosen_mapping()))
+        self.add_villages.clicked.connect(self.add_unknown_villages)
+        self.import_button.clicked.connect(self.run_import)
+        self.close_button.clicked.connect(self.reject)
+        self._set_busy(True)
+
+    def _set_busy(self, busy: bool) -> None:
+        can_import = (not busy and self.result is not None and not self.result.has_errors
+                      and any(self.result.counts[a] for a in ("new", "update")))
+        self.import_button.setEnabled(can_import)
+        for widget in (self.recheck, self.add_villages):
+            widget.setEnabled(not busy)
+
+    def _start_preview(self, mapping: dict[str, str] | None) -> None:
+        self._set_busy(True)
+        self.error.clear_error()
+        db, path = self.context.db, self.path
+        run_in_background(lambda: _read_and_preview(db, path, mapping), self._show, self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.summary.setText(self.tr("Nothing was imported."))
+        self.error.show_error(message)
+        self._set_busy(False)
+
+    def _show(self, result: Any) -> None:
+        self.result = result
+        self.summary.setText("\n".join(importer.preview_lines(result)[:2]))
+        self._show_columns(result)
+        unknown = result.unknown_villages
+        self.villages_note.setText(self.tr("Not in the commune's list of villages: {names}.")
+                                   .format(names=", ".join(unknown)) if unknown else "")
+        self.villages_note.setVisible(bool(unknown))
+        self.add_villages.setVisible(bool(unknown))
+        ordered = sorted(result.rows, key=lambda r: (r.action == "new", r.action == "update",
+                                                     r.number))
+        self.rows.rows_model.set_rows([
+            (str(r.number), importer.ACTION_LABELS[r.action], r.person.full_name or "",
+             "; ".join(([r.reason] if r.reason else []) + list(r.warnings)) or
+             ", ".join(r.changes)) for r in ordered], [r.number for r in ordered])
+        to_import = result.counts["new"] + result.counts["update"]
+        self.import_button.setText(self.tr("Import {count} people").format(
+            count=thousands(to_import)))
+        if result.has_errors:
+            self.error.show_error(self.tr("{count} rows have errors: correct the file (or the "
+                                          "columns) first. Nothing is imported while any row "
+                                          "has an error.").format(
+                count=thousands(result.counts["error"])))
+        self._set_busy(False)
+
+    def _show_columns(self, result: Any) -> None:
+        while self.columns.rowCount():
+            self.columns.removeRow(0)
+        self.column_combos.clear()
+        for index, header in enumerate(result.headers):
+            if not header:
+                continue
+            combo = QComboBox()
+            combo.addItem(self.tr("(not read)"), importer.IGNORE)
+            for field_name in importer.FIELDS:
+                combo.addItem(importer.LABELS[field_name], field_name)
+            combo.setCurrentIndex(max(0, combo.findData(result.mapping.get(index,
+                                                                            importer.IGNORE))))
+            self.column_combos[header] = combo
+            self.columns.addRow(header, combo)
+
+    def chosen_mapping(self) -> dict[str, str]:
+        return {header: str(combo.currentData()) for header, combo in self.column_combos.items()}
+
+    def add_unknown_villages(self) -> None:
+        names = list(self.result.unknown_villages) if self.result else []
+        try:
+            with self.context.write("village") as session:
+                for name in names:
+                    villages.add(session, name)
+        except Exception as exc:  # a UserError names the village that could not be added
+            self.error.show_error(str(exc))
+            return
+        self._start_preview(self.chosen_mapping())
+
+    def run_import(self) -> None:
+        if self.result is None or self.result.has_errors:
+            return
+        self._set_busy(True)
+        self.import_button.setEnabled(False)
+        self.summary.setText(self.tr("Importing…"))
+        db, actor, result = self.context.db, self.context.actor, self.result
+
+        def work() -> Any:
+            with db.transaction(actor) as session:
+                return importer.apply(session, result)
+
+        run_in_background(work, self._imported, self._failed)
+
+    def _imported(self, done: Any) -> None:
+        self.context.changes.changed.emit(frozenset(WRITES))
+        self.summary.setText(importer.result_line(done))
+        self.result = None
+        self.import_button.setText(self.tr("Imported"))
+        self._set_busy(False)
+        self.close_button.setText(self.tr("Close"))
+        self.close_button.setFocus()

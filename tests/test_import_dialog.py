@@ -1,0 +1,85 @@
+"""Importing from Excel through the dialog: preview first, villages added, then import."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from cdsxa.db.engine import Database
+from cdsxa.db.models import ChangeLogEntry, Person
+from cdsxa.register import villages
+from cdsxa.ui import i18n, tasks
+from cdsxa.ui.context import AppContext, Changes
+from cdsxa.ui.pages.people_page import PeoplePage
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_and_inline(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", True)  # the same task code, run inline
+    translator = i18n.install(qapp, "vi")
+    yield
+    if translator is not None:
+        qapp.removeTranslator(translator)
+
+
+def workbook(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH SÁCH NGƯỜI DÂN THÔN"])  # a title row above the header
+    sheet.append(["Họ và tên", "Giới tính", "Năm sinh", "Số CCCD", "Thôn", "Mã hộ"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def count(db: Database, model: type) -> int:
+    with db.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_preview_add_the_missing_village_then_import(qtbot: QtBot, db: Database,
+                                                     data_dir: Path, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "ds.xlsx", [
+        ["Lò Thị Mai", "Nữ", 1990, "038190000123", "Bản Hang", "HK01"],
+        ["Lò Văn Tâm", "Nam", 1988, 38088000456, "Bản Hang", "HK01"],  # lost leading zero
+        ["Vi Văn Hùng", "Nam", 1975, None, "Bản Nà Ớt", "HK02"],  # a village not listed yet
+    ])
+    page = PeoplePage(AppContext(data_dir, db, "user:test", Changes()))
+    qtbot.addWidget(page)
+    page.show()
+    before = count(db, ChangeLogEntry)
+    dialog = page.open_import(path)
+    assert "Bản Nà Ớt" in dialog.villages_note.text()
+    assert not dialog.import_button.isEnabled()  # an error row blocks the import
+    assert "Nothing is imported" not in dialog.error.text()  # said in Vietnamese
+    assert "Chưa" in dialog.error.text() or "lỗi" in dialog.error.text()
+    assert count(db, ChangeLogEntry) == before  # the preview wrote nothing
+
+    dialog.add_villages.click()
+    with db.reading() as session:
+        assert villages.find_by_name(session, "Bản Nà Ớt") is not None
+    assert dialog.import_button.isEnabled()
+    assert dialog.import_button.text() == "Nhập 3 người"
+    dialog.import_button.click()
+    assert "Đã nhập: 3 người mới" in dialog.summary.text()
+    assert count(db, Person) == 3
+    with db.reading() as session:
+        numbers = set(session.scalars(select(Person.id_number)))
+    assert "038088000456" in numbers
+    assert page.model.rowCount() == 3  # the list heard about the import
+
+
+def test_a_bad_file_is_explained_not_crashed(qtbot: QtBot, db: Database, data_dir: Path,
+                                             tmp_path: Path) -> None:
+    bad = tmp_path / "not-excel.xlsx"
+    bad.write_text("this is not a workbook", encoding="utf-8")
+    page = PeoplePage(AppContext(data_dir, db, "user:test", Changes()))
+    qtbot.addWidget(page)
+    dialog = page.open_import(bad)
+    assert dialog.error.isVisibleTo(dialog) and dialog.error.text()
+    assert not dialog.import_button.isEnabled()
