@@ -187,3 +187,28 @@ def test_teams_page_adds_members_and_training(qtbot: QtBot, context: AppContext,
     page.name.clear()
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     assert "họ tên" in page.error.text()
+
+
+def test_a_worklist_exports_to_excel_with_vietnamese_headers(
+    qtbot: QtBot, context: AppContext, db: Database, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    from cdsxa.ui import export_action, tasks
+
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", True)
+    target = tmp_path / "vneid.xlsx"
+    monkeypatch.setattr(export_action, "ask_path", lambda parent, stem: target)
+    person(db, "Vi Văn Chưa", phone="0912345678")
+    page = VneidPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.tabs.setCurrentIndex(1)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert "Đã xuất 1 dòng" in page.export_status.text()
+    rows = [[c for c in row if c is not None]
+            for row in load_workbook(target).active.iter_rows(values_only=True)]
+    header = next(r for r in rows if "Họ và tên" in r)
+    assert header[:4] == ["Họ và tên", "Thôn/bản", "Mã hộ", "Số điện thoại"]
+    assert ["Vi Văn Chưa", "Bản Hang", "0912345678"] == rows[-1][:3]

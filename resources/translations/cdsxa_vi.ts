@@ -112,6 +112,29 @@
     </message>
 </context>
 <context>
+    <name>ExportAction</name>
+    <message>
+        <source>Export to Excel</source>
+        <translation>Xuất Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Bảng tính Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting to {path}…</source>
+        <translation>Đang xuất ra {path}…</translation>
+    </message>
+    <message>
+        <source>Exported {count} rows to {path}.</source>
+        <translation>Đã xuất {count} dòng ra {path}.</translation>
+    </message>
+    <message>
+        <source>Excel export failed: {reason}</source>
+        <translation>Không xuất được Excel: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>GroupForm</name>
     <message>
         <source>e.g. village cultural house</source>
@@ -872,6 +895,14 @@
         <translation>Kết quả</translation>
     </message>
     <message>
+        <source>Export to Excel</source>
+        <translation>Xuất Excel</translation>
+    </message>
+    <message>
+        <source>Latest support sessions</source>
+        <translation>Các lượt hỗ trợ gần đây</translation>
+    </message>
+    <message>
         <source>Latest sessions</source>
         <translation>Các lượt hỗ trợ gần đây</translation>
     </message>
@@ -946,6 +977,10 @@
         <translation>Thêm lớp tập huấn</translation>
     </message>
     <message>
+        <source>Export all members to Excel</source>
+        <translation>Xuất danh sách thành viên ra Excel</translation>
+    </message>
+    <message>
         <source>New member of the selected team</source>
         <translation>Thành viên mới của tổ đang chọn</translation>
     </message>
@@ -976,6 +1011,10 @@
     <message>
         <source>Set up teams for {count} villages without one</source>
         <translation>Lập tổ cho {count} thôn/bản chưa có tổ</translation>
+    </message>
+    <message>
+        <source>Community tech team members</source>
+        <translation>Thành viên Tổ công nghệ số cộng đồng</translation>
     </message>
     <message>
         <source>Choose a team first.</source>
@@ -1080,6 +1119,10 @@
     <message>
         <source>Record step</source>
         <translation>Ghi nhận bước</translation>
+    </message>
+    <message>
+        <source>Export list to Excel</source>
+        <translation>Xuất danh sách ra Excel</translation>
     </message>
     <message>
         <source>VNeID</source>

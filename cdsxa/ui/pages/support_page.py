@@ -1,13 +1,16 @@
 """Hỗ trợ người dân: record one-to-one help and group classes; see the latest ones."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+)
 
 from cdsxa.formatting import vn_date
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.group_form import GroupForm
 from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.export_action import export_view
 from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.session_form import SessionForm
 
@@ -25,13 +28,22 @@ class SupportPage(Page):
         self.tabs.addTab(self.group_form, self.tr("Group class"))
         self.recent = RowsView([self.tr("Date"), self.tr("Citizen"), self.tr("Village"),
                                 self.tr("Topics"), self.tr("Result")], stretch=3)
+        self.export_button = QPushButton(self.tr("Export to Excel"))
+        self.export_status = QLabel()
+        self.export_button.clicked.connect(lambda: export_view(
+            self, self.recent, self.tr("Latest support sessions"), "luot-ho-tro",
+            self.export_status))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(heading(self.tr("Latest sessions")))
+        header = QHBoxLayout()
+        header.addWidget(heading(self.tr("Latest sessions")), 1)
+        header.addWidget(self.export_button)
+        column.addLayout(header)
         column.addWidget(self.recent)
+        column.addWidget(self.export_status)
         splitter.addWidget(right)
         splitter.setSizes([560, 520])
         layout = QVBoxLayout(self)

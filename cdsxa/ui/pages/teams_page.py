@@ -3,7 +3,7 @@
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
+    QComboBox, QDoubleSpinBox, QLabel, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
     QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
@@ -15,6 +15,7 @@ from cdsxa.register import search
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.export_action import ask_path, export_rows
 from cdsxa.ui.person_picker import PersonPicker
 from cdsxa.ui.widgets import date_edit, to_date
 
@@ -62,6 +63,8 @@ class TeamsPage(Page):
         self.hours = QDoubleSpinBox(minimum=0.5, maximum=200, value=4, decimals=1)
         self.training_button = QPushButton(self.tr("Add training"))
         self.create_missing = QPushButton()
+        self.export_button = QPushButton(self.tr("Export all members to Excel"))
+        self.export_status = QLabel()
         self.error = ErrorLabel()
         self._build()
 
@@ -96,6 +99,8 @@ class TeamsPage(Page):
         top.addWidget(heading(self.tr("Community tech teams")))
         top.addStretch(1)
         top.addWidget(self.create_missing)
+        top.addWidget(self.export_status)
+        top.addWidget(self.export_button)
         layout.addLayout(top)
         layout.addLayout(tables, 1)
         layout.addLayout(forms)
@@ -104,6 +109,7 @@ class TeamsPage(Page):
         self.add_button.clicked.connect(self.add_member)
         self.left_button.clicked.connect(self.member_left)
         self.training_button.clicked.connect(self.add_training)
+        self.export_button.clicked.connect(self.export)
         self.create_missing.clicked.connect(
             lambda: self._attempt(("team",), teams.create_missing_teams))
 
@@ -127,6 +133,22 @@ class TeamsPage(Page):
         if self.team_rows:
             self.teams_table.selectRow(max(0, min(selected, len(self.team_rows) - 1)))
         self._show_members()
+
+    def export(self) -> None:
+        path = ask_path(self, "to-cnscd")
+        if path is None:
+            return
+        with self.context.read() as session:
+            everyone = teams.members(session)
+        headers = [self.tr("Village"), self.tr("Full name"), self.tr("Role"),
+                   self.tr("Comes from"), self.tr("Phone"), self.tr("Joined"), self.tr("Left"),
+                   self.tr("Training hours")]
+        rows = [(m.village, m.full_name, m.role or "",
+                 teams.ORGANISATIONS.get(m.organisation, m.organisation), m.phone or "",
+                 vn_date(m.joined_on), vn_date(m.left_on), f"{m.training_hours:g}")
+                for m in everyone]
+        export_rows(path, self.tr("Community tech team members"), headers, rows,
+                    self.export_status)
 
     def _team(self) -> teams.TeamView | None:
         row = self.teams_table.currentRow()

@@ -15,6 +15,7 @@ from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
+from cdsxa.ui.export_action import export_view
 from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.widgets import date_edit, to_date
 
@@ -64,6 +65,8 @@ class VneidPage(Page):
             self.failure.addItem(label, code)
         self.note = QLineEdit()
         self.save_button = QPushButton(self.tr("Record step"))
+        self.export_button = QPushButton(self.tr("Export list to Excel"))
+        self.export_status = QLabel()
         self.error = ErrorLabel()
         self._build()
 
@@ -71,6 +74,8 @@ class VneidPage(Page):
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("VNeID")))
         top.addStretch(1)
+        top.addWidget(self.export_status)
+        top.addWidget(self.export_button)
         top.addWidget(QLabel(self.tr("Village")))
         top.addWidget(self.village)
         box = QGroupBox(self.tr("Record a step for the chosen person"))
@@ -96,6 +101,7 @@ class VneidPage(Page):
         self.tabs.currentChanged.connect(self._chosen_changed)
         self.step.currentIndexChanged.connect(self._update_enabled)
         self.save_button.clicked.connect(self.save)
+        self.export_button.clicked.connect(self.export)
         self._fill_villages()
         self._update_enabled()
 
@@ -131,6 +137,12 @@ class VneidPage(Page):
         self.tabs.setTabText(1, self.tr("No account yet, aged 14+ ({count})").format(
             count=thousands(len(missing))))
         self._chosen_changed()
+
+    def export(self) -> None:
+        worklist = self.tabs.currentWidget()
+        if isinstance(worklist, Worklist):
+            title = f"VNeID: {self.tabs.tabText(self.tabs.currentIndex())}"
+            export_view(self, worklist, title, "vneid", self.export_status)
 
     def current(self) -> vneid.WorkItem | None:
         worklist = self.tabs.currentWidget()
