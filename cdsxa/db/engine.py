@@ -66,4 +66,11 @@ class Database:
             # unlike rollback() the objects read are not expired.
 
     def close(self) -> None:
+        # SQLite's advice: let it refresh the planner's statistics when a connection
+        # closes, so query plans do not hinge on the order indexes were created in.
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA optimize")
+        except Exception:  # a damaged or locked file must still close
+            pass
         self.engine.dispose()
