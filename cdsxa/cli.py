@@ -169,7 +169,17 @@ def _run_gui(args: argparse.Namespace, data_dir: Path) -> int:
     return run(data_dir, self_test=args.self_test)
 
 
+def _utf8_console() -> None:
+    # A Windows console or pipe may default to a legacy code page that cannot
+    # print Vietnamese; never let output itself crash a command.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_console()
     args = build_parser().parse_args(argv)
     data_dir = paths.resolve_data_dir(args.data_dir)
     _configure_logging(data_dir)
