@@ -18,6 +18,17 @@ def muong_lat_code() -> int:
 
 
 @pytest.fixture
+def vietnamese(qapp: object) -> Iterator[None]:
+    """GUI tests see what an officer sees: the Vietnamese interface."""
+    from cdsxa.ui import i18n
+
+    translator = i18n.install(qapp, "vi")  # type: ignore[arg-type]
+    yield
+    if translator is not None:
+        qapp.removeTranslator(translator)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "profile"
 

@@ -21,3 +21,13 @@ def person(db: Database, name: str = "Lò Thị Mai", born: date = date(1990, 5,
         return people.add_person(session, people.PersonInput(
             full_name=name, gender=gender, village_id=village_id, birth_date=born,
             **extra))  # type: ignore[arg-type]
+
+
+def type_text(qtbot: object, widget: object, text: str) -> None:
+    """Vietnamese arrives as text committed by the input method (Unikey, IBus), and
+    QTest can only synthesise Latin-1 key presses; so ASCII is typed key by key and
+    the rest is committed as an input method would."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)  # type: ignore[attr-defined]
+    else:
+        widget.insert(text)  # type: ignore[attr-defined]

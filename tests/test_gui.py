@@ -1,32 +1,26 @@
 """The GUI through real widgets (offscreen): wizard, main window, settings."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
+from PySide6.QtWidgets import QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 
 from cdsxa import profile, settings
 from cdsxa.db.engine import Database
 from cdsxa.register import villages
 from cdsxa.storage import open_database
-from cdsxa.ui import i18n
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.overview import OverviewPage
 from cdsxa.ui.pages.settings_page import SettingsPage
 from cdsxa.ui.wizard import SetupWizard
+from tests.helpers import type_text
+
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
-@pytest.fixture(autouse=True)
-def vietnamese(qapp: QApplication) -> Iterator[None]:
-    """Tests see what an officer sees: the Vietnamese interface."""
-    translator = i18n.install(qapp, "vi")
-    yield
-    if translator is not None:
-        qapp.removeTranslator(translator)
 
 
 @pytest.fixture
@@ -37,14 +31,6 @@ def window(qtbot: QtBot, db: Database, data_dir: Path) -> MainWindow:
     return main
 
 
-def type_text(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
-    """Vietnamese arrives as text committed by the input method (Unikey, IBus), and
-    QTest can only synthesise Latin-1 key presses; so ASCII is typed key by key and
-    the rest is committed as an input method would."""
-    if text.isascii():
-        qtbot.keyClicks(widget, text)
-    else:
-        widget.insert(text)
 
 
 def type_and_enter(qtbot: QtBot, widget: QLineEdit, text: str) -> None:

@@ -1,29 +1,23 @@
 """Importing from Excel through the dialog: preview first, villages added, then import."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Person
 from cdsxa.register import villages
-from cdsxa.ui import i18n, tasks
+from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.people_page import PeoplePage
 
 
 @pytest.fixture(autouse=True)
-def vietnamese_and_inline(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def inline_tasks(vietnamese: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tasks, "SYNCHRONOUS", True)  # the same task code, run inline
-    translator = i18n.install(qapp, "vi")
-    yield
-    if translator is not None:
-        qapp.removeTranslator(translator)
 
 
 def workbook(path: Path, rows: list[list[object]]) -> Path:

@@ -2,13 +2,12 @@
 
 import sys
 import types
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -17,31 +16,18 @@ from cdsxa.db.models import ChangeLogEntry, Household, Person
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people, person_detail, villages
 from cdsxa.register.people import PersonInput
-from cdsxa.ui import i18n
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.people_page import PeoplePage
 from cdsxa.ui.people_model import PeopleModel
 from cdsxa.ui.person_form import PersonForm
+from tests.helpers import type_text
+
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
-@pytest.fixture(autouse=True)
-def vietnamese(qapp: QApplication) -> Iterator[None]:
-    """Tests see what an officer sees: the Vietnamese interface."""
-    translator = i18n.install(qapp, "vi")
-    yield
-    if translator is not None:
-        qapp.removeTranslator(translator)
 
 
-def type_text(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
-    """Vietnamese arrives as text committed by the input method (Unikey, IBus), and
-    QTest can only synthesise Latin-1 key presses; so ASCII is typed key by key and
-    the rest is committed as an input method would."""
-    if text.isascii():
-        qtbot.keyClicks(widget, text)
-    else:
-        widget.insert(text)
 
 
 def village(db: Database, name: str) -> VillageId:

@@ -1,12 +1,10 @@
 """The daily-work pages through real widgets: support sessions, VNeID, teams."""
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -14,20 +12,15 @@ from cdsxa import teams, vneid
 from cdsxa.db.activity import GroupSession, SupportSession
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
-from cdsxa.ui import i18n
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.vneid_page import VneidPage
 from tests.helpers import person, village
 
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
-@pytest.fixture(autouse=True)
-def vietnamese(qapp: QApplication) -> Iterator[None]:
-    translator = i18n.install(qapp, "vi")
-    yield
-    if translator is not None:
-        qapp.removeTranslator(translator)
+
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPushButton, QSpinBox, QWidget,
 )
 
 from cdsxa import teams
@@ -16,7 +16,7 @@ from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.person_picker import PersonPicker, describe
-from cdsxa.ui.widgets import date_edit, to_date
+from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
 
 
 class GroupForm(QWidget):
@@ -54,13 +54,7 @@ class GroupForm(QWidget):
         form.addRow("", self.remove_attendee)
         form.addRow(self.tr("Or only a head count"), self.count)
         form.addRow(self.tr("Notes"), self.notes)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.confirmation, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        lay_out_entry_form(self, form, self.error, self.save_button, self.confirmation)
         self.attendees.setMaximumHeight(140)
         self.picker.picked.connect(self._add_attendee)
         self.remove_attendee.clicked.connect(

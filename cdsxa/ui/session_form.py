@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QListWidgetItem, QPushButton, QSpinBox, QWidget,
 )
 
 from cdsxa import settings, teams
@@ -20,7 +20,7 @@ from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.person_picker import PersonPicker
-from cdsxa.ui.widgets import date_edit, to_date
+from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
 
 WRITES = ("support_session", "person_outcome", "vneid_step", "person", "household", "setting")
 
@@ -106,13 +106,7 @@ class SessionForm(QWidget):
         form.addRow(self.tr("VNeID"), vneid_row)
         form.addRow(self.tr("Minutes"), self.minutes)
         form.addRow(self.tr("Notes"), self.notes)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.confirmation, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        lay_out_entry_form(self, form, self.error, self.save_button, self.confirmation)
         self.add_new.clicked.connect(self.start_new_citizen)
         self.picker.picked.connect(self._person_picked)
         self.save_button.clicked.connect(self.save)
