@@ -136,3 +136,27 @@ def without_account(session: Session, on: date,
 def _year_cutoff(cutoff: date) -> int:
     # Born on 1 July of the year (year-only rule): old enough if 1 July <= cutoff.
     return cutoff.year if (cutoff.month, cutoff.day) >= (7, 1) else cutoff.year - 1
+
+
+def remove_steps_of_session(session: Session, session_id: uuid.UUID) -> None:
+    """Undo the steps a support session recorded, and replay the rest of each
+    person's history to find their state again."""
+    steps = list(session.scalars(select(VneidStep).where(
+        VneidStep.session_id == session_id, live(VneidStep))))
+    for step in steps:
+        step.deleted = True
+    for person_id in {s.person_id for s in steps}:
+        _replay(session, PersonId(person_id))
+
+
+def _replay(session: Session, person_id: PersonId) -> None:
+    person = session.get(Person, person_id)
+    if person is None:
+        return
+    person.vneid_status = person.vneid_status_on = person.vneid_level = None
+    with session.no_autoflush:  # the deletions above are pending: filter them here too
+        remaining = [s for s in session.scalars(select(VneidStep).where(
+            VneidStep.person_id == person_id).order_by(VneidStep.taken_on, VneidStep.created_at))
+            if not s.deleted]
+    for step in remaining:
+        _update_current(person, step.step, step.taken_on, step.level)

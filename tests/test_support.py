@@ -157,3 +157,42 @@ def test_unknown_person_is_refused(db: Database) -> None:
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 1, 1), person_id=uuid.uuid4(),  # type: ignore[arg-type]
             topics=["other"], result="done"))
+
+
+def test_removing_a_mistaken_session_undoes_what_it_reached(db: Database) -> None:
+    citizen = person(db)
+    with db.transaction("officer") as session:
+        mistaken = sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 3, 1), person_id=citizen, result="done",
+            topics=["payment_account", "vneid_register"], vneid_level=2))
+    with db.transaction("officer") as session:
+        sessions.remove(session, mistaken)
+    assert outcomes_of(db, citizen) == {}
+    with db.reading() as session:
+        row = session.get(Person, citizen)
+        assert row is not None and (row.vneid_status, row.vneid_level) == (None, None)
+        assert vneid.history(session, citizen) == []
+        assert sessions.recent(session) == []
+    with pytest.raises(NotFound), db.transaction("officer") as session:
+        sessions.remove(session, mistaken)  # already gone
+
+
+def test_an_outcome_moves_to_the_next_session_that_reached_it(db: Database) -> None:
+    citizen = person(db)
+    with db.transaction("officer") as session:
+        first = sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 1, 10), person_id=citizen, result="done",
+            topics=["digital_signature"]))
+        second = sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 4, 2), person_id=citizen, result="done",
+            topics=["digital_signature", "other"]))
+        vneid.record_step(session, citizen, "registered", date(2025, 2, 1), level=1)
+    with db.transaction("officer") as session:
+        sessions.remove(session, first)
+    assert outcomes_of(db, citizen) == {"digital_signature": date(2025, 4, 2)}
+    with db.reading() as session:
+        outcome = session.scalars(select(PersonOutcome).where(
+            PersonOutcome.deleted.is_(False))).one()
+        row = session.get(Person, citizen)
+    assert outcome.session_id == second
+    assert row is not None and row.vneid_status == "registered"  # not this session's step

@@ -205,3 +205,30 @@ def test_a_worklist_exports_to_excel_with_vietnamese_headers(
     header = next(r for r in rows if "Họ và tên" in r)
     assert header[:4] == ["Họ và tên", "Thôn/bản", "Mã hộ", "Số điện thoại"]
     assert ["Vi Văn Chưa", "Bản Hang", "0912345678"] == rows[-1][:3]
+
+
+def test_deleting_a_mistaken_session_asks_and_undoes_its_outcome(
+    qtbot: QtBot, context: AppContext, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdsxa.support import sessions
+
+    citizen = person(db, "Lò Thị Mai")
+    with db.transaction("t") as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 3, 1), person_id=citizen, topics=["payment_account"],
+            result="done"))
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.recent.selectRow(0)
+    asked: list[str] = []
+    monkeypatch.setattr(page, "confirm", lambda q: asked.append(q) or False)
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert "01/03/2025" in asked[0] and "Lò Thị Mai" in asked[0]
+    assert page.recent.rows_model.rowCount() == 1  # declined: nothing changed
+    monkeypatch.setattr(page, "confirm", lambda q: True)
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert page.recent.rows_model.rowCount() == 0
+    assert count(db, PersonOutcome) == 1  # the row stays as a tombstone for sync ...
+    with db.reading() as session:
+        assert session.scalars(select(PersonOutcome)).one().deleted  # ... marked deleted

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from cdsxa.db.base import live
 from cdsxa import outcomes, vneid
 from cdsxa.db.activity import GroupSession, SupportSession, TeamMember
-from cdsxa.db.models import Person, Village
+from cdsxa.db.models import Person, PersonOutcome, Village
 from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people
@@ -165,3 +165,33 @@ def recent(session: Session, limit: int = 200, village_id: VillageId | None = No
         query = query.where(SupportSession.person_id == person_id)
     return [SessionRow(SessionId(s.id), s.held_on, name, village, list(s.topics), s.result,
                        s.minutes) for s, name, village in session.execute(query)]
+
+
+def remove(session: Session, session_id: SessionId) -> None:
+    """Delete a session recorded by mistake, and what it reached.
+
+    An outcome it reached moves to the earliest other done session of that person
+    on a topic reaching it; with none, the outcome is cleared (the person form can
+    tick it again if it was true all along). VNeID steps it recorded are removed.
+    """
+    row = session.get(SupportSession, session_id)
+    if row is None or row.deleted:
+        raise NotFound("Không tìm thấy lượt hỗ trợ này (có thể đã bị xoá).")
+    row.deleted = True
+    catalogue = by_code(session)
+    reached = list(session.scalars(select(PersonOutcome).where(
+        PersonOutcome.session_id == row.id, live(PersonOutcome))))
+    if reached:
+        with session.no_autoflush:
+            others = [s for s in session.scalars(select(SupportSession).where(
+                SupportSession.person_id == row.person_id, SupportSession.result == "done",
+                SupportSession.id != row.id, live(SupportSession))
+                .order_by(SupportSession.held_on))]
+    for outcome in reached:
+        instead = next((s for s in others if any(
+            catalogue[c].outcome == outcome.kind for c in s.topics if c in catalogue)), None)
+        if instead is None:
+            outcome.deleted = True
+        else:
+            outcome.session_id, outcome.reached_on = instead.id, instead.held_on
+    vneid.remove_steps_of_session(session, row.id)

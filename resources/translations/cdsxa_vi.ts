@@ -895,6 +895,10 @@
         <translation>Kết quả</translation>
     </message>
     <message>
+        <source>Delete the chosen session</source>
+        <translation>Xoá lượt đã chọn</translation>
+    </message>
+    <message>
         <source>Export to Excel</source>
         <translation>Xuất Excel</translation>
     </message>
@@ -909,6 +913,18 @@
     <message>
         <source>Citizen support</source>
         <translation>Hỗ trợ người dân</translation>
+    </message>
+    <message>
+        <source>Choose a session in the list first.</source>
+        <translation>Hãy chọn một lượt hỗ trợ trong danh sách trước.</translation>
+    </message>
+    <message>
+        <source>Delete the session of {date} with {name}? Outcomes it reached are undone.</source>
+        <translation>Xoá lượt hỗ trợ ngày {date} cho {name}? Các kết quả lượt này đã ghi nhận sẽ được hoàn lại.</translation>
+    </message>
+    <message>
+        <source>Delete session</source>
+        <translation>Xoá lượt hỗ trợ</translation>
     </message>
 </context>
 <context>

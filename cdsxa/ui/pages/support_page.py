@@ -2,9 +2,10 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from cdsxa.errors import UserError
 from cdsxa.formatting import vn_date
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
@@ -28,6 +29,8 @@ class SupportPage(Page):
         self.tabs.addTab(self.group_form, self.tr("Group class"))
         self.recent = RowsView([self.tr("Date"), self.tr("Citizen"), self.tr("Village"),
                                 self.tr("Topics"), self.tr("Result")], stretch=3)
+        self.remove_button = QPushButton(self.tr("Delete the chosen session"))
+        self.remove_button.clicked.connect(self.remove_selected)
         self.export_button = QPushButton(self.tr("Export to Excel"))
         self.export_status = QLabel()
         self.export_button.clicked.connect(lambda: export_view(
@@ -40,6 +43,7 @@ class SupportPage(Page):
         column.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
         header.addWidget(heading(self.tr("Latest sessions")), 1)
+        header.addWidget(self.remove_button)
         header.addWidget(self.export_button)
         column.addLayout(header)
         column.addWidget(self.recent)
@@ -57,6 +61,29 @@ class SupportPage(Page):
             self.form.reload_choices()
             self.group_form.reload_choices()
         super()._on_changed(kinds)
+
+    def remove_selected(self) -> None:
+        """Delete a session recorded by mistake, after asking; what it reached is undone."""
+        session_id = self.recent.current_key()
+        row = self.recent.currentIndex().row()
+        if session_id is None or row < 0:
+            self.export_status.setText(self.tr("Choose a session in the list first."))
+            return
+        question = self.tr("Delete the session of {date} with {name}? Outcomes it reached are "
+                           "undone.").format(date=self.recent.cell(row, 0),
+                                             name=self.recent.cell(row, 1))
+        if not self.confirm(question):
+            return
+        try:
+            with self.context.write("support_session", "person_outcome", "vneid_step",
+                                    "person") as session:
+                sessions.remove(session, session_id)  # type: ignore[arg-type]
+        except UserError as exc:
+            self.export_status.setText(exc.message)
+
+    def confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Delete session"), question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def refresh(self) -> None:
         with self.context.read() as session:
