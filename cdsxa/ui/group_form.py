@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (
 
 from cdsxa import teams
 from cdsxa.errors import UserError
-from cdsxa.register import search, villages
+from cdsxa.register import villages
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
-from cdsxa.ui.person_picker import PersonPicker, describe
+from cdsxa.ui.person_picker import PersonPicker, describe, register_search
 from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
 
 
@@ -30,7 +30,7 @@ class GroupForm(QWidget):
         self.place = QLineEdit(placeholderText=self.tr("e.g. village cultural house"))
         self.topic = QComboBox()
         self.trainer = QComboBox()
-        self.picker = PersonPicker(self._search)
+        self.picker = PersonPicker(register_search(context.db))
         self.attendees = QListWidget()
         self.remove_attendee = QPushButton(self.tr("Remove from list"))
         self.count = QSpinBox(minimum=0, maximum=5000)
@@ -61,10 +61,6 @@ class GroupForm(QWidget):
             lambda: self.attendees.takeItem(self.attendees.currentRow()))
         self.village.currentIndexChanged.connect(self._load_trainers)
         self.save_button.clicked.connect(self.save)
-
-    def _search(self, text: str) -> list[Any]:
-        with self.context.read() as session:
-            return search.search_people(session, text, limit=50)
 
     def reload_choices(self) -> None:
         with self.context.read() as session:

@@ -11,9 +11,19 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from cdsxa.db.engine import Database
 from cdsxa.formatting import vn_date
+from cdsxa.register import search
 
 SearchFunction = Callable[[str], Sequence[Any]]  # returns register.search PersonRow items
+
+
+def register_search(db: Database, limit: int = 50) -> SearchFunction:
+    """Searching the register, as every picker does: a short read per keystroke pause."""
+    def run(text: str) -> Sequence[Any]:
+        with db.reading() as session:
+            return search.search_people(session, text, limit=limit)
+    return run
 
 
 def describe(row: Any) -> str:

@@ -15,11 +15,11 @@ from cdsxa import settings, teams
 from cdsxa.errors import UserError
 from cdsxa.ids import PersonId
 from cdsxa.outcomes import VNEID_FAILURE_REASONS
-from cdsxa.register import people, search, villages
+from cdsxa.register import people, villages
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
-from cdsxa.ui.person_picker import PersonPicker
+from cdsxa.ui.person_picker import PersonPicker, register_search
 from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
 
 WRITES = ("support_session", "person_outcome", "vneid_step", "person", "household", "setting")
@@ -60,7 +60,7 @@ class SessionForm(QWidget):
         super().__init__(parent)
         self.context = context
         self.held_on = date_edit()
-        self.picker = PersonPicker(self._search)
+        self.picker = PersonPicker(register_search(context.db))
         self.add_new = QPushButton(self.tr("&New citizen"))
         self.new_citizen = NewCitizen()
         self.member = QComboBox()
@@ -121,10 +121,6 @@ class SessionForm(QWidget):
             shortcut.activated.connect(action)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._update_visibility()
-
-    def _search(self, text: str) -> list[Any]:
-        with self.context.read() as session:
-            return search.search_people(session, text, limit=50)
 
     def reload_choices(self) -> None:
         """Topics and villages come from the database (the catalogue is data)."""

@@ -11,12 +11,11 @@ from cdsxa import teams
 from cdsxa.errors import UserError
 from cdsxa.ids import PersonId
 from cdsxa.formatting import vn_date
-from cdsxa.register import search
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.export_action import ask_path, export_rows
-from cdsxa.ui.person_picker import PersonPicker
+from cdsxa.ui.person_picker import PersonPicker, register_search
 from cdsxa.ui.widgets import date_edit, to_date
 
 
@@ -54,7 +53,7 @@ class TeamsPage(Page):
         self.role.setCurrentText(teams.ROLES[-1])
         self.phone = QLineEdit()
         self.joined = date_edit()
-        self.link = PersonPicker(self._search)
+        self.link = PersonPicker(register_search(context.db))
         self.add_button = QPushButton(self.tr("Add member"))
         self.left_on = date_edit()
         self.left_button = QPushButton(self.tr("Left the team on"))
@@ -112,10 +111,6 @@ class TeamsPage(Page):
         self.export_button.clicked.connect(self.export)
         self.create_missing.clicked.connect(
             lambda: self._attempt(("team",), teams.create_missing_teams))
-
-    def _search(self, text: str) -> list[Any]:
-        with self.context.read() as session:
-            return search.search_people(session, text, limit=50)
 
     def refresh(self) -> None:
         with self.context.read() as session:
