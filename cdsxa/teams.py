@@ -198,3 +198,11 @@ def create_missing_teams(session: Session) -> int:
     for village_id in missing:
         create_team(session, VillageId(village_id))
     return len(missing)
+
+
+def update_member(session: Session, member_id: MemberId, phone: str | None,
+                  role: str | None) -> None:
+    """What changes about a member over time: their phone and their role in the team."""
+    member = _member(session, member_id)
+    member.phone = phones.optional(phone)
+    member.role = clean(role)

@@ -59,3 +59,15 @@ def test_every_village_can_get_its_team(db: Database) -> None:
     with db.reading() as session:
         assert [t.name for t in teams.list_teams(session)] == ["Tổ CNSCĐ Bản Hang",
                                                                "Tổ CNSCĐ Thôn Đồng Tâm"]
+
+
+def test_a_members_phone_and_role_can_change(db: Database) -> None:
+    with db.transaction("t") as session:
+        team = teams.team_of_village(session, village(db))
+        member = teams.add_member(session, team, teams.MemberInput("Vi Thị Hoa", "womens_union"))
+        teams.update_member(session, member, "+84 912 000 111", "Tổ phó")
+        with pytest.raises(UserError, match="Số điện thoại không hợp lệ"):
+            teams.update_member(session, member, "12345", "Tổ phó")
+    with db.reading() as session:
+        [view] = teams.members(session, team_id=team)
+    assert (view.phone, view.role) == ("0912000111", "Tổ phó")

@@ -177,6 +177,12 @@ def test_teams_page_adds_members_and_training(qtbot: QtBot, context: AppContext,
     qtbot.mouseClick(page.training_button, Qt.MouseButton.LeftButton)
     assert page.members_table.item(0, 6).text() == "6"
     assert page.teams_table.item(0, 2).text() == "1"  # trained members
+    page.members_table.selectRow(0)
+    page.member_phone.setText("0912 000 111")
+    page.member_role.setCurrentText("Tổ phó")
+    qtbot.mouseClick(page.update_button, Qt.MouseButton.LeftButton)
+    assert page.members_table.item(0, 3).text() == "0912000111"
+    assert page.members_table.item(0, 1).text() == "Tổ phó"
     page.name.clear()
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     assert "họ tên" in page.error.text()

@@ -981,6 +981,10 @@
         <translation>Thêm thành viên</translation>
     </message>
     <message>
+        <source>Save phone and role</source>
+        <translation>Lưu số điện thoại và vai trò</translation>
+    </message>
+    <message>
         <source>Left the team on</source>
         <translation>Rời tổ ngày</translation>
     </message>

@@ -55,6 +55,10 @@ class TeamsPage(Page):
         self.joined = date_edit()
         self.link = PersonPicker(register_search(context.db))
         self.add_button = QPushButton(self.tr("Add member"))
+        self.member_phone = QLineEdit()
+        self.member_role = QComboBox(editable=True)
+        self.member_role.addItems(list(teams.ROLES))
+        self.update_button = QPushButton(self.tr("Save phone and role"))
         self.left_on = date_edit()
         self.left_button = QPushButton(self.tr("Left the team on"))
         self.course = QLineEdit(placeholderText=self.tr("e.g. Basic digital skills"))
@@ -79,6 +83,9 @@ class TeamsPage(Page):
         form.addRow(self.add_button)
         selected = QGroupBox(self.tr("Selected member"))
         rows = QFormLayout(selected)
+        rows.addRow(self.tr("Phone"), self.member_phone)
+        rows.addRow(self.tr("Role"), self.member_role)
+        rows.addRow(self.update_button)
         leave = QHBoxLayout()
         leave.addWidget(self.left_button)
         leave.addWidget(self.left_on)
@@ -109,6 +116,8 @@ class TeamsPage(Page):
         self.left_button.clicked.connect(self.member_left)
         self.training_button.clicked.connect(self.add_training)
         self.export_button.clicked.connect(self.export)
+        self.update_button.clicked.connect(self.update_member)
+        self.members_table.itemSelectionChanged.connect(self._member_chosen)
         self.create_missing.clicked.connect(
             lambda: self._attempt(("team",), teams.create_missing_teams))
 
@@ -190,6 +199,19 @@ class TeamsPage(Page):
             self.name.clear()
             self.phone.clear()
             self.link.clear()
+
+    def _member_chosen(self) -> None:
+        member = self._member()
+        self.member_phone.setText(member.phone or "" if member else "")
+        self.member_role.setCurrentText(member.role or "" if member else "")
+
+    def update_member(self) -> None:
+        member = self._member()
+        if member is None:
+            self.error.show_error(self.tr("Choose a member first."))
+            return
+        self._attempt(("team_member",), lambda s: teams.update_member(
+            s, member.id, self.member_phone.text(), self.member_role.currentText()))
 
     def member_left(self) -> None:
         member = self._member()
