@@ -30,6 +30,8 @@ SPLITTER_STATE = SettingKey[str]("ui.splitter_state", "")
 LAST_PAGE = SettingKey[str]("ui.last_page", "dashboard")
 # Header text -> field of the last people import (cdsxa.excel.columns); "" skips a column.
 PEOPLE_IMPORT_MAPPING = SettingKey[dict[str, str]]("import.people.mapping", {})
+# When a push to the province last succeeded (ISO 8601, UTC); "" for never.
+LAST_SYNC_SUCCESS = SettingKey[str]("sync.last_success", "")
 # Entry speed: the session form starts from the last village and helper used.
 LAST_VILLAGE = SettingKey[str]("entry.last_village", "")
 LAST_MEMBER = SettingKey[str]("entry.last_member", "")

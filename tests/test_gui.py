@@ -104,10 +104,13 @@ def test_every_page_shows_and_says_what_is_not_built(window: MainWindow) -> None
     assert notice is not None and "chưa được xây dựng" in notice.text()
 
 
-def test_status_bar_shows_commune_user_and_pending_changes(window: MainWindow) -> None:
+def test_status_bar_shows_commune_user_and_pending_changes(qtbot: QtBot,
+                                                          window: MainWindow) -> None:
     assert window.commune_label.text() == "Xã Mường Lát"
     assert window.user_label.text() == "Người dùng: Lò Văn Tâm"
-    assert window.sync_label.text() == "Đồng bộ: chưa đồng bộ lần nào · 4 thay đổi chờ gửi"
+    # Counted off the UI thread: the label fills in a moment after the window shows.
+    qtbot.waitUntil(lambda: window.sync_label.text()
+                    == "Đồng bộ: chưa đồng bộ lần nào · 4 thay đổi chờ gửi", timeout=3000)
 
 
 def test_a_village_added_in_settings_reaches_overview_and_status(
@@ -117,7 +120,8 @@ def test_a_village_added_in_settings_reaches_overview_and_status(
     assert isinstance(page, SettingsPage)
     type_and_enter(qtbot, page.villages.name_edit, "Bản Nậm Xa")
     assert page.villages.names()[-1] == "Bản Nậm Xa"
-    assert window.sync_label.text().endswith("5 thay đổi chờ gửi")
+    qtbot.waitUntil(lambda: window.sync_label.text().endswith("5 thay đổi chờ gửi"),
+                    timeout=3000)
     overview = window.show_page("dashboard")
     assert isinstance(overview, OverviewPage)
     names = [overview.table.item(r, 0).text() for r in range(overview.table.rowCount())]

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cdsxa import settings
 from cdsxa.db.models import ChangeLogEntry
 
 
@@ -16,9 +17,12 @@ class SyncState:
 
 
 def state(session: Session) -> SyncState:
+    """Counting a large commune's pending entries takes tens of milliseconds: call
+    this off the UI thread."""
     pending = session.scalar(
         select(func.count()).select_from(ChangeLogEntry).where(ChangeLogEntry.acked_at.is_(None))
     )
-    # No hub exists yet, so nothing has ever been acknowledged by one.
-    last = session.scalar(select(func.max(ChangeLogEntry.acked_at)))
-    return SyncState(int(pending or 0), last)
+    # Recorded by sync when a push succeeds (none exists yet), not derived by
+    # scanning the log for the latest acknowledgement.
+    last = settings.get(session, settings.LAST_SYNC_SUCCESS)
+    return SyncState(int(pending or 0), datetime.fromisoformat(last) if last else None)

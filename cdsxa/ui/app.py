@@ -4,7 +4,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -98,7 +98,10 @@ def _main_window(app: QApplication, data_dir: Path, db: Database, self_test: boo
     window.show()
     if self_test:
         QTimer.singleShot(0, lambda: _self_test(app, window))
-    return app.exec()
+    code = app.exec()
+    # An export or import may still be writing: let it finish before the profile closes.
+    QThreadPool.globalInstance().waitForDone()
+    return code
 
 
 def _self_test(app: QApplication, window: "object") -> None:

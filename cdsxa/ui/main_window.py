@@ -1,9 +1,10 @@
 """The main window: navigation on the left, one page at a time, a status bar."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
@@ -14,6 +15,7 @@ from cdsxa.formatting import thousands
 from cdsxa.sync import status
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.i18n import tr
+from cdsxa.ui.tasks import run_in_background
 from cdsxa.ui.pages.base import NotBuiltPage, Page
 from cdsxa.ui.pages.overview import OverviewPage
 from cdsxa.ui.pages.people_page import PeoplePage
@@ -23,6 +25,9 @@ from cdsxa.ui.pages.sync_page import SyncPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.vneid_page import VneidPage
 
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,12 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel()
         self._build()
         self._restore_layout()
-        context.changes.changed.connect(lambda _kinds: self.refresh_status())
+        # Counting pending changes takes tens of ms on a large commune: after a burst
+        # of saves, count once, off the UI thread.
+        self._status_timer = QTimer(self, singleShot=True, interval=300)
+        self._status_timer.timeout.connect(self.refresh_status)
+        context.changes.changed.connect(self._changed)
+        self._show_identity()
         self.refresh_status()
 
     def _build(self) -> None:
@@ -119,13 +129,29 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
         return self.page(key)
 
-    def refresh_status(self) -> None:
+    def _changed(self, kinds: frozenset[str]) -> None:
+        if "commune_profile" in kinds:
+            self._show_identity()
+        self._status_timer.start()
+
+    def _show_identity(self) -> None:
         with self.context.read() as session:
             view = profile.load(session)
-            sync = status.state(session)
         self.commune_label.setText(view.commune_name if view else "")
         self.user_label.setText(tr("User: {name}").format(
             name=self.context.actor.removeprefix("user:")))
+
+    def refresh_status(self) -> None:
+        db = self.context.db
+
+        def work() -> status.SyncState:
+            with db.reading() as session:
+                return status.state(session)
+
+        run_in_background(work, self._show_sync, lambda message: log.warning(
+            "sync state not read: %s", message))
+
+    def _show_sync(self, sync: status.SyncState) -> None:
         when = (tr("never synced") if sync.last_success is None
                 else tr("last synced {when}").format(
                     when=sync.last_success.astimezone().strftime("%d/%m/%Y %H:%M")))

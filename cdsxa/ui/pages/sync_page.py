@@ -6,6 +6,7 @@ from cdsxa.formatting import thousands
 from cdsxa.sync import status
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.pages.base import NotBuiltPage
+from cdsxa.ui.tasks import run_in_background
 
 
 class SyncPage(NotBuiltPage):
@@ -24,8 +25,15 @@ class SyncPage(NotBuiltPage):
             self.refresh()
 
     def refresh(self) -> None:
-        with self.context.read() as session:
-            state = status.state(session)
+        db = self.context.db
+
+        def work() -> status.SyncState:  # counting a large log: off the UI thread
+            with db.reading() as session:
+                return status.state(session)
+
+        run_in_background(work, self._show, self.pending.setText)
+
+    def _show(self, state: status.SyncState) -> None:
         self.pending.setText(self.tr(
             "{count} changes recorded on this computer are waiting to be sent to the province."
         ).format(count=thousands(state.pending)))
