@@ -5,7 +5,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from cdsxa.db.base import live
@@ -102,17 +104,19 @@ def history(session: Session, person_id: PersonId) -> list[StepView]:
                      r.failure_reason, r.note) for r in rows]
 
 
-def _worklist(session: Session, condition: object, village_id: VillageId | None,
-              order: list[object]) -> list[WorkItem]:
-    query = (select(Person, Village.name, Household.code)
+def _worklist(session: Session, condition: ColumnElement[bool], village_id: VillageId | None,
+              order: list[Any]) -> list[WorkItem]:
+    # Columns, not Person objects: a worklist can be ten thousand people long.
+    query = (select(Person.id, Person.full_name, Village.name, Household.code, Person.phone,
+                    Person.vneid_status, Person.vneid_status_on)
              .join(Village, Village.id == Person.village_id)
              .outerjoin(Household, Household.id == Person.household_id)
-             .where(live(Person), condition)  # type: ignore[arg-type]
-             .order_by(*order))  # type: ignore[arg-type]
+             .where(live(Person), condition)
+             .order_by(*order))
     if village_id is not None:
         query = query.where(Person.village_id == village_id)
-    return [WorkItem(PersonId(p.id), p.full_name, village, code, p.phone, p.vneid_status,
-                     p.vneid_status_on) for p, village, code in session.execute(query)]
+    return [WorkItem(PersonId(pid), name, village, code, phone, status, since)
+            for pid, name, village, code, phone, status, since in session.execute(query)]
 
 
 def pending_activation(session: Session, village_id: VillageId | None = None) -> list[WorkItem]:

@@ -144,14 +144,15 @@ def test_vneid_worklists_and_recording_a_step(qtbot: QtBot, context: AppContext,
     page = VneidPage(context)
     qtbot.addWidget(page)
     page.show()
-    assert page.tabs.tabText(0) == "Chờ kích hoạt (1)"
+    qtbot.waitUntil(lambda: page.tabs.tabText(0) == "Chờ kích hoạt (1)", timeout=3000)
     assert page.tabs.tabText(1) == "Chưa có tài khoản, từ 14 tuổi (1)"
     page.pending.selectRow(0)
     assert page.current() is not None
     page.step.setCurrentIndex(page.step.findData("activated"))
     page.level.setCurrentIndex(page.level.findData(2))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert page.tabs.tabText(0) == "Chờ kích hoạt (0)"  # refreshed by the change broadcast
+    qtbot.waitUntil(lambda: page.tabs.tabText(0) == "Chờ kích hoạt (0)",  # by the broadcast
+                    timeout=3000)
     with db.reading() as session:
         row = session.get(Person, waiting)
         assert row is not None and row.vneid_status == "activated"

@@ -17,6 +17,7 @@ from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.export_action import export_view
 from cdsxa.ui.rows_model import RowsView
+from cdsxa.ui.tasks import run_in_background
 from cdsxa.ui.widgets import date_edit, to_date
 
 
@@ -126,10 +127,17 @@ class VneidPage(Page):
         super()._on_changed(kinds)
 
     def refresh(self) -> None:
-        village_id = self.village.currentData()
-        with self.context.read() as session:
-            pending = vneid.pending_activation(session, village_id)
-            missing = vneid.without_account(session, date.today(), village_id)
+        db, village_id = self.context.db, self.village.currentData()
+
+        def work() -> tuple[list[vneid.WorkItem], list[vneid.WorkItem]]:
+            # Thousands of people on a large commune: read off the UI thread.
+            with db.reading() as session:
+                return (vneid.pending_activation(session, village_id),
+                        vneid.without_account(session, date.today(), village_id))
+
+        run_in_background(work, lambda lists: self._show(*lists), self.error.show_error)
+
+    def _show(self, pending: list[vneid.WorkItem], missing: list[vneid.WorkItem]) -> None:
         self.pending.show_items(pending)
         self.missing.show_items(missing)
         self.tabs.setTabText(0, self.tr("Waiting for activation ({count})").format(
