@@ -25,7 +25,6 @@ class SettingKey(Generic[T]):
 
 LANGUAGE = SettingKey[str]("ui.language", "vi", choices=("vi", "en"))
 WINDOW_GEOMETRY = SettingKey[str]("ui.window_geometry", "")  # base64 of Qt's saveGeometry
-WINDOW_STATE = SettingKey[str]("ui.window_state", "")
 SPLITTER_STATE = SettingKey[str]("ui.splitter_state", "")
 LAST_PAGE = SettingKey[str]("ui.last_page", "dashboard")
 # Header text -> field of the last people import (cdsxa.excel.columns); "" skips a column.

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -115,7 +114,3 @@ class VneidStep(Travelling, Base):
     session_id: Mapped[uuid.UUID | None]
     failure_reason: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
-
-
-def json_list(value: Any) -> list[str]:
-    return [str(v) for v in value] if value else []

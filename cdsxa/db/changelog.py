@@ -52,20 +52,6 @@ def _normalise_text(obj: object) -> None:
                     setattr(obj, attr.key, normal)
 
 
-def _apply_scalar_defaults(obj: object) -> None:
-    # Column defaults are applied at INSERT time; apply them now so the logged
-    # payload shows the values the row will really have.
-    mapper = inspect(type(obj))
-    for attr in mapper.column_attrs:
-        column = attr.columns[0]
-        default = column.default
-        if getattr(obj, attr.key) is None and default is not None:
-            if default.is_scalar:
-                setattr(obj, attr.key, default.arg)
-            elif default.is_callable and column.primary_key:
-                setattr(obj, attr.key, new_id())
-
-
 def _actor(session: Session) -> str:
     actor = session.info.get(ACTOR_KEY)
     if not actor:
@@ -74,7 +60,6 @@ def _actor(session: Session) -> str:
 
 
 def _stamp_new(session: Session, obj: Any, now: datetime) -> None:
-    _apply_scalar_defaults(obj)
     if obj.commune_code is None:
         obj.commune_code = session.info.get(COMMUNE_KEY)
     obj.created_at = now
