@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from cdsxa import __version__, paths
+from cdsxa.access import command_line
 from cdsxa.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -17,14 +18,7 @@ log = logging.getLogger(__name__)
 EXIT_USER_ERROR = 1
 EXIT_CHECK_FAILED = 3
 EXIT_INTERNAL = 70
-
-
-def cli_actor() -> str:
-    """Command-line changes are signed by the operating-system user."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
-        return "cli"
+ADMIN_PASSWORD_ENV = "CDSXA_ADMIN_PASSWORD"
 
 
 def _data_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
@@ -48,8 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--commune", type=int, required=True, help="mã xã/phường (danh mục 2025)")
     init.add_argument("--village", action="append", default=[], metavar="TÊN",
                       help="tên thôn/bản/tổ dân phố (lặp lại cho nhiều thôn)")
-    init.add_argument("--user", metavar="HỌ_TÊN", help="người sử dụng đầu tiên")
-    init.add_argument("--position", metavar="CHỨC_VỤ", help="chức vụ của người sử dụng")
+    init.add_argument("--admin", metavar="TÊN_ĐĂNG_NHẬP",
+                      help="tạo tài khoản quản trị (mật khẩu lấy từ $CDSXA_ADMIN_PASSWORD "
+                           "hoặc hỏi); không có thì lần mở giao diện đầu tiên sẽ hỏi")
+    init.add_argument("--user", metavar="HỌ_TÊN", help="họ tên người quản trị")
+    init.add_argument("--position", metavar="CHỨC_VỤ", help="chức vụ của người quản trị")
     init.set_defaults(handler=_cmd_init)
 
     check = sub.add_parser("check", parents=[common],
@@ -59,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="tạo dữ liệu mẫu cho một xã miền núi")
     demo.add_argument("--size", choices=["small", "large"], default="small")
     demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--admin-password", metavar="MẬT_KHẨU",
+                      default=os.environ.get("CDSXA_ADMIN_PASSWORD"),
+                      help="hồ sơ mẫu mới có tài khoản quản trị “admin” với mật khẩu này "
+                           "(mặc định: $CDSXA_ADMIN_PASSWORD)")
+
+    encrypt = sub.add_parser("encrypt", parents=[common],
+                             help="mã hóa dữ liệu của phiên bản cũ (chưa mã hóa)")
+    encrypt.set_defaults(handler=_cmd_encrypt)
     demo.set_defaults(handler=_cmd_demo)
 
     importer = sub.add_parser("import", parents=[common], help="nhập dữ liệu từ tệp Excel")
@@ -80,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help="mẫu số: sổ dân cư (mặc định) hoặc số liệu dân số của hồ sơ")
     indicators.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     indicators.set_defaults(handler=_cmd_indicators)
+    from cdsxa.backup_cli import add_commands as add_backup_commands
+    add_backup_commands(sub, common)
     return parser
 
 
@@ -94,7 +101,7 @@ def _cmd_import_people(args: argparse.Namespace, data_dir: Path) -> int:
     from cdsxa.excel import people_import
 
     return people_import.run_cli(args.file, data_dir, dry_run=args.dry_run, sheet=args.sheet,
-                                 actor=cli_actor())
+                                 actor=command_line())
 
 
 def _cmd_indicators(args: argparse.Namespace, data_dir: Path) -> int:
@@ -106,29 +113,76 @@ def _cmd_indicators(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
     from cdsxa import admin_units
-    from cdsxa.profile import FirstUser, ProfileSetup, initialise
+    from cdsxa.profile import FirstUser, ProfileSetup, initialise, validate_setup
+    from cdsxa.security import keys
 
-    setup = ProfileSetup(
-        province_code=args.province,
-        commune_code=args.commune,
-        village_names=args.village,
-        user=FirstUser(args.user, args.position) if args.user else None,
-    )
-    initialise(data_dir, setup, cli_actor()).close()
+    if paths.database_path(data_dir).exists() or keys.has_key_file(data_dir):
+        raise UserError(f"Thư mục {data_dir} đã có hồ sơ xã; không khởi tạo lại.")
+    user = None
+    if args.admin:
+        password = os.environ.get(ADMIN_PASSWORD_ENV) or _ask_new_password()
+        user = FirstUser(args.user or args.admin, args.position, args.admin, password)
+    elif args.user:
+        user = FirstUser(args.user, args.position)
+    setup = ProfileSetup(province_code=args.province, commune_code=args.commune,
+                         village_names=args.village, user=user)
+    problems = validate_setup(setup)
+    if problems:  # before a key is made: a typo leaves nothing behind
+        raise UserError(" ".join(problems))
+    made = keys.create(data_dir)
+    initialise(data_dir, setup, made.key, command_line()).close()
     commune = admin_units.commune(args.province, args.commune)
     print(f"Đã khởi tạo hồ sơ {commune.name} ({len(args.village)} thôn/bản) tại {data_dir}")
+    _print_recovery_key(made.recovery_key, made.in_keyring)
+    return 0
+
+
+def _ask_new_password() -> str:
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UserError(f"Hãy đặt mật khẩu quản trị trong biến môi trường {ADMIN_PASSWORD_ENV}.")
+    first = getpass.getpass("Mật khẩu quản trị: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise UserError("Hai lần nhập mật khẩu không giống nhau.")
+    return first
+
+
+def _print_recovery_key(recovery_key: str | None, in_keyring: bool) -> None:
+    if recovery_key is None:
+        return
+    where = ("kho khóa của hệ điều hành" if in_keyring
+             else "mật khẩu dữ liệu (không có kho khóa trên máy này)")
+    print(f"Khóa dữ liệu được giữ bằng {where}.")
+    print("KHÓA KHÔI PHỤC (hãy in hoặc chép ra giấy và cất giữ cẩn thận; "
+          "chỉ hiện một lần):")
+    print(f"    {recovery_key}")
+
+
+def _cmd_encrypt(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa.security import encrypt_profile
+
+    done = encrypt_profile.encrypt(data_dir)
+    print(f"Đã mã hóa dữ liệu tại {data_dir}"
+          + (f" và {done.backups_encrypted} bản sao lưu cũ." if done.backups_encrypted else "."))
+    _print_recovery_key(done.recovery_key, done.in_keyring)
     return 0
 
 
 def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
     from cdsxa.db import migrate
-    from cdsxa.db.engine import Database
+    from cdsxa.db.engine import Database, is_plain_sqlite
+    from cdsxa.security import keys
 
     db_file = paths.database_path(data_dir)
     if not db_file.exists():
         raise UserError(f"Không có dữ liệu tại {data_dir}.")
+    if is_plain_sqlite(db_file):
+        print("Mã hóa: CHƯA (dữ liệu của phiên bản cũ; chạy “cdsxa encrypt”)")
+        key = None
+    else:
+        key = keys.find(data_dir, keys.terminal_prompt)
+        print("Mã hóa: có")
     # Look without migrating: `check` must report the file as it is.
-    db = Database(db_file)
+    db = Database(db_file, key, principal=command_line())
     try:
         report = migrate.check(db.engine)
     finally:
@@ -145,7 +199,8 @@ def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
     from cdsxa import demo
     from cdsxa.formatting import thousands
 
-    summary = demo.create(data_dir, args.size, args.seed, actor=cli_actor())
+    summary = demo.create(data_dir, args.size, args.seed, command_line(),
+                          admin_password=args.admin_password)
     print(f"Đã tạo dữ liệu mẫu: {summary.villages} thôn/bản, "
           f"{thousands(summary.households)} hộ, {thousands(summary.people)} người, "
           f"{thousands(summary.members)} thành viên Tổ CNSCĐ, "

@@ -11,14 +11,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cdsxa import admin_units, demo_work
+from cdsxa import admin_units, demo_work, paths
+from cdsxa.access import SYSTEM, Principal
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
 from cdsxa.errors import UserError
 from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise, set_population
 from cdsxa.register import people, villages
 from cdsxa.register.idnumber import PLACE_CODES
-from cdsxa.storage import open_database
+from cdsxa.security import keys
+from cdsxa.security.keys import terminal_prompt
+from cdsxa.storage import open_profile
 
 DEMO_PROVINCE = admin_units.THANH_HOA
 DEMO_COMMUNE_NAME = "Xã Mường Lát"
@@ -125,8 +128,7 @@ class _Generator:
         return members
 
 
-def fill(db: Database, size: str, seed: int = 2025, actor: str = "demo",
-         today: date | None = None) -> DemoSummary:
+def fill(db: Database, size: str, seed: int = 2025, today: date | None = None) -> DemoSummary:
     """Add demo villages, households and people to an empty profile.
 
     The same seed and `today` give the same people.
@@ -138,7 +140,7 @@ def fill(db: Database, size: str, seed: int = 2025, actor: str = "demo",
             raise UserError("Hồ sơ này đã có người dân; dữ liệu mẫu chỉ thêm vào hồ sơ trống.")
     gen = _Generator(seed, today or date.today())
     village_count = 6 if size == "small" else len(VILLAGE_NAMES)
-    with db.transaction(actor) as session:
+    with db.transaction() as session:
         existing = {v.name for v in villages.list_all(session)}
         for name in VILLAGE_NAMES[:village_count]:
             if name not in existing:
@@ -148,7 +150,7 @@ def fill(db: Database, size: str, seed: int = 2025, actor: str = "demo",
     person_count = adults = aged_15 = 0
     batch = 1000
     for start in range(0, households, batch):
-        with db.transaction(actor) as session:
+        with db.transaction() as session:
             members = []
             for index in range(start, min(households, start + batch)):
                 village_id = village_ids[index % len(village_ids)]
@@ -177,7 +179,7 @@ def fill(db: Database, size: str, seed: int = 2025, actor: str = "demo",
                     adults += age >= 18
                     aged_15 += age >= 15
             people.add_people(session, members)
-    with db.transaction(actor) as session:
+    with db.transaction() as session:
         # The register covers about 92% of residents, as in a commune still surveying.
         scale = 1 / 0.92
         set_population(session, Population(
@@ -188,23 +190,29 @@ def fill(db: Database, size: str, seed: int = 2025, actor: str = "demo",
             working_age=round(aged_15 * scale * 0.82),
             households=round(households * scale),
         ))
-    work = demo_work.fill(db, gen.rng, gen.today, actor, gen.member_names())
+    work = demo_work.fill(db, gen.rng, gen.today, gen.member_names())
     return DemoSummary(len(village_ids), households, person_count, work.members, work.sessions,
                        work.outcomes)
 
 
-def create(data_dir: Path, size: str, seed: int = 2025, actor: str = "demo",
-           today: date | None = None) -> DemoSummary:
-    """Fill data_dir with demo data, setting up a demo commune if it has no profile."""
-    db = open_database(data_dir)
+def create(data_dir: Path, size: str, seed: int = 2025, principal: Principal = SYSTEM,
+           today: date | None = None, admin_password: str | None = None) -> DemoSummary:
+    """Fill data_dir with demo data, setting up a demo commune if it has no profile.
+
+    A new demo profile's administrator is "admin" with admin_password, if given.
+    """
+    if paths.database_path(data_dir).exists():
+        db = open_profile(data_dir, principal, terminal_prompt)
+    else:
+        matches = admin_units.search_communes(DEMO_PROVINCE, DEMO_COMMUNE_NAME)
+        user = FirstUser("Lò Văn Tâm", "Công chức Văn hóa - Xã hội",
+                         "admin" if admin_password else None, admin_password)
+        db = initialise(data_dir, ProfileSetup(DEMO_PROVINCE, matches[0].code, user=user),
+                        keys.create(data_dir).key, principal)
     if db.commune_code is None:
         db.close()
-        matches = admin_units.search_communes(DEMO_PROVINCE, DEMO_COMMUNE_NAME)
-        db = initialise(data_dir, ProfileSetup(
-            DEMO_PROVINCE, matches[0].code,
-            user=FirstUser("Lò Văn Tâm", "Công chức Văn hóa - Xã hội"),
-        ), actor)
+        raise UserError(f"Hồ sơ tại {data_dir} chưa được khởi tạo xong.")
     try:
-        return fill(db, size, seed, actor, today)
+        return fill(db, size, seed, today)
     finally:
         db.close()

@@ -153,10 +153,9 @@ def _teams(session: Session, work: _Work, village_rows: list[VillageView],
     return count
 
 
-def fill(db: Database, rng: random.Random, today: date, actor: str,
-         names: Iterator[str]) -> WorkSummary:
+def fill(db: Database, rng: random.Random, today: date, names: Iterator[str]) -> WorkSummary:
     work = _Work(rng, today)
-    with db.transaction(actor) as session:
+    with db.transaction() as session:
         village_rows = villages.list_all(session)
         members = _teams(session, work, village_rows, names)
     village_ids = [v.id for v in village_rows]
@@ -165,7 +164,7 @@ def fill(db: Database, rng: random.Random, today: date, actor: str,
         person_ids = list(session.scalars(select(Person.id).order_by(INSERTION_ORDER)))
     for start in range(0, len(person_ids), 2000):
         chunk = person_ids[start:start + 2000]
-        with db.transaction(actor) as session:
+        with db.transaction() as session:
             batch = session.scalars(select(Person).where(Person.id.in_(chunk))
                                     .order_by(INSERTION_ORDER))
             for person in batch:
@@ -178,7 +177,7 @@ def fill(db: Database, rng: random.Random, today: date, actor: str,
                 if not household.has_fibre and rng.random() < 0.7:
                     household.has_fibre = True
                     household.fibre_since = work.day(1500) if rng.random() < 0.6 else None
-    with db.transaction(actor) as session:
+    with db.transaction() as session:
         for village_id in village_ids:
             for _ in range(rng.randint(4, 10)):
                 session.add(GroupSession(

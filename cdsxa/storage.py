@@ -6,30 +6,41 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
-from cdsxa.db.base import live
 from cdsxa import paths
+from cdsxa.access import SYSTEM, Principal
 from cdsxa.db import migrate
-from cdsxa.db.engine import Database
+from cdsxa.db.base import live
+from cdsxa.db.engine import Database, is_plain_sqlite
 from cdsxa.db.models import CommuneProfile
 from cdsxa.errors import UserError
+from cdsxa.security.keys import DataKey
 
 log = logging.getLogger(__name__)
 
 
-def open_database(data_dir: Path) -> Database:
+class PlainProfileError(UserError):
+    """A profile from before encryption: cdsxa.security.encrypt_profile must run first."""
+
+
+def open_database(data_dir: Path, key: DataKey, principal: Principal | None = None) -> Database:
     """Open (creating if needed) the profile in data_dir, migrated to the current schema."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"Không tạo được thư mục dữ liệu {data_dir}: {exc.strerror}") from exc
-    db = Database(paths.database_path(data_dir))
+    if is_plain_sqlite(paths.database_path(data_dir)):
+        raise PlainProfileError(
+            "Dữ liệu ở thư mục này chưa được mã hóa. Hãy mở ứng dụng, hoặc chạy "
+            "“cdsxa encrypt”, để mã hóa (có sao lưu trước)."
+        )
+    db = Database(paths.database_path(data_dir), key, principal=principal)
     try:
         migrate.upgrade(db.engine, paths.backup_dir(data_dir))
         db.commune_code = commune_code(db)
     except DatabaseError as exc:
         db.close()
         raise UserError(
-            f"Tệp dữ liệu {db.path} bị hỏng hoặc không đọc được ({exc.orig}). "
+            f"Tệp dữ liệu {db.path} bị hỏng, hoặc khóa dữ liệu không đúng ({exc.orig}). "
             "Hãy chạy “cdsxa check” và khôi phục từ bản sao lưu gần nhất."
         ) from exc
     except BaseException:
@@ -38,19 +49,20 @@ def open_database(data_dir: Path) -> Database:
     return db
 
 
+def open_profile(data_dir: Path, principal: Principal,
+                 prompt: "keys.Prompt | None" = None) -> Database:
+    """Open an existing profile: find its key (environment, keyring, prompt), then open."""
+    if not paths.database_path(data_dir).exists():
+        raise UserError(f"Chưa có hồ sơ xã tại {data_dir}. Hãy khởi tạo trước (cdsxa init).")
+    from cdsxa.security import keys
+
+    if is_plain_sqlite(paths.database_path(data_dir)):
+        open_database(data_dir, keys.new_data_key())  # raises PlainProfileError
+    return open_database(data_dir, keys.find(data_dir, prompt), principal)
+
+
 def commune_code(db: Database) -> int | None:
-    with db.reading() as session:
+    with db.reading(SYSTEM) as session:
         return session.scalars(
             select(CommuneProfile.commune_code).where(live(CommuneProfile))
         ).first()
-
-
-def profile_exists(data_dir: Path) -> bool:
-    """True when data_dir holds a set-up profile; opens nothing when there is no file."""
-    if not paths.database_path(data_dir).exists():
-        return False
-    db = open_database(data_dir)
-    try:
-        return db.commune_code is not None
-    finally:
-        db.close()

@@ -17,7 +17,7 @@ def village(db: Database, name: str = "Bản Hang") -> VillageId:
 def person(db: Database, name: str = "Lò Thị Mai", born: date = date(1990, 5, 1),
            gender: str = "female", village_name: str = "Bản Hang", **extra: object) -> PersonId:
     village_id = village(db, village_name)
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         return people.add_person(session, people.PersonInput(
             full_name=name, gender=gender, village_id=village_id, birth_date=born,
             **extra))  # type: ignore[arg-type]
@@ -31,3 +31,10 @@ def type_text(qtbot: object, widget: object, text: str) -> None:
         qtbot.keyClicks(widget, text)  # type: ignore[attr-defined]
     else:
         widget.insert(text)  # type: ignore[attr-defined]
+
+
+def as_actor(name: str, role: "Role | None" = None) -> "Principal":
+    """Someone acting under this name (an administrator unless a role is given)."""
+    from cdsxa.access import Principal, Role
+
+    return Principal(name, role or Role.ADMIN)

@@ -14,6 +14,7 @@ from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Household, Person, Village
 from cdsxa.register import people, villages
 from cdsxa.sync import outbox
+from tests.helpers import as_actor
 
 
 def entries(db: Database, table: str | None = None) -> list[ChangeLogEntry]:
@@ -35,13 +36,13 @@ def test_setup_logged_every_travelling_record(db: Database) -> None:
 
 
 def test_insert_update_delete_and_erase_are_each_logged(db: Database) -> None:
-    with db.transaction("officer A") as session:
+    with db.transaction(as_actor("officer A")) as session:
         village_id = villages.add(session, "Bản Mới")
-    with db.transaction("officer B") as session:
+    with db.transaction(as_actor("officer B")) as session:
         villages.rename(session, village_id, "Bản Mới Lập")
-    with db.transaction("officer C") as session:
+    with db.transaction(as_actor("officer C")) as session:
         villages.remove(session, village_id)
-    with db.transaction("officer D") as session:
+    with db.transaction(as_actor("officer D")) as session:
         session.delete(session.get(Village, village_id))
 
     log = [e for e in entries(db, "village") if e.record_id == village_id]
@@ -56,14 +57,14 @@ def test_insert_update_delete_and_erase_are_each_logged(db: Database) -> None:
 
 
 def test_sync_sends_the_newest_state_once_for_all_pending_entries(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         village_id = villages.find_by_name(session, "Bản Hang")
         assert village_id is not None
         household = people.add_household(session, village_id, code="HK01")
         person = people.add_person(session, people.PersonInput(
             full_name="Lò Thị Mai", gender="female", village_id=village_id,
             household_id=household, id_number="038301000123", phone="+84 912 345 678"))
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         row = session.get(Person, person)
         assert row is not None
         row.notes = "Đã chuyển đến bản khác"
@@ -80,25 +81,49 @@ def test_sync_sends_the_newest_state_once_for_all_pending_entries(db: Database) 
 
 
 def test_an_erased_record_leaves_a_tombstone_without_data(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         village_id = villages.add(session, "Bản Tạm")
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         session.delete(session.get(Village, village_id))
     with db.reading() as session:
         change = next(c for c in outbox.pending(session) if c.record_id == village_id)
     assert (change.op, change.state, len(change.entry_ids)) == ("erase", None, 2)
 
 
-def test_the_change_log_holds_no_personal_data(db: Database) -> None:
-    columns = {c.name for c in ChangeLogEntry.__table__.columns}
-    assert columns == {"seq", "id", "table_name", "record_id", "op", "version",
-                       "commune_code", "changed_at", "changed_by", "acked_at"}
+def test_an_insert_copies_nothing_and_an_update_keeps_old_and_new_values(db: Database) -> None:
+    with db.transaction(as_actor("t")) as session:
+        village_id = villages.add(session, "Bản Cũ")
+    with db.transaction(as_actor("t")) as session:
+        villages.rename(session, village_id, "Bản Mới")
+    log = [e for e in entries(db, "village") if e.record_id == village_id]
+    assert log[0].details is None
+    assert json.loads(log[1].details or "") == {"name": ["Bản Cũ", "Bản Mới"]}
+
+
+def test_the_change_log_cannot_be_edited_or_deleted(db: Database) -> None:
+    with db.transaction(as_actor("t")) as session:
+        villages.add(session, "Bản Mới")
+    raw = db.engine.raw_connection()
+    try:
+        for statement in ("UPDATE change_log SET changed_by = 'someone else'",
+                          "UPDATE change_log SET details = '{}'",
+                          "DELETE FROM change_log",
+                          "UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
+            with pytest.raises(Exception, match="cannot be edited"):
+                raw.execute(statement)
+                if "audit_event" in statement and not raw.execute(
+                        "SELECT count(*) FROM audit_event").fetchone()[0]:
+                    raise RuntimeError("cannot be edited (no audit rows to try on)")
+        raw.execute("UPDATE change_log SET acked_at = '2026-01-01 00:00:00'")  # sync may
+    finally:
+        raw.rollback()
+        raw.close()
 
 
 def test_failed_transaction_leaves_neither_record_nor_entry(db: Database) -> None:
     before = len(entries(db))
     with pytest.raises(RuntimeError):
-        with db.transaction("t") as session:
+        with db.transaction(as_actor("t")) as session:
             villages.add(session, "Bản Sẽ Mất")
             session.flush()  # the entry is written ...
             raise RuntimeError("power cut")  # ... and rolled back with the record
@@ -109,7 +134,7 @@ def test_failed_transaction_leaves_neither_record_nor_entry(db: Database) -> Non
 
 def test_text_is_stored_nfc_even_when_typed_decomposed(db: Database) -> None:
     decomposed = unicodedata.normalize("NFD", "Bản Nậm Giải")
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         village_id = villages.add(session, decomposed)
         row = session.get(Village, village_id)
         assert row is not None
@@ -128,7 +153,7 @@ def test_text_is_stored_nfc_even_when_typed_decomposed(db: Database) -> None:
 ])
 def test_bulk_statements_cannot_go_around_the_log(db: Database, statement: Any) -> None:
     with pytest.raises(ChangeLogBypassError):
-        with db.transaction("t") as session:
+        with db.transaction(as_actor("t")) as session:
             session.execute(statement())
     with db.reading() as session:
         assert "X" not in [v.name for v in villages.list_all(session)]
@@ -136,7 +161,7 @@ def test_bulk_statements_cannot_go_around_the_log(db: Database, statement: Any) 
 
 def test_writes_need_an_actor(db: Database) -> None:
     with pytest.raises(ChangeLogBypassError):
-        with db.transaction("") as session:
+        with db.transaction(as_actor("")) as session:
             villages.add(session, "Bản Vô Danh")
 
 
@@ -164,14 +189,14 @@ def test_concurrent_edit_of_the_same_version_is_refused(db: Database) -> None:
 
 
 def test_merge_logs_every_moved_record(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         source = villages.find_by_name(session, "Thôn Đồng Tâm")
         target = villages.find_by_name(session, "Bản Hang")
         assert source and target
         household = people.add_household(session, source)
         people.add_person(session, people.PersonInput("Hà Văn Sơn", "male", source,
                                                       household_id=household))
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         villages.merge(session, source, target)
     ops = [(e.table_name, e.op) for e in entries(db)[-3:]]
     assert sorted(ops) == [("household", "update"), ("person", "update"), ("village", "delete")]

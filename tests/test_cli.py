@@ -1,20 +1,40 @@
 """The `cdsxa` command as a user runs it: real processes, real exit codes."""
 
 import os
-import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from cdsxa import __version__, paths
-from tests.conftest import muong_lat_code
+from cdsxa.db.engine import connect
+from cdsxa.security import keys
+from cdsxa.security.keys import PASSPHRASE_ENV
+from tests.conftest import PASSPHRASE, muong_lat_code
 
 
 def cdsxa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", PASSPHRASE_ENV: PASSPHRASE,
+                **(env or {})}
     full_env.pop("CDSXA_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "cdsxa", *args], capture_output=True,
                           text=True, env=full_env, timeout=180)
+
+
+@contextmanager
+def raw(data_dir: Path) -> Iterator[Any]:
+    """The profile's database as a DB-API connection, unlocked with the passphrase."""
+    keyfile = keys.KeyFile.load(data_dir)
+    assert keyfile is not None
+    connection = connect(paths.database_path(data_dir),
+                         keys.unwrap(keyfile.wraps["passphrase"], PASSPHRASE))
+    try:
+        yield connection
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def test_version() -> None:
@@ -55,9 +75,9 @@ def test_check_flags_a_damaged_file(tmp_path: Path) -> None:
     assert cdsxa("init", "--province", "38", "--commune", "14797",
                  "--data-dir", str(target)).returncode == 0
     db_file = paths.database_path(target)
-    with sqlite3.connect(db_file) as connection:
+    with raw(target) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
     data = bytearray(db_file.read_bytes())
     for page in range(1, len(data) // page_size):  # scribble on every page but the header
         for offset in range(page * page_size + 8, page * page_size + 40):
@@ -65,7 +85,7 @@ def test_check_flags_a_damaged_file(tmp_path: Path) -> None:
     db_file.write_bytes(bytes(data))
     result = cdsxa("check", "--data-dir", str(target))
     assert result.returncode == 3
-    assert "Toàn vẹn dữ liệu: LỖI" in result.stdout and "malformed" in result.stdout
+    assert "Toàn vẹn dữ liệu: LỖI" in result.stdout
     opened = cdsxa("demo", "--data-dir", str(target))
     assert opened.returncode == 1 and "bị hỏng" in opened.stderr
     assert "Traceback" not in result.stderr + opened.stderr
@@ -80,7 +100,7 @@ def test_a_newer_database_is_refused_by_every_entry_point(tmp_path: Path) -> Non
     target = tmp_path / "p"
     assert cdsxa("init", "--province", "38", "--commune", "14797",
                  "--data-dir", str(target)).returncode == 0
-    with sqlite3.connect(paths.database_path(target)) as connection:
+    with raw(target) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
     for args in (["demo"], ["--self-test"]):
         result = cdsxa(*args, "--data-dir", str(target))

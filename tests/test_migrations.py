@@ -1,8 +1,10 @@
 """Schema migrations: empty to head and back, backups first, newer databases refused."""
 
 import shutil
-import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,25 +13,43 @@ from sqlalchemy import inspect, text
 
 from cdsxa import paths
 from cdsxa.db import migrate
-from cdsxa.db.engine import Database, make_engine
+from cdsxa.db.engine import Database, connect, make_engine
 from cdsxa.db.models import Base
+from cdsxa.security import keys
+from cdsxa.security.keys import DataKey
 from cdsxa.storage import open_database
+from tests.conftest import TESTER
 
 
-def table_names(db_file: Path) -> set[str]:
-    return set(inspect(make_engine(db_file)).get_table_names())
+def table_names(db_file: Path, key: DataKey) -> set[str]:
+    engine = make_engine(db_file, key)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def raw(db_file: Path, key: DataKey | None) -> Iterator[Any]:
+    """A DB-API connection that commits at the end (like sqlite3's `with`)."""
+    connection = connect(db_file, key)
+    try:
+        yield connection
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def test_empty_to_head_then_base_then_head_again_on_a_copy(db: Database, tmp_path: Path) -> None:
     copy = tmp_path / "copy.sqlite3"
-    migrate.backup_copy(db.path, tmp_path, "x").rename(copy)
-    engine = make_engine(copy)
+    migrate.backup_copy(db.engine, tmp_path, "x").rename(copy)
+    engine = make_engine(copy, db.key)
     assert migrate.current_revision(engine) == migrate.head_revision()
     migrate.downgrade(engine, "base")
-    assert table_names(copy) == {"alembic_version"}  # the search index went too
+    assert table_names(copy, db.key) == {"alembic_version"}  # the search index went too
     migrate.upgrade(engine, tmp_path / "backups")
     assert migrate.current_revision(engine) == migrate.head_revision()
-    assert {"person", "village", "change_log"} <= table_names(copy)
+    assert {"person", "village", "change_log", "audit_event"} <= table_names(copy, db.key)
     engine.dispose()
 
 
@@ -53,13 +73,13 @@ def test_a_populated_database_of_every_older_revision_upgrades_intact(
         people_before = session.execute(
             text("SELECT id, full_name, village_id, household_id FROM person ORDER BY id")).all()
     db.close()
-    script_revisions = ["0001"]  # every revision before head
+    script_revisions = ["0001", "0002"]  # every revision before head
     for revision in script_revisions:
-        engine = make_engine(db.path)
+        engine = make_engine(db.path, db.key)
         migrate.downgrade(engine, revision)
         assert migrate.current_revision(engine) == revision
         engine.dispose()
-        upgraded = reopen(db.path.parent)
+        upgraded = reopen(db.path.parent, db.key, TESTER)
         with upgraded.reading() as session:
             people_after = session.execute(text(
                 "SELECT id, full_name, village_id, household_id FROM person ORDER BY id")).all()
@@ -77,23 +97,24 @@ def test_models_and_migrations_describe_the_same_schema(db: Database) -> None:
 
 
 def test_database_from_a_newer_app_is_refused_and_left_alone(data_dir: Path) -> None:
-    open_database(data_dir).close()
+    key = keys.create(data_dir).key
+    open_database(data_dir, key).close()
     db_file = paths.database_path(data_dir)
-    with sqlite3.connect(db_file) as connection:
+    with raw(db_file, key) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
     before = db_file.read_bytes()
     with pytest.raises(migrate.NewerDatabaseError, match="phiên bản CĐS Xã mới hơn"):
-        open_database(data_dir)
+        open_database(data_dir, key)
     assert db_file.read_bytes() == before
     assert not paths.backup_dir(data_dir).exists()
 
 
 def test_a_foreign_sqlite_file_is_refused(data_dir: Path) -> None:
-    data_dir.mkdir()
-    with sqlite3.connect(paths.database_path(data_dir)) as connection:
+    key = keys.create(data_dir).key
+    with raw(paths.database_path(data_dir), key) as connection:
         connection.execute("CREATE TABLE recipes (name TEXT)")
     with pytest.raises(migrate.ForeignDatabaseError):
-        open_database(data_dir)
+        open_database(data_dir, key)
 
 
 NEXT_REVISION = '''
@@ -127,14 +148,14 @@ def test_upgrade_from_an_older_schema_backs_up_first(
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
     monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0999")
 
-    upgraded = open_database(data_dir)
+    upgraded = open_database(data_dir, db.key)
     assert migrate.current_revision(upgraded.engine) == "0999"
     assert "note" in {c["name"] for c in inspect(upgraded.engine).get_columns("village")}
     upgraded.close()
 
     [backup] = paths.backup_dir(data_dir).iterdir()
     assert f"before-{old_head}" in backup.name
-    with sqlite3.connect(backup) as connection:
+    with raw(backup, db.key) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (old_head,)
         names = {r[0] for r in connection.execute("SELECT name FROM village")}
     assert names == {"Bản Hang", "Thôn Đồng Tâm"}

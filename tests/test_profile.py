@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from cdsxa import admin_units, profile
+from cdsxa import admin_units, profile, users
+from cdsxa.access import Role
 from cdsxa.db.engine import Database
 from cdsxa.errors import UserError
 from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise
 from cdsxa.register import people, villages
-from cdsxa.storage import profile_exists
+from cdsxa.security import keys
+from tests.helpers import as_actor
 from tests.conftest import muong_lat_code
 
 
@@ -29,7 +31,8 @@ def test_initialise_records_the_whole_setup(db: Database) -> None:
         assert "Thanh Hóa" in view.receiving_body
         assert [v.name for v in villages.list_all(session)] == ["Bản Hang", "Thôn Đồng Tâm"]
         assert profile.population_figures(session)[0].adults == 700
-        assert profile.users(session) == [FirstUser("Lò Văn Tâm", "Công chức")]
+        assert [(u.full_name, u.position, u.role) for u in users.list_users(session)] == [
+            ("Lò Văn Tâm", "Công chức", Role.ADMIN)]
     assert db.commune_code == muong_lat_code()
 
 
@@ -42,20 +45,21 @@ def test_unknown_codes_are_refused_before_anything_is_written(
 ) -> None:
     target = tmp_path / "new"
     with pytest.raises(UserError, match=message):
-        initialise(target, ProfileSetup(province, commune), "t")
+        initialise(target, ProfileSetup(province, commune), keys.new_data_key())
     assert not target.exists()
 
 
 def test_a_profile_is_never_initialised_twice(db: Database, data_dir: Path) -> None:
     with pytest.raises(UserError, match="đã có hồ sơ xã"):
-        initialise(data_dir, ProfileSetup(38, 14797), "t")
-    assert profile_exists(data_dir)
+        initialise(data_dir, ProfileSetup(38, 14797), db.key)
+    with db.reading() as session:
+        assert profile.load(session).commune_name == "Xã Mường Lát"  # type: ignore[union-attr]
 
 
 def test_repeated_village_names_in_setup_are_refused(tmp_path: Path) -> None:
     setup = ProfileSetup(38, 14797, village_names=["Bản Hang", "ban  HANG"])
     with pytest.raises(UserError, match="trùng"):
-        initialise(tmp_path / "p", setup, "t")
+        initialise(tmp_path / "p", setup, keys.new_data_key())
 
 
 @pytest.mark.parametrize("figures, problem", [
@@ -69,7 +73,7 @@ def test_inconsistent_population_figures_are_explained(figures: Population, prob
 
 
 def test_population_figures_replace_those_of_the_same_year(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         profile.set_population(session, Population(2025, residents=1100))
         profile.set_population(session, Population(2026, residents=1150))
     with db.reading() as session:
@@ -79,7 +83,7 @@ def test_population_figures_replace_those_of_the_same_year(db: Database) -> None
 
 
 def test_village_rules(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         hang = villages.find_by_name(session, "ban hang")
         assert hang is not None
         with pytest.raises(UserError, match="đã có thôn/bản “Bản Hang”"):
@@ -93,18 +97,18 @@ def test_village_rules(db: Database) -> None:
 
 
 def test_a_village_with_people_cannot_be_removed_only_merged(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         dong_tam = villages.find_by_name(session, "Thôn Đồng Tâm")
         hang = villages.find_by_name(session, "Bản Hang")
         assert dong_tam and hang
         people.add_person(session, people.PersonInput("Vi Văn Hùng", "male", dong_tam))
-    with db.transaction("t") as session, pytest.raises(UserError, match="hãy gộp"):
+    with db.transaction(as_actor("t")) as session, pytest.raises(UserError, match="hãy gộp"):
         villages.remove(session, dong_tam)
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         villages.merge(session, dong_tam, hang)
     with db.reading() as session:
         rows = villages.list_all(session)
         assert [(v.name, v.people) for v in rows] == [("Bản Hang", 1)]
         # The name is free again once its village is merged away.
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         villages.add(session, "Thôn Đồng Tâm")

@@ -6,6 +6,7 @@ record and its entry commit or roll back together. Bulk ORM statements on
 travelling tables would skip this, so they are refused.
 """
 
+import json
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -94,7 +95,30 @@ def _op_for_dirty(obj: object) -> str:
     return "update"
 
 
-def _entry(obj: Any, op: str, at: datetime, by: str) -> dict[str, Any]:
+# Stamped by this hook or derived from another column (name_key from the name):
+# not worth an audit line.
+_BOOKKEEPING = frozenset({"updated_at", "updated_by", "version", "created_at", "commune_code",
+                          "name_key"})
+
+
+def _changes(obj: object) -> str | None:
+    """{"field": [old, new]} for what this flush changed: the audit trail of an update."""
+    state = inspect(obj)
+    changed: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _BOOKKEEPING:
+            continue
+        history = state.attrs[attr.key].history
+        if history.added or history.deleted:
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changed[attr.key] = [_json_value(old), _json_value(new)]
+    return json.dumps(changed, ensure_ascii=False) if changed else None
+
+
+def _entry(obj: Any, op: str, at: datetime, by: str,
+           details: str | None = None) -> dict[str, Any]:
     return {
         "id": new_id(),
         "table_name": obj.__tablename__,
@@ -104,6 +128,7 @@ def _entry(obj: Any, op: str, at: datetime, by: str) -> dict[str, Any]:
         "commune_code": obj.commune_code,
         "changed_at": at,
         "changed_by": by,
+        "details": details,
     }
 
 
@@ -117,7 +142,8 @@ def _after_flush(session: Session, context: UOWTransaction) -> None:
             rows.append(_entry(obj, "insert", obj.updated_at, obj.updated_by))
     for obj in session.dirty:
         if is_travelling(obj) and session.is_modified(obj, include_collections=False):
-            rows.append(_entry(obj, _op_for_dirty(obj), obj.updated_at, obj.updated_by))
+            rows.append(_entry(obj, _op_for_dirty(obj), obj.updated_at, obj.updated_by,
+                               _changes(obj)))
     for obj in session.deleted:
         if is_travelling(obj):
             # A true erase: the tombstone names the record and nothing else.

@@ -1,19 +1,45 @@
-"""Opening the SQLite file: pragmas, transactions and sessions."""
+"""Opening the encrypted SQLite file: key, pragmas, transactions and sessions."""
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 import cdsxa.db.changelog  # noqa: F401  (registers the change-log hook on every Session)
+from cdsxa.access import PRINCIPAL_KEY, NotSignedInError, Principal
 from cdsxa.db.changelog import ACTOR_KEY, COMMUNE_KEY
+from cdsxa.security.keys import DataKey
+
+PLAIN_HEADER = b"SQLite format 3\x00"
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def is_plain_sqlite(db_path: Path) -> bool:
+    """An unencrypted SQLite file (a profile from before encryption, or not ours)."""
+    try:
+        with open(db_path, "rb") as handle:
+            return handle.read(16) == PLAIN_HEADER
+    except OSError:
+        return False
+
+
+def connect(db_path: Path, key: DataKey | None) -> Any:
+    """A DB-API connection to the file, keyed first: nothing may touch it before the key.
+
+    key None opens a plain (unencrypted) SQLite file, only to encrypt it.
+    """
+    connection = sqlcipher.connect(str(db_path), check_same_thread=False)
+    if key is not None:
+        connection.execute(key.sqlcipher_pragma())
+    # Zero deleted content, so an erased person leaves nothing in free pages.
+    connection.execute("PRAGMA secure_delete = ON")
+    return connection
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the driver, decide where transactions begin (so DDL in
     # migrations is transactional too); see the SQLAlchemy pysqlite notes.
     dbapi_connection.isolation_level = None
@@ -32,35 +58,56 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(db_path: Path) -> Engine:
-    engine = create_engine(f"sqlite+pysqlite:///{db_path}")
+def make_engine(db_path: Path, key: DataKey | None) -> Engine:
+    # The pysqlite dialect speaks to sqlcipher3 unchanged (same DB-API, same SQLite).
+    engine = create_engine(f"sqlite+pysqlite:///{db_path}", module=sqlcipher,
+                           creator=lambda: connect(db_path, key))
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
 
 
 class Database:
-    """An open profile database: the engine and a way to make sessions."""
+    """An open profile database: the engine, who is acting, and a way to make sessions.
 
-    def __init__(self, db_path: Path, commune_code: int | None = None) -> None:
+    `principal` is whoever is signed in (or the command line holding the key);
+    every session carries it, and the services check it (cdsxa.access).
+    """
+
+    # key None only opens a plain file from before encryption (for `cdsxa check`).
+    def __init__(self, db_path: Path, key: DataKey | None, commune_code: int | None = None,
+                 principal: Principal | None = None) -> None:
         self.path = db_path
-        self.engine = make_engine(db_path)
+        self.key = key
+        self.engine = make_engine(db_path, key)
         self.commune_code = commune_code
+        self.principal = principal
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    def _acting(self, principal: Principal | None) -> Principal:
+        acting = principal or self.principal
+        if acting is None:
+            raise NotSignedInError("Chưa đăng nhập.")
+        return acting
+
     @contextmanager
-    def transaction(self, actor: str) -> Iterator[Session]:
+    def transaction(self, principal: Principal | None = None) -> Iterator[Session]:
         """A session that commits when the block ends and rolls back on error."""
+        acting = self._acting(principal)
         with self._sessions() as session:
-            session.info[ACTOR_KEY] = actor
+            session.info[PRINCIPAL_KEY] = acting
+            session.info[ACTOR_KEY] = acting.name
             session.info[COMMUNE_KEY] = self.commune_code
             with session.begin():
                 yield session
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
+    def reading(self, principal: Principal | None = None) -> Iterator[Session]:
         """A session for queries; nothing is committed, and objects read stay usable."""
+        acting = self._acting(principal)
         with self._sessions() as session:
+            session.info[PRINCIPAL_KEY] = acting
+            session.info[COMMUNE_KEY] = self.commune_code
             yield session
             # Leaving the block closes the session: its transaction is rolled back, but
             # unlike rollback() the objects read are not expired.

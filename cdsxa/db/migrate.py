@@ -1,7 +1,6 @@
 """Schema migrations at start-up, the backup before them, and `cdsxa check`."""
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest revision this app ships. Knowing it without Alembic keeps Alembic
 # (a quarter of a second of imports) out of every start where nothing is due.
 # tests/test_migrations.py fails when a new revision is added without updating it.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 
 class NewerDatabaseError(UserError):
@@ -75,20 +74,24 @@ def _known(revision: str) -> bool:
     return any(r.revision == revision for r in script.walk_revisions())
 
 
-def backup_copy(db_path: Path, target_dir: Path, reason: str) -> Path:
-    """A consistent copy through SQLite's backup API (safe with WAL and open readers)."""
+def backup_copy(engine: Engine, target_dir: Path, reason: str) -> Path:
+    """A consistent copy, encrypted with the same key (VACUUM INTO under SQLCipher)."""
     target_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = target_dir / f"cdsxa-{stamp}-{reason}.sqlite3"
-    source = sqlite3.connect(db_path)
-    try:
-        copy = sqlite3.connect(target)
-        with copy:
-            source.backup(copy)
-        copy.close()
-    finally:
-        source.close()
+    vacuum_into(engine, target)
     return target
+
+
+def vacuum_into(engine: Engine, target: Path) -> None:
+    """A compact, consistent copy of the open database, encrypted with its key."""
+    # VACUUM cannot run in a transaction; the driver connection is in autocommit
+    # mode (engine._on_connect) when SQLAlchemy has not begun one.
+    connection = engine.raw_connection()
+    try:
+        connection.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
+    finally:
+        connection.close()
 
 
 def _refuse_unusable(engine: Engine, current: str | None) -> None:
@@ -116,7 +119,7 @@ def upgrade(engine: Engine, backup_dir: Path) -> Path | None:
         return None
     backup = None
     if current is not None:
-        backup = backup_copy(Path(str(engine.url.database)), backup_dir, f"before-{current}")
+        backup = backup_copy(engine, backup_dir, f"before-{current}")
         log.info("backed up to %s before migrating from %s", backup, current)
     try:
         _run_alembic(engine, "upgrade", "head")

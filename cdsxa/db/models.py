@@ -128,6 +128,10 @@ class Person(Travelling, Base):
     vneid_level: Mapped[int | None]
     vneid_status: Mapped[str | None] = mapped_column(String(20))
     vneid_status_on: Mapped[date | None] = mapped_column(Date)
+    # Consent to keeping their data (Decree 13/2023): "given", "refused", or NULL
+    # (not asked yet), and when it was given or refused.
+    consent: Mapped[str | None] = mapped_column(String(10))
+    consent_on: Mapped[date | None] = mapped_column(Date)
 
     household: Mapped[Household | None] = relationship(back_populates="members")
 
@@ -153,14 +157,31 @@ class PersonOutcome(Travelling, Base):
 
 
 class AppUser(Base):
-    """A person who uses this PC's app. Local: accounts do not travel."""
+    """A person who uses this PC's app. Local: accounts do not travel.
+
+    username is the sign-in name (unique, compared folded); password_hash is an
+    Argon2id hash, NULL until a password is set (a user from before sign-in).
+    """
 
     __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'officer', 'team_member', 'viewer')",
+                        name="role_known"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     full_name: Mapped[str] = mapped_column(String(150))
     position: Mapped[str | None] = mapped_column(String(150))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    username: Mapped[str | None] = mapped_column(String(60))
+    username_key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="officer", server_default="officer")
+    village_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("village.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_sign_in: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Setting(Base):
@@ -198,6 +219,30 @@ class ChangeLogEntry(Base):
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     changed_by: Mapped[str] = mapped_column(String(200))
     acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The audit trail of updates: {"field": [old, new]} (JSON). Erasing a person
+    # empties it for their records. Triggers (migration 0003) keep the log append-only.
+    details: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """What the app did that is not a record change: sign-ins, exports, prints,
+    settings, backups, restores, erasures. Never edited (triggers refuse it);
+    it travels to the province with the change log (id is global, seq local)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_at", "at"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True, default=new_id)
+    commune_code: Mapped[int | None]
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30))
+    object_table: Mapped[str | None] = mapped_column(String(50))
+    object_id: Mapped[uuid.UUID | None]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # The daily-work tables share the metadata; importing them here lets

@@ -1,0 +1,213 @@
+"""The audit log: who changed, exported, printed or signed in, and when.
+
+Record changes are already in the change log (with old and new values for
+updates); everything else is an AuditEvent. Browsing merges the two. Neither
+can be edited: triggers refuse it (migration 0003).
+"""
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, literal, null, select, union_all, update
+from sqlalchemy.orm import Session
+
+from cdsxa.access import Permission, principal_of, require
+from cdsxa.db.base import utcnow
+from cdsxa.db.changelog import COMMUNE_KEY
+from cdsxa.db.models import AuditEvent, ChangeLogEntry
+
+# Record operations (change log) and events (audit_event), with their labels.
+ACTIONS: dict[str, str] = {
+    "insert": "Thêm mới",
+    "update": "Sửa",
+    "delete": "Xóa",
+    "erase": "Xóa hẳn (theo yêu cầu)",
+    "sign_in": "Đăng nhập",
+    "sign_in_failed": "Đăng nhập sai",
+    "sign_out": "Đăng xuất",
+    "lock": "Khóa màn hình",
+    "unlock": "Mở khóa màn hình",
+    "export": "Xuất dữ liệu",
+    "print": "In",
+    "settings": "Thay đổi cài đặt",
+    "user": "Tài khoản người dùng",
+    "password": "Đổi mật khẩu",
+    "recovery": "Dùng khóa khôi phục",
+    "backup": "Sao lưu",
+    "restore": "Khôi phục",
+    "encrypt": "Mã hóa dữ liệu",
+}
+RECORD_OPS = ("insert", "update", "delete", "erase")
+
+TABLE_LABELS: dict[str, str] = {
+    "commune_profile": "Hồ sơ xã",
+    "village": "Thôn/bản",
+    "population_figure": "Số liệu dân số",
+    "household": "Hộ gia đình",
+    "person": "Người dân",
+    "person_outcome": "Kết quả của người dân",
+    "team": "Tổ CNS cộng đồng",
+    "team_member": "Thành viên tổ",
+    "training": "Tập huấn",
+    "support_session": "Buổi hỗ trợ",
+    "group_session": "Lớp/buổi nhóm",
+    "vneid_step": "Bước VNeID",
+    "app_user": "Người dùng",
+    "setting": "Cài đặt",
+}
+
+
+def record(session: Session, action: str, summary: str = "", *,
+           object_table: str | None = None, object_id: uuid.UUID | None = None,
+           details: Mapping[str, Any] | None = None, actor: str | None = None) -> None:
+    """Append an event, in the caller's transaction (it commits with the work)."""
+    assert action in ACTIONS, action
+    session.add(AuditEvent(
+        commune_code=session.info.get(COMMUNE_KEY),
+        at=utcnow(),
+        actor=actor or principal_of(session).name,
+        action=action,
+        object_table=object_table,
+        object_id=object_id,
+        summary=summary,
+        details=json.dumps(details, ensure_ascii=False, default=str) if details else None,
+    ))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    actions: tuple[str, ...] = ()
+    table: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    object_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    actor: str
+    action: str
+    object_table: str | None
+    object_id: uuid.UUID | None
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+    @property
+    def table_label(self) -> str:
+        return TABLE_LABELS.get(self.object_table or "", self.object_table or "")
+
+    def describe(self) -> str:
+        """What changed, in words: the summary, or old → new for each field."""
+        if self.summary:
+            return self.summary
+        parts = [f"{name}: {_shown(pair[0])} → {_shown(pair[1])}"
+                 for name, pair in self.details.items()
+                 if isinstance(pair, list) and len(pair) == 2]
+        return "; ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    return "∅" if value is None or value == "" else str(value)
+
+
+def _changes_query(where: AuditFilter) -> Select[Any]:
+    c = ChangeLogEntry
+    query = select(c.changed_at.label("at"), c.changed_by.label("actor"), c.op.label("action"),
+                   c.table_name.label("object_table"), c.record_id.label("object_id"),
+                   literal("").label("summary"), c.details.label("details"))
+    if where.actor:
+        query = query.where(c.changed_by == where.actor)
+    if where.actions:
+        query = query.where(c.op.in_(where.actions))
+    if where.table:
+        query = query.where(c.table_name == where.table)
+    if where.since:
+        query = query.where(c.changed_at >= where.since)
+    if where.until:
+        query = query.where(c.changed_at < where.until)
+    if where.object_id:
+        query = query.where(c.record_id == where.object_id)
+    return query
+
+
+def _events_query(where: AuditFilter) -> Select[Any]:
+    e = AuditEvent
+    query = select(e.at.label("at"), e.actor.label("actor"), e.action.label("action"),
+                   e.object_table.label("object_table"), e.object_id.label("object_id"),
+                   e.summary.label("summary"), e.details.label("details"))
+    if where.actor:
+        query = query.where(e.actor == where.actor)
+    if where.actions:
+        query = query.where(e.action.in_(where.actions))
+    if where.table:
+        query = query.where(e.object_table == where.table)
+    if where.since:
+        query = query.where(e.at >= where.since)
+    if where.until:
+        query = query.where(e.at < where.until)
+    if where.object_id:
+        query = query.where(e.object_id == where.object_id)
+    return query
+
+
+def browse(session: Session, where: AuditFilter = AuditFilter(), limit: int = 500,
+           offset: int = 0) -> list[AuditRow]:
+    """Newest first. Administrators only."""
+    require(session, Permission.VIEW_AUDIT)
+    parts: list[Select[Any]] = []
+    wants_records = not where.actions or any(a in RECORD_OPS for a in where.actions)
+    wants_events = not where.actions or any(a not in RECORD_OPS for a in where.actions)
+    if wants_records:
+        parts.append(_changes_query(where))
+    if wants_events:
+        parts.append(_events_query(where))
+    merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    rows = session.execute(
+        select(merged).order_by(merged.c.at.desc()).limit(limit).offset(offset)
+    ).all()
+    return [_row(r) for r in rows]
+
+
+def _row(r: Any) -> AuditRow:
+    at = r.at
+    if isinstance(at, str):  # a union loses the column type on SQLite
+        at = datetime.fromisoformat(at)
+    if at.tzinfo is None:
+        from datetime import timezone
+
+        at = at.replace(tzinfo=timezone.utc)
+    object_id = r.object_id
+    if object_id is not None and not isinstance(object_id, uuid.UUID):
+        object_id = uuid.UUID(hex=str(object_id))
+    details = json.loads(r.details) if r.details else {}
+    return AuditRow(at, r.actor, r.action, r.object_table, object_id, r.summary or "",
+                    details if isinstance(details, dict) else {"": details})
+
+
+def actors(session: Session) -> list[str]:
+    require(session, Permission.VIEW_AUDIT)
+    names = set(session.scalars(select(AuditEvent.actor).distinct()))
+    names |= set(session.scalars(select(ChangeLogEntry.changed_by).distinct()))
+    return sorted(names)
+
+
+def scrub(session: Session, record_ids: Iterable[uuid.UUID]) -> None:
+    """Empty the old and new values kept for these records (an erased person's)."""
+    ids = list(record_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        session.execute(update(ChangeLogEntry).where(ChangeLogEntry.record_id.in_(chunk))
+                        .values(details=null()))
+        session.execute(update(AuditEvent).where(AuditEvent.object_id.in_(chunk))
+                        .values(details=null()))

@@ -1,0 +1,1 @@
+"""Protecting citizens' data: the data key, its wraps, and encryption of files."""
