@@ -5,8 +5,15 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cdsxa.db.engine import Database
 
 BENCH_DATA = Path(os.environ.get("CDSXA_BENCH_DIR", Path(__file__).parent / ".data"))
+# Bench profiles are unlocked by passphrase, as scripts do (no keyring needed).
+os.environ.setdefault("CDSXA_PASSPHRASE", "bench passphrase")
+os.environ.setdefault("CDSXA_ADMIN_PASSWORD", "bench admin password")
 
 
 def large_profile() -> Path:
@@ -17,6 +24,14 @@ def large_profile() -> Path:
         subprocess.run([sys.executable, "-m", "cdsxa", "demo", "--size", "large",
                         "--data-dir", str(target)], check=True)
     return target
+
+
+def open_bench(data_dir: Path) -> "Database":
+    """Open a bench profile as the command line does (passphrase from the environment)."""
+    from cdsxa.access import command_line
+    from cdsxa.storage import open_profile
+
+    return open_profile(data_dir, command_line())
 
 
 def summary(label: str, values: list[float], unit: str) -> str:

@@ -17,13 +17,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common import large_profile, summary
+from common import open_bench, large_profile, summary
 from cdsxa import indicators
 from cdsxa.db.activity import SupportSession, VneidStep
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Household, Person, PersonOutcome
 from cdsxa.register import villages
-from cdsxa.storage import open_database
 
 
 def timed(db: Database, runs: int, work: Callable[[Session], object]) -> list[float]:
@@ -46,7 +45,7 @@ def sizes(db: Database) -> str:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    db = open_database(large_profile())
+    db = open_bench(large_profile())
     on = date.today()
     try:
         print(f"large profile: {sizes(db)}; reporting date {on}")

@@ -12,7 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from cdsxa.access import command_line
 from cdsxa.profile import ProfileSetup, initialise
+from cdsxa.security import keys
 from cdsxa.register import people, villages
 
 
@@ -28,12 +30,14 @@ def person(i: int, village: object) -> people.PersonInput:
 
 def timed(count: int, batch: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        db = initialise(Path(tmp) / "p", ProfileSetup(38, 14797, ["Bản Thử"]), "bench")
+        target = Path(tmp) / "p"
+        db = initialise(target, ProfileSetup(38, 14797, ["Bản Thử"]),
+                        keys.create(target, "bench passphrase").key, command_line())
         with db.reading() as session:
             village = villages.find_by_name(session, "Bản Thử")
         started = time.perf_counter()
         for start in range(0, count, batch):
-            with db.transaction("bench") as session:
+            with db.transaction() as session:
                 people.add_people(session, [person(i, village) for i in
                                             range(start, min(count, start + batch))])
         elapsed = time.perf_counter() - started

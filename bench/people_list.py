@@ -16,11 +16,10 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import psutil  # noqa: E402
-from common import large_profile, summary  # noqa: E402
+from common import open_bench, large_profile, summary  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from cdsxa.formatting import thousands  # noqa: E402
-from cdsxa.storage import open_database  # noqa: E402
 from cdsxa.ui.context import AppContext, Changes  # noqa: E402
 from cdsxa.ui.pages.people_page import PeoplePage  # noqa: E402
 from cdsxa.ui.people_model import PeopleModel  # noqa: E402
@@ -47,7 +46,7 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     app = QApplication.instance() or QApplication([])
     profile = large_profile()
-    db = open_database(profile)
+    db = open_bench(profile)
     context = AppContext(profile, db, "user:bench", Changes())
     print(f"RSS after opening the profile: {rss_mb():.0f} MB")
     times = []

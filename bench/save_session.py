@@ -19,9 +19,8 @@ from sqlalchemy import select
 
 from cdsxa.db.activity import TeamMember
 from cdsxa.db.models import Person
-from cdsxa.storage import open_database
 from cdsxa.support import sessions
-from common import large_profile, summary
+from common import open_bench, large_profile, summary
 
 TOPICS = [["payment_account"], ["dvc_account", "dvc_skills"], ["fraud_awareness"],
           ["digital_signature"], ["online_shopping"]]
@@ -32,7 +31,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "large"
         shutil.copytree(large_profile(), copy, ignore=shutil.ignore_patterns("backups"))
-        db = open_database(copy)
+        db = open_bench(copy)
         rng = random.Random(7)
         with db.reading() as session:
             people = list(session.scalars(select(Person.id).limit(20_000)))
@@ -44,7 +43,7 @@ def main() -> None:
                 person_id=rng.choice(people), topics=rng.choice(TOPICS), result="done",
                 member_ids=[rng.choice(members)], minutes=10)
             started = time.perf_counter()
-            with db.transaction("bench") as session:
+            with db.transaction() as session:
                 sessions.record(session, data)
             timings.append((time.perf_counter() - started) * 1000)
         db.close()

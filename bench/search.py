@@ -12,10 +12,9 @@ Target (issue): search p95 under 30 ms.
 import sys
 import time
 
-from common import large_profile, summary
+from common import open_bench, large_profile, summary
 
 from cdsxa.register import search, villages
-from cdsxa.storage import open_database
 
 TYPED = ["nguyen v", "lo thi", "038", "09", "dinh van", "giang a", "+84 91", "hk0012",
          "vi thi hoa"]
@@ -34,7 +33,7 @@ def timed(call: object) -> float:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    db = open_database(large_profile())
+    db = open_bench(large_profile())
     with db.reading() as session:
         total = search.count_people(session)
         village_id = villages.list_all(session)[3].id

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, literal, null, select, union_all, update
 from sqlalchemy.orm import Session
@@ -58,6 +58,20 @@ TABLE_LABELS: dict[str, str] = {
     "vneid_step": "Bước VNeID",
     "app_user": "Người dùng",
     "setting": "Cài đặt",
+}
+
+
+# Column names as an officer knows them; others are shown as they are.
+FIELD_LABELS: dict[str, str] = {
+    "name": "Tên", "full_name": "Họ tên", "gender": "Giới tính", "birth_date": "Ngày sinh",
+    "birth_year": "Năm sinh", "ethnicity": "Dân tộc", "id_number": "Số định danh",
+    "phone": "Số điện thoại", "village_id": "Thôn/bản", "household_id": "Hộ",
+    "relation_to_head": "Quan hệ với chủ hộ", "notes": "Ghi chú", "deleted": "Đã xóa",
+    "consent": "Đồng ý lưu dữ liệu", "consent_on": "Ngày đồng ý", "vneid_level": "Mức VNeID",
+    "vneid_status": "Trạng thái VNeID", "vneid_status_on": "Ngày trạng thái VNeID",
+    "reached_on": "Ngày đạt", "has_fibre": "Có cáp quang", "fibre_since": "Cáp quang từ",
+    "code": "Mã hộ", "role": "Vai trò", "active": "Đang hoạt động", "person_id": "Người dân",
+    "phone_number": "Số điện thoại", "left_on": "Ngày rời tổ",
 }
 
 
@@ -111,10 +125,14 @@ class AuditRow:
         """What changed, in words: the summary, or old → new for each field."""
         if self.summary:
             return self.summary
-        parts = [f"{name}: {_shown(pair[0])} → {_shown(pair[1])}"
+        parts = [f"{FIELD_LABELS.get(name, name)}: {_shown(pair[0])} → {_shown(pair[1])}"
                  for name, pair in self.details.items()
                  if isinstance(pair, list) and len(pair) == 2]
-        return "; ".join(parts)
+        if parts:
+            return "; ".join(parts)
+        if self.object_id is not None and self.action in RECORD_OPS:
+            return f"Mã bản ghi {str(self.object_id)[:8]}"
+        return ""
 
 
 def _shown(value: Any) -> str:
@@ -123,9 +141,10 @@ def _shown(value: Any) -> str:
 
 def _changes_query(where: AuditFilter) -> Select[Any]:
     c = ChangeLogEntry
-    query = select(c.changed_at.label("at"), c.changed_by.label("actor"), c.op.label("action"),
-                   c.table_name.label("object_table"), c.record_id.label("object_id"),
-                   literal("").label("summary"), c.details.label("details"))
+    query = cast("Select[Any]", select(
+        c.changed_at.label("at"), c.changed_by.label("actor"), c.op.label("action"),
+        c.table_name.label("object_table"), c.record_id.label("object_id"),
+        literal("").label("summary"), c.details.label("details")))
     if where.actor:
         query = query.where(c.changed_by == where.actor)
     if where.actions:
@@ -143,9 +162,10 @@ def _changes_query(where: AuditFilter) -> Select[Any]:
 
 def _events_query(where: AuditFilter) -> Select[Any]:
     e = AuditEvent
-    query = select(e.at.label("at"), e.actor.label("actor"), e.action.label("action"),
-                   e.object_table.label("object_table"), e.object_id.label("object_id"),
-                   e.summary.label("summary"), e.details.label("details"))
+    query = cast("Select[Any]", select(
+        e.at.label("at"), e.actor.label("actor"), e.action.label("action"),
+        e.object_table.label("object_table"), e.object_id.label("object_id"),
+        e.summary.label("summary"), e.details.label("details")))
     if where.actor:
         query = query.where(e.actor == where.actor)
     if where.actions:

@@ -13,6 +13,7 @@ from cdsxa.db.base import live
 from cdsxa.db.engine import Database, is_plain_sqlite
 from cdsxa.db.models import CommuneProfile
 from cdsxa.errors import UserError
+from cdsxa.security import keys
 from cdsxa.security.keys import DataKey
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,10 @@ def open_database(data_dir: Path, key: DataKey, principal: Principal | None = No
 
 
 def open_profile(data_dir: Path, principal: Principal,
-                 prompt: "keys.Prompt | None" = None) -> Database:
+                 prompt: keys.Prompt | None = None) -> Database:
     """Open an existing profile: find its key (environment, keyring, prompt), then open."""
     if not paths.database_path(data_dir).exists():
         raise UserError(f"Chưa có hồ sơ xã tại {data_dir}. Hãy khởi tạo trước (cdsxa init).")
-    from cdsxa.security import keys
-
     if is_plain_sqlite(paths.database_path(data_dir)):
         open_database(data_dir, keys.new_data_key())  # raises PlainProfileError
     return open_database(data_dir, keys.find(data_dir, prompt), principal)

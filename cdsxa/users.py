@@ -164,7 +164,8 @@ def _delay(failures: int) -> timedelta:
     over = failures - FREE_ATTEMPTS
     if over < 0:
         return timedelta(0)
-    return min(FIRST_DELAY * (2 ** over), MAX_DELAY)
+    delay: timedelta = min(FIRST_DELAY * (2 ** over), MAX_DELAY)
+    return delay
 
 
 def _find(session: Session, username: str) -> AppUser | None:

@@ -9,7 +9,13 @@ scripts/setup.sh
 if [ "${1:-}" = "--demo" ]; then
   shift
   export CDSXA_DATA_DIR="${CDSXA_DATA_DIR:-$PWD/demo-data}"
-  [ -f "$CDSXA_DATA_DIR/cdsxa.sqlite3" ] || .venv/bin/cdsxa demo --size small
+  # The demo's data key is unlocked by a known passphrase (a real profile keeps its key
+  # in the OS keyring, or asks); its administrator is "admin" with a known password.
+  export CDSXA_PASSPHRASE="${CDSXA_PASSPHRASE:-cdsxa-demo-data}"
+  if [ ! -f "$CDSXA_DATA_DIR/cdsxa.sqlite3" ]; then
+    .venv/bin/cdsxa demo --size small --admin-password "${CDSXA_ADMIN_PASSWORD:-demo-2026}"
+  fi
+  echo "run-app: demo commune; sign in as admin / ${CDSXA_ADMIN_PASSWORD:-demo-2026}" >&2
 fi
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != "offscreen" ]; then
   echo "run-app: no screen found; running on a virtual display (xvfb-run)" >&2

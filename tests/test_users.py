@@ -158,7 +158,7 @@ def test_the_audit_log_lists_changes_with_old_and_new_values(admin: Database) ->
     with admin.reading(boss) as session:
         rows = audit.browse(session, audit.AuditFilter(actor="user:tam"))
         assert [r.action for r in rows][:3] == ["update", "insert", "sign_in"]
-        assert rows[0].describe() == "name: Bản Cũ → Bản Mới"
+        assert rows[0].describe() == "Tên: Bản Cũ → Bản Mới"
         assert rows[0].table_label == "Thôn/bản"
         only_sign_ins = audit.browse(session, audit.AuditFilter(actions=("sign_in",)))
         assert {r.action for r in only_sign_ins} == {"sign_in"}

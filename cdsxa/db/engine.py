@@ -32,6 +32,9 @@ def connect(db_path: Path, key: DataKey | None) -> Any:
     key None opens a plain (unencrypted) SQLite file, only to encrypt it.
     """
     connection = sqlcipher.connect(str(db_path), check_same_thread=False)
+    # SQLCipher would print its own errors to stderr next to ours (a wrong key, a
+    # damaged page); our messages say it in Vietnamese and the log keeps the details.
+    connection.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
         connection.execute(key.sqlcipher_pragma())
     # Zero deleted content, so an erased person leaves nothing in free pages.

@@ -202,7 +202,7 @@ def _keyring_put(profile_id: str, key: DataKey) -> bool:
         return False
     try:
         backend.set_password(KEYRING_SERVICE, profile_id, key.raw.hex())
-        return backend.get_password(KEYRING_SERVICE, profile_id) == key.raw.hex()
+        return bool(backend.get_password(KEYRING_SERVICE, profile_id) == key.raw.hex())
     except Exception as exc:
         log.warning("could not store the key in the keyring: %s", exc)
         return False

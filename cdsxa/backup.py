@@ -1,0 +1,487 @@
+"""Backups: one encrypted file per backup, automatic daily ones, and restoring.
+
+A backup file (`*.cdsxa-backup`) is a zip, stored without compression (the
+database inside is encrypted, so it would not compress anyway), holding:
+
+- `manifest.json`: format, time, reason, schema revision, commune code, the
+  profile's id, the sha256 and size of the database, and a copy of key.json's
+  wraps, so that the backup can be restored on another PC with the recovery key;
+- `data.sqlite3`: a `VACUUM INTO` snapshot, encrypted with the profile's key.
+
+Nothing in it is readable without the key; the manifest holds no personal data.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from cdsxa import __version__, audit, paths
+from cdsxa.access import DENIED, ROLE_LABELS, SYSTEM, AccessDenied, Permission, Principal, require
+from cdsxa.db import migrate
+from cdsxa.db.engine import Database, connect, is_plain_sqlite
+from cdsxa.errors import UserError
+from cdsxa.security import keys
+from cdsxa.security.keys import DataKey
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".cdsxa-backup"
+FORMAT = 1
+MANIFEST = "manifest.json"
+DATA = "data.sqlite3"
+KEEP_DAILY = 14
+KEEP_MONTHS = 12
+_CHUNK = 1 << 20
+_AUTO_NAME = re.compile(r"cdsxa-(\d{8})-\d{6}-\d{6}" + re.escape(SUFFIX))
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created_at: datetime  # UTC
+    reason: str
+    revision: str | None
+    commune_code: int | None
+    profile_id: str | None
+    size: int
+    sha256: str
+    wraps: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: BackupInfo
+    previous: Path | None  # where the data it replaced was kept
+    rekeyed: bool
+
+
+# --- making backups ----------------------------------------------------------------
+
+def make_backup(db: Database, target: Path, reason: str,
+                principal: Principal | None = None) -> BackupInfo:
+    """Write a backup of db to target, all of it or nothing; audited.
+
+    principal: who asks (db's own by default); automatic backups pass SYSTEM.
+    """
+    with db.reading(principal) as session:
+        acting = require(session, Permission.BACKUP)
+    # The snapshot is encrypted; it sits beside the database, where there is room.
+    snapshot = db.path.with_name(f".snapshot-{uuid.uuid4().hex}.sqlite3")
+    try:
+        migrate.vacuum_into(db.engine, snapshot)
+        manifest = _new_manifest(db, reason, snapshot)
+        _write(target, manifest, snapshot)
+    finally:
+        snapshot.unlink(missing_ok=True)
+    with db.transaction(acting) as session:
+        audit.record(session, "backup", f"Sao lưu ({reason}) vào {target.name}",
+                     details={"file": str(target), "reason": reason, "size": manifest["size"]})
+    log.info("backed up to %s (%s)", target, reason)
+    return _info(target, manifest)
+
+
+def _new_manifest(db: Database, reason: str, snapshot: Path) -> dict[str, Any]:
+    sha256, size = _hash_file(snapshot)
+    keyfile = keys.KeyFile.load(db.path.parent)
+    return {
+        "format": FORMAT, "app_version": __version__,
+        "created_at": datetime.now(timezone.utc).isoformat(), "reason": reason,
+        "revision": migrate.current_revision(db.engine), "commune_code": db.commune_code,
+        "profile_id": keyfile.profile_id if keyfile else None,
+        "sha256": sha256, "size": size, "wraps": keyfile.wraps if keyfile else {},
+    }
+
+
+def _write(target: Path, manifest: Mapping[str, Any], snapshot: Path) -> None:
+    """A temporary name, flushed to disk, then renamed: never a half-written backup."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    try:
+        with open(part, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+                archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+                archive.write(snapshot, DATA)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, target)
+        _fsync_dir(target.parent)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def backup_name(moment: datetime, reason: str | None = None) -> str:
+    # Microseconds: two backups in one second (a restore right after one) never collide.
+    tail = f"-{reason}" if reason else ""
+    return f"cdsxa-{moment:%Y%m%d-%H%M%S-%f}{tail}{SUFFIX}"
+
+
+def auto_dir(data_dir: Path) -> Path:
+    return paths.backup_dir(data_dir) / "auto"
+
+
+def auto_backup(db: Database, data_dir: Path, now: datetime) -> Path | None:
+    """Today's automatic backup, unless there is one already; then prune old ones."""
+    folder = auto_dir(data_dir)
+    dated = _auto_backups(folder)
+    if now.date() in dated.values():
+        return None
+    target = folder / backup_name(now)
+    make_backup(db, target, "auto", principal=SYSTEM)
+    dated[target] = now.date()
+    keep = to_keep(dated, now.date())
+    for old in dated.keys() - keep:
+        old.unlink(missing_ok=True)
+        log.info("pruned automatic backup %s", old.name)
+    return target
+
+
+K = TypeVar("K")
+
+
+def to_keep(dated_files: Mapping[K, date], today: date) -> set[K]:
+    """The retention rule: the newest backup of each of the last KEEP_DAILY days that
+    have one, and the newest of each month of the last KEEP_MONTHS months.
+
+    Days that have a backup, not calendar days: a PC left off for a month must not
+    come back and delete its whole history.
+    """
+    newest_first = sorted(dated_files, key=lambda f: (dated_files[f], str(f)), reverse=True)
+    days: dict[date, K] = {}
+    months: dict[tuple[int, int], K] = {}
+    for file in newest_first:
+        day = dated_files[file]
+        days.setdefault(day, file)
+        if (today.year * 12 + today.month) - (day.year * 12 + day.month) < KEEP_MONTHS:
+            months.setdefault((day.year, day.month), file)
+    daily = [days[d] for d in sorted(days, reverse=True)[:KEEP_DAILY]]
+    return set(daily) | set(months.values())
+
+
+def _auto_backups(folder: Path) -> dict[Path, date]:
+    # Only our own names: a file someone put here is never deleted.
+    found: dict[Path, date] = {}
+    for file in folder.glob(f"*{SUFFIX}") if folder.is_dir() else []:
+        match = _AUTO_NAME.fullmatch(file.name)
+        if match:
+            try:
+                found[file] = datetime.strptime(match.group(1), "%Y%m%d").date()
+            except ValueError:
+                pass
+    return found
+
+
+# --- reading backups ---------------------------------------------------------------
+
+def inspect_backup(path: Path) -> BackupInfo:
+    """Read the manifest and check the file whole (zip and sha256); UserError if not."""
+    with _open_archive(path) as archive:
+        info = _info(path, _manifest(archive, path))
+        _check_copy(archive, info, None)
+    return info
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise UserError(f"Không có tệp {path}.") from None
+    except zipfile.BadZipFile:
+        with open(path, "rb") as handle:
+            started_as_zip = handle.read(4) == b"PK\x03\x04"
+        if started_as_zip:  # a zip's index is at its end: a cut-off copy
+            raise _damaged(path, "tệp không đầy đủ, có thể chép chưa xong") from None
+        raise _foreign(path) from None
+    except OSError as exc:  # a folder, no permission, a failing USB stick
+        raise UserError(f"Không đọc được tệp {path} ({exc.strerror}).") from None
+
+
+def _foreign(path: Path) -> UserError:
+    return UserError(f"Tệp {path.name} không phải bản sao lưu của CĐS Xã.")
+
+
+def _damaged(path: Path, why: str) -> UserError:
+    return UserError(f"Bản sao lưu {path.name} bị hỏng ({why}). Dữ liệu hiện tại không bị "
+                     "thay đổi; hãy dùng một bản sao lưu khác.")
+
+
+def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
+    except KeyError:
+        raise _foreign(path) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _damaged(path, "không đọc được phần mô tả") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("format"), int):
+        raise _foreign(path)
+    if manifest["format"] > FORMAT:
+        raise UserError(f"Bản sao lưu {path.name} được tạo bởi phiên bản CĐS Xã mới hơn; "
+                        "hãy cài phiên bản mới nhất của ứng dụng.")
+    return manifest
+
+
+def _info(path: Path, manifest: Mapping[str, Any]) -> BackupInfo:
+    try:
+        return BackupInfo(
+            path=path, created_at=datetime.fromisoformat(manifest["created_at"]),
+            reason=str(manifest["reason"]), revision=manifest["revision"],
+            commune_code=manifest["commune_code"], profile_id=manifest["profile_id"],
+            size=int(manifest["size"]), sha256=str(manifest["sha256"]),
+            wraps=dict(manifest["wraps"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise _damaged(path, "phần mô tả không đầy đủ") from None
+
+
+def _check_copy(archive: zipfile.ZipFile, info: BackupInfo, sink: IO[bytes] | None) -> None:
+    """Read the database out of the archive (into sink, if given), checking its hash."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with archive.open(DATA) as member:
+            while chunk := member.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                if sink is not None:
+                    sink.write(chunk)
+    except KeyError:
+        raise _foreign(info.path) from None
+    except (zipfile.BadZipFile, OSError, EOFError):  # zip's own CRC, or a cut file
+        raise _damaged(info.path, "dữ liệu bên trong bị lỗi") from None
+    if size != info.size or digest.hexdigest() != info.sha256:
+        raise _damaged(info.path, "dữ liệu không khớp mã kiểm tra")
+
+
+# --- restoring ---------------------------------------------------------------------
+
+def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
+            key: DataKey | None = None, recovery_key: str | None = None,
+            prompt: keys.Prompt | None = None) -> Restored:
+    """Replace the profile's database with the backup's, once the backup checks out.
+
+    The caller must close its Database on this profile first: the file is
+    replaced underneath it (and Windows cannot replace an open file at all).
+    The backup is checked whole (zip, sha256, decryption, integrity, schema)
+    before anything changes; then the current data is kept as a backup
+    ("before-restore") and the file is swapped in with one rename. key is the
+    profile's data key (found with prompt when not given); recovery_key opens
+    a backup made by another profile or PC.
+    """
+    _require(principal)
+    db_path = paths.database_path(data_dir)
+    if is_plain_sqlite(db_path):
+        raise UserError("Dữ liệu ở thư mục này chưa được mã hóa; hãy mã hóa trước "
+                        "(cdsxa encrypt) rồi mới khôi phục.")
+    keyfile = keys.KeyFile.load(data_dir)
+    if keyfile is None:
+        _check_adoptable()
+    current = key or (keys.find(data_dir, prompt) if keyfile else None)
+    staging = db_path.with_name(db_path.name + ".restoring")
+    with _open_archive(backup_path) as archive:
+        info = _info(backup_path, _manifest(archive, backup_path))
+        _refuse_newer(info, info.revision)
+        backup_key = _backup_key(info, keyfile, current, recovery_key)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            rekeyed = _stage(archive, info, staging, backup_key, current)
+            previous = _keep_current(data_dir, current, principal)
+            if keyfile is None:  # a new PC: the backup's key becomes this profile's
+                _adopt(data_dir, info, backup_key, recovery_key or "")
+            try:
+                # A WAL left beside the old file would be replayed into the new one.
+                for stale in (Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+                    stale.unlink(missing_ok=True)
+                os.replace(staging, db_path)
+            except PermissionError:  # Windows: the files are still open somewhere
+                raise UserError("Dữ liệu đang được mở (bởi cửa sổ khác của CĐS Xã?); hãy đóng "
+                                f"lại rồi khôi phục. Dữ liệu hiện tại đã được sao lưu tại "
+                                f"{previous}.") from None
+            _fsync_dir(data_dir)
+        finally:
+            for leftover in (staging, Path(f"{staging}-journal")):
+                leftover.unlink(missing_ok=True)
+    _record_restore(data_dir, current or backup_key, principal, info, previous)
+    log.info("restored %s from %s (previous data kept in %s)", db_path, backup_path, previous)
+    return Restored(info, previous, rekeyed)
+
+
+def _stage(archive: zipfile.ZipFile, info: BackupInfo, staging: Path, backup_key: DataKey,
+           current: DataKey | None) -> bool:
+    """Extract and check the database; True when it had to be re-keyed."""
+    with open(staging, "wb") as sink:
+        _check_copy(archive, info, sink)
+    _verify(staging, backup_key, info)
+    rekeyed = current is not None and current != backup_key
+    if current is not None and rekeyed:
+        # Re-key rather than adopt the backup's key: the restore then changes one
+        # file with one rename (key.json and the keyring stay as they are), and the
+        # profile's passphrase and the recovery key printed for it keep working.
+        _rekey(staging, backup_key, current)
+        _verify(staging, current, info)
+    _fsync_file(staging)
+    return rekeyed
+
+
+def _require(principal: Principal) -> None:
+    # No session yet (the profile is closed), so the check of access.require by hand.
+    if not principal.may(Permission.BACKUP):
+        raise AccessDenied(f"Vai trò “{ROLE_LABELS[principal.role]}” không được "
+                           f"{DENIED[Permission.BACKUP]}.")
+
+
+def _check_adoptable() -> None:
+    """A profile taken from a backup must be openable here: keyring or passphrase."""
+    passphrase = os.environ.get(keys.PASSPHRASE_ENV)
+    if passphrase:
+        keys.check_passphrase(passphrase)
+    elif not keys.keyring_available():
+        raise keys.NoKeyringError(
+            "Máy này không có kho khóa an toàn của hệ điều hành. Hãy đặt mật khẩu dữ liệu "
+            "(biến môi trường CDSXA_PASSPHRASE) trước khi khôi phục.")
+
+
+def _refuse_newer(info: BackupInfo, revision: str | None) -> None:
+    if revision is None:
+        raise _foreign(info.path)
+    # Revisions are zero-padded sequence numbers ("0003"); anything else is not ours.
+    if not revision.isdigit() or int(revision) > int(migrate.SCHEMA_HEAD):
+        raise UserError(
+            f"Bản sao lưu {info.path.name} chứa dữ liệu của phiên bản CĐS Xã mới hơn "
+            f"(lược đồ {revision}). Hãy cài phiên bản mới nhất; dữ liệu hiện tại không bị "
+            "thay đổi.")
+
+
+def _backup_key(info: BackupInfo, keyfile: keys.KeyFile | None, current: DataKey | None,
+                recovery_key: str | None) -> DataKey:
+    if recovery_key:
+        if "recovery" not in info.wraps:
+            raise _damaged(info.path, "thiếu khóa bọc bằng khóa khôi phục")
+        try:
+            return keys.unwrap(info.wraps["recovery"], keys.normalise_recovery_key(recovery_key))
+        except keys.WrongSecretError:
+            raise keys.WrongSecretError(
+                "Khóa khôi phục không đúng với bản sao lưu này.") from None
+    same_profile = keyfile is not None and info.profile_id in (None, keyfile.profile_id)
+    if current is None or not same_profile:
+        raise keys.DataKeyError(
+            f"Bản sao lưu {info.path.name} thuộc một hồ sơ khác (hoặc máy khác). Hãy nhập "
+            "khóa khôi phục của hồ sơ đã tạo bản sao lưu này.")
+    return current
+
+
+def _verify(staging: Path, key: DataKey, info: BackupInfo) -> None:
+    connection = connect(staging, key)
+    try:
+        try:
+            integrity = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+        except sqlcipher.DatabaseError:
+            # The key is the profile's own or came from the backup's own recovery wrap,
+            # and the bytes match the sha256: a page that fails to decrypt is damage.
+            raise _damaged(info.path, "không giải mã được") from None
+        try:
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlcipher.OperationalError:  # no such table: not one of ours
+            revision = None
+    finally:
+        connection.close()
+    if integrity != ["ok"]:
+        raise _damaged(info.path, "kiểm tra toàn vẹn không đạt")
+    _refuse_newer(info, str(revision[0]) if revision else None)
+
+
+def _rekey(staging: Path, old: DataKey, new: DataKey) -> None:
+    connection = connect(staging, old)
+    try:
+        connection.execute(f"PRAGMA rekey = \"x'{new.raw.hex()}'\"")
+    finally:
+        connection.close()
+
+
+def _keep_current(data_dir: Path, key: DataKey | None, principal: Principal) -> Path | None:
+    """Back up the data about to be replaced; a file too damaged for that is copied."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cdsxa import storage
+
+    db_path = paths.database_path(data_dir)
+    if not db_path.exists():
+        return None
+    target = paths.backup_dir(data_dir) / backup_name(datetime.now(), "before-restore")
+    if key is not None:
+        db = Database(db_path, key, principal=principal)
+        try:
+            db.commune_code = storage.commune_code(db)
+            return make_backup(db, target, "before-restore", principal).path
+        except SQLAlchemyError as exc:  # damaged, or too old a schema for the audit log
+            log.warning("could not back up the current data normally: %s", exc)
+            if target.exists():
+                return target
+        finally:
+            db.close()
+    # Its bytes as they are (still encrypted): a damaged file may yet be rescued.
+    copy = target.with_suffix(".sqlite3")
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    for source, kept in ((db_path, copy), (Path(f"{db_path}-wal"), Path(f"{copy}-wal"))):
+        if source.exists():
+            shutil.copy2(source, kept)
+            _fsync_file(kept)
+    return copy
+
+
+def _adopt(data_dir: Path, info: BackupInfo, key: DataKey, recovery_key: str) -> None:
+    keys.KeyFile(info.profile_id or str(uuid.uuid4()), dict(info.wraps), False).save(data_dir)
+    keys.recover(data_dir, recovery_key)  # into this PC's keyring, when it has one
+    passphrase = os.environ.get(keys.PASSPHRASE_ENV)
+    if passphrase:  # this PC's passphrase opens it from now on
+        keys.set_passphrase(data_dir, key, passphrase)
+
+
+def _record_restore(data_dir: Path, key: DataKey, principal: Principal, info: BackupInfo,
+                    previous: Path | None) -> None:
+    from cdsxa import storage
+
+    db = storage.open_database(data_dir, key, principal)  # migrates an older backup
+    try:
+        made = info.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        with db.transaction(principal) as session:
+            audit.record(session, "restore", f"Khôi phục từ {info.path.name} (sao lưu lúc {made})",
+                         details={"file": str(info.path), "created_at": info.created_at,
+                                  "revision": info.revision,
+                                  "previous": str(previous) if previous else None})
+    finally:
+        db.close()
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _fsync_dir(folder: Path) -> None:
+    # A rename is durable once its folder is flushed (POSIX; Windows has no such call).
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
