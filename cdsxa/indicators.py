@@ -8,6 +8,10 @@
 
 Definitions are DOMAIN.md's ("Indicator definitions used by the app"); the
 counting itself lives in cdsxa.counting.
+
+Figures are counts: anyone signed in may compute them (VIEW_COUNTS), for any
+village. The records behind a figure lead to people, so they need VIEW_PERSONAL,
+and a team member gets only their own village's.
 """
 
 import json
@@ -22,6 +26,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from cdsxa import paths, profile
+from cdsxa.access import Permission, command_line, require, scoped_village
 from cdsxa.counting import totals
 from cdsxa.counting.breakdowns import (
     SessionsBreakdown,
@@ -43,7 +48,8 @@ from cdsxa.db.models import Village
 from cdsxa.errors import UserError
 from cdsxa.formatting import thousands, vn_date
 from cdsxa.register import villages
-from cdsxa.storage import open_database
+from cdsxa.security.keys import terminal_prompt
+from cdsxa.storage import open_profile
 
 __all__ = [
     "DEFINITIONS", "IDS", "Indicator", "SessionsBreakdown", "VneidBreakdown", "compute",
@@ -64,6 +70,7 @@ def compute(session: Session, on: date, village_id: uuid.UUID | None = None,
     matching figure; each indicator says which source it used. Profile figures are
     commune-wide, so a village's indicators always use the register.
     """
+    require(session, Permission.VIEW_COUNTS)
     if denominators not in ("register", "profile"):
         raise ValueError(f"denominators must be 'register' or 'profile', not {denominators!r}")
     started = time.perf_counter()
@@ -80,8 +87,11 @@ def records_behind(session: Session, indicator_id: str, on: date,
     """The ids a figure counts: people, households (fibre) or sessions (support_sessions).
 
     Denominators are the register's, even where compute() used a profile figure;
-    support_sessions has no denominator, so nothing is behind it.
+    support_sessions has no denominator, so nothing is behind it. A team member
+    asking for the commune (village_id None) gets their own village's records.
     """
+    require(session, Permission.VIEW_PERSONAL)
+    village_id = scoped_village(session, village_id)
     if part not in ("numerator", "denominator"):
         raise ValueError(f"part must be 'numerator' or 'denominator', not {part!r}")
     return ids_behind(session, definition(indicator_id), Scope(on, village_id), part)
@@ -146,7 +156,7 @@ def run_cli(data_dir: Path, on: date, village: str | None = None,
 
 def _report(data_dir: Path, on: date, village: str | None, denominators: DenominatorSource,
             json_output: bool) -> str:
-    db = open_database(data_dir)
+    db = open_profile(data_dir, command_line(), terminal_prompt)
     try:
         if db.commune_code is None:
             raise UserError(f"Không có hồ sơ xã tại {data_dir}.")

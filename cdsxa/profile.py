@@ -9,13 +9,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa.db.base import live
 from cdsxa import admin_units
+from cdsxa import users as accounts
+from cdsxa.access import SYSTEM, Permission, Principal, Role, require
+from cdsxa.db.base import live
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AppUser, CommuneProfile, PopulationFigure
 from cdsxa.errors import UserError
 from cdsxa.ids import UserId
 from cdsxa.register import villages
+from cdsxa.security.keys import DataKey
 from cdsxa.storage import open_database
 from cdsxa.text import clean
 
@@ -61,8 +64,13 @@ class Population:
 
 @dataclass(frozen=True)
 class FirstUser:
+    """The first user, who administers the profile. Without a username and password
+    (an older `cdsxa init`) the first GUI start asks for them."""
+
     full_name: str
     position: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -101,20 +109,29 @@ def validate_setup(setup: ProfileSetup) -> list[str]:
         problems += setup.population.problems()
     if setup.user is not None and not clean(setup.user.full_name):
         problems.append("Hãy nhập họ tên người sử dụng.")
+    if setup.user is not None and setup.user.username:
+        try:
+            accounts.check_password(setup.user.password or "")
+        except UserError as exc:
+            problems.append(exc.message)
     return problems
 
 
-def initialise(data_dir: Path, setup: ProfileSetup, actor: str) -> Database:
-    """Create the profile in data_dir, all or nothing, and return it open."""
+def initialise(data_dir: Path, setup: ProfileSetup, key: DataKey,
+               principal: Principal = SYSTEM) -> Database:
+    """Create the profile in data_dir, all or nothing, and return it open.
+
+    key comes from cdsxa.security.keys.create (made before anything is written).
+    """
     problems = validate_setup(setup)
     if problems:
         raise UserError(" ".join(problems))
-    db = open_database(data_dir)
+    db = open_database(data_dir, key, principal)
     try:
         if db.commune_code is not None:
             raise UserError(f"Thư mục {data_dir} đã có hồ sơ xã; không khởi tạo lại.")
         db.commune_code = setup.commune_code
-        with db.transaction(actor) as session:
+        with db.transaction(principal) as session:
             _create(session, setup)
     except BaseException:
         db.commune_code = None
@@ -166,6 +183,7 @@ def load(session: Session) -> ProfileView | None:
 
 def set_population(session: Session, figures: Population) -> None:
     """Record the figures for their year, replacing that year's earlier figures."""
+    require(session, Permission.CHANGE_SETTINGS)
     problems = figures.problems()
     if problems:
         raise UserError(" ".join(problems))
@@ -194,22 +212,22 @@ def population_figures(session: Session) -> list[Population]:
 
 
 def add_user(session: Session, user: FirstUser) -> UserId:
+    """The profile's first user: its administrator."""
+    if user.username and user.password:
+        return accounts.create_first_admin(session, user.full_name, user.username, user.password,
+                                        user.position)
     name = clean(user.full_name)
     if not name:
         raise UserError("Hãy nhập họ tên người sử dụng.")
-    row = AppUser(full_name=name, position=clean(user.position))
+    row = AppUser(full_name=name, position=clean(user.position), role=Role.ADMIN.value)
     session.add(row)
     session.flush()
     return UserId(row.id)
 
 
-def users(session: Session) -> list[FirstUser]:
-    rows = session.scalars(select(AppUser).order_by(AppUser.created_at))
-    return [FirstUser(r.full_name, r.position) for r in rows]
-
-
 def update_bodies(session: Session, issuing_body: str, receiving_body: str) -> None:
     """The names printed on documents: this commune's body and the province's receiver."""
+    require(session, Permission.CHANGE_SETTINGS)
     issuing, receiving = clean(issuing_body), clean(receiving_body)
     if not issuing or not receiving:
         raise UserError("Tên cơ quan ban hành và cơ quan nhận không được để trống.")

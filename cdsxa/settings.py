@@ -1,15 +1,21 @@
-"""Declared settings of a profile: each key once, with its type and default.
+"""Declared settings of a profile: each key once, with its type, default and who may set it.
 
 Stored as JSON in the profile's `setting` table, so they follow the data
 folder (several profiles side by side keep their own).
+
+A key is either a preference (where the window was, the last page, the last
+village picked: anyone signed in may set it) or a commune-level setting, which
+needs a permission and whose changes go to the audit log with old and new values.
 """
 
 import json
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from cdsxa import audit
+from cdsxa.access import Permission, require
 from cdsxa.db.models import Setting
 from cdsxa.errors import UserError
 
@@ -21,40 +27,104 @@ class SettingKey(Generic[T]):
     name: str
     default: T
     choices: tuple[T, ...] = ()
+    # Commune-level: who may set it (None: a preference anyone signed in may set).
+    permission: Permission | None = None
+    label: str = ""  # Vietnamese, for the audit log
+    minimum: int | None = None  # for whole numbers
+    maximum: int | None = None
+
+    @property
+    def commune_level(self) -> bool:
+        return self.permission is not None
+
+    def problem(self, value: object) -> str | None:
+        """Why value cannot be stored under this key (in Vietnamese); None if it can."""
+        if self.choices and value not in self.choices:
+            return f"Giá trị không hợp lệ cho thiết lập {self.name}: {value!r}"
+        if isinstance(value, int) and not (
+                (self.minimum is None or value >= self.minimum)
+                and (self.maximum is None or value <= self.maximum)):
+            return (f"{self.label or self.name} phải từ {self.minimum} đến {self.maximum}, "
+                    f"không phải {value}.")
+        return None
 
 
+# Preferences ----------------------------------------------------------------------------
 LANGUAGE = SettingKey[str]("ui.language", "vi", choices=("vi", "en"))
 WINDOW_GEOMETRY = SettingKey[str]("ui.window_geometry", "")  # base64 of Qt's saveGeometry
 SPLITTER_STATE = SettingKey[str]("ui.splitter_state", "")
 LAST_PAGE = SettingKey[str]("ui.last_page", "dashboard")
-# Header text -> field of the last people import (cdsxa.excel.columns); "" skips a column.
-PEOPLE_IMPORT_MAPPING = SettingKey[dict[str, str]]("import.people.mapping", {})
-# When a push to the province last succeeded (ISO 8601, UTC); "" for never.
-LAST_SYNC_SUCCESS = SettingKey[str]("sync.last_success", "")
 # Entry speed: the session form starts from the last village and helper used.
 LAST_VILLAGE = SettingKey[str]("entry.last_village", "")
 LAST_MEMBER = SettingKey[str]("entry.last_member", "")
 
+# Commune-level settings -----------------------------------------------------------------
+# Header text -> field of the last people import (cdsxa.excel.columns); "" skips a column.
+PEOPLE_IMPORT_MAPPING = SettingKey[dict[str, str]](
+    "import.people.mapping", {}, permission=Permission.IMPORT,
+    label="Cột của tệp Excel danh sách người dân")
+# When a push to the province last succeeded (ISO 8601, UTC); "" for never. Written
+# by sync, so whoever may sync may set it.
+LAST_SYNC_SUCCESS = SettingKey[str]("sync.last_success", "", permission=Permission.SYNC,
+                                    label="Lần đồng bộ thành công gần nhất")
+# Minutes without input before the window locks (issue 4: default 15).
+IDLE_LOCK_MINUTES = SettingKey[int]("security.idle_lock_minutes", 15,
+                                    permission=Permission.CHANGE_SETTINGS,
+                                    label="Số phút không dùng thì khóa màn hình",
+                                    minimum=1, maximum=240)
+
+KEYS: tuple[SettingKey[Any], ...] = (
+    LANGUAGE, WINDOW_GEOMETRY, SPLITTER_STATE, LAST_PAGE, LAST_VILLAGE, LAST_MEMBER,
+    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, IDLE_LOCK_MINUTES,
+)
+
+
+def _right_type(key: SettingKey[Any], value: object) -> bool:
+    # bool is an int to Python, but True is not a number of minutes.
+    if isinstance(value, bool) and not isinstance(key.default, bool):
+        return False
+    return isinstance(value, type(key.default))
+
 
 def get(session: Session, key: SettingKey[T]) -> T:
+    """The stored value; anyone signed in may read settings (none holds personal data)."""
     row = session.get(Setting, key.name)
     if row is None:
         return key.default
     value = json.loads(row.value)
     # A value of the wrong type (an older app, a hand edit) falls back to the default.
-    if not isinstance(value, type(key.default)) or (key.choices and value not in key.choices):
+    if not _right_type(key, value) or key.problem(value) is not None:
         return key.default
-    return value
+    return value  # type: ignore[no-any-return]
 
 
 def put(session: Session, key: SettingKey[T], value: T) -> None:
-    if not isinstance(value, type(key.default)):
+    """Store a value; a commune-level key needs its permission and is audited."""
+    if key.permission is not None:
+        require(session, key.permission)
+    if not _right_type(key, value):
         raise TypeError(f"{key.name} takes {type(key.default).__name__}")
-    if key.choices and value not in key.choices:
-        raise UserError(f"Giá trị không hợp lệ cho thiết lập {key.name}: {value!r}")
+    problem = key.problem(value)
+    if problem:
+        raise UserError(problem)
+    old = get(session, key)
     encoded = json.dumps(value, ensure_ascii=False)
     row = session.get(Setting, key.name)
     if row is None:
         session.add(Setting(key=key.name, value=encoded))
     else:
         row.value = encoded
+    if key.commune_level and old != value:
+        audit.record(session, "settings", _summary(key, old, value), object_table="setting",
+                     details={key.name: [old, value]})
+
+
+def _summary(key: SettingKey[Any], old: object, new: object) -> str:
+    label = key.label or key.name
+    if isinstance(new, (dict, list)):
+        return f"{label}: đã thay đổi"
+    return f"{label}: {_shown(old)} → {_shown(new)}"
+
+
+def _shown(value: object) -> str:
+    return "(trống)" if value in ("", None) else str(value)

@@ -1,6 +1,13 @@
-"""Community digital technology teams (Tổ CNSCĐ): teams, members, their training."""
+"""Community digital technology teams (Tổ CNSCĐ): teams, members, their training.
+
+Changing a team, its members or their training needs EDIT_RECORDS for the
+team's village (a team member: their own). Anyone signed in may list teams and
+members (VIEW_COUNTS); a member's phone is shown in full only to those who may
+see personal data of the member's village, and masked (090•••••67) otherwise.
+"""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import NewType
@@ -8,6 +15,7 @@ from typing import NewType
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from cdsxa.access import Permission, Role, principal_of, require, require_village, village_scope
 from cdsxa.db.base import live
 from cdsxa.db.activity import Team, TeamMember, Training
 from cdsxa.db.models import Person, Village
@@ -76,6 +84,7 @@ def _live_village(session: Session, village_id: VillageId) -> Village:
 
 def create_team(session: Session, village_id: VillageId, name: str | None = None,
                 established_on: date | None = None) -> TeamId:
+    require_village(session, Permission.EDIT_RECORDS, village_id)
     village = _live_village(session, village_id)
     existing = session.scalar(select(Team).where(Team.village_id == village_id,
                                                  live(Team)))
@@ -90,15 +99,18 @@ def create_team(session: Session, village_id: VillageId, name: str | None = None
 
 def team_of_village(session: Session, village_id: VillageId) -> TeamId:
     """The village's team, created on first use: every village has one (DOMAIN.md)."""
+    require(session, Permission.VIEW_COUNTS)
     team_id = session.scalar(select(Team.id).where(Team.village_id == village_id,
                                                    live(Team)))
     return TeamId(team_id) if team_id else create_team(session, village_id)
 
 
 def add_member(session: Session, team_id: TeamId, data: MemberInput) -> MemberId:
+    require(session, Permission.EDIT_RECORDS)
     team = session.get(Team, team_id)
     if team is None or team.deleted:
         raise NotFound("Không tìm thấy tổ này.")
+    require_village(session, Permission.EDIT_RECORDS, team.village_id)
     name = clean(data.full_name)
     if not name:
         raise UserError("Hãy nhập họ tên thành viên.")
@@ -117,15 +129,19 @@ def add_member(session: Session, team_id: TeamId, data: MemberInput) -> MemberId
     return MemberId(member.id)
 
 
-def _member(session: Session, member_id: MemberId) -> TeamMember:
+def _member_to_change(session: Session, member_id: MemberId) -> TeamMember:
+    """The member, once the acting user may change their team's records."""
+    require(session, Permission.EDIT_RECORDS)
     member = session.get(TeamMember, member_id)
     if member is None or member.deleted:
         raise NotFound("Không tìm thấy thành viên này.")
+    team = session.get(Team, member.team_id)
+    require_village(session, Permission.EDIT_RECORDS, team.village_id if team else None)
     return member
 
 
 def member_left(session: Session, member_id: MemberId, left_on: date) -> None:
-    member = _member(session, member_id)
+    member = _member_to_change(session, member_id)
     if member.joined_on and left_on < member.joined_on:
         raise UserError("Ngày rời tổ không thể trước ngày vào tổ.")
     member.left_on = left_on
@@ -133,7 +149,7 @@ def member_left(session: Session, member_id: MemberId, left_on: date) -> None:
 
 def add_training(session: Session, member_id: MemberId, course: str, held_on: date,
                  hours: float) -> None:
-    _member(session, member_id)
+    _member_to_change(session, member_id)
     title = clean(course)
     if not title:
         raise UserError("Hãy nhập tên lớp tập huấn.")
@@ -148,6 +164,7 @@ def _active(on: date) -> ColumnElement[bool]:
 
 
 def list_teams(session: Session, on: date | None = None) -> list[TeamView]:
+    require(session, Permission.VIEW_COUNTS)
     on = on or date.today()
     trained = select(Training.member_id).where(live(Training))
     active = (select(TeamMember.team_id, func.count().label("n"),
@@ -165,6 +182,8 @@ def list_teams(session: Session, on: date | None = None) -> list[TeamView]:
 
 def members(session: Session, team_id: TeamId | None = None,
             village_id: VillageId | None = None, active_on: date | None = None) -> list[MemberView]:
+    require(session, Permission.VIEW_COUNTS)
+    shown = _phone_shown(session)
     hours = (select(Training.member_id, func.sum(Training.hours).label("h"))
              .where(live(Training)).group_by(Training.member_id).subquery())
     query = (select(TeamMember, Team.village_id, Village.name, func.coalesce(hours.c.h, 0.0))
@@ -180,21 +199,48 @@ def members(session: Session, team_id: TeamId | None = None,
     if active_on is not None:
         query = query.where(_active(active_on))
     return [MemberView(MemberId(m.id), TeamId(m.team_id), village, m.full_name, m.role,
-                       m.organisation, m.phone, m.joined_on, m.left_on, float(h))
-            for m, _vid, village, h in session.execute(query)]
+                       m.organisation, m.phone if shown(vid) else masked_phone(m.phone),
+                       m.joined_on, m.left_on, float(h))
+            for m, vid, village, h in session.execute(query)]
+
+
+def masked_phone(phone: str | None) -> str | None:
+    """0901234567 -> 090•••••67: enough to tell phones apart, not to call."""
+    if not phone:
+        return phone
+    keep_start, keep_end = min(3, len(phone)), min(2, max(0, len(phone) - 3))
+    hidden = len(phone) - keep_start - keep_end
+    return phone[:keep_start] + "•" * hidden + phone[len(phone) - keep_end:]
+
+
+def _phone_shown(session: Session) -> Callable[[uuid.UUID], bool]:
+    """Whether the acting user sees in full the phones of a village's members."""
+    acting = principal_of(session)
+    if not acting.may(Permission.VIEW_PERSONAL):
+        return lambda _village: False
+    if acting.role is not Role.TEAM_MEMBER:
+        return lambda _village: True
+    own = acting.village_id
+    return lambda village: own is not None and village == own
 
 
 def villages_without_team(session: Session) -> list[str]:
+    require(session, Permission.VIEW_COUNTS)
     with_team = select(Team.village_id).where(live(Team))
     return list(session.scalars(select(Village.name).where(
         live(Village), Village.id.not_in(with_team)).order_by(Village.position)))
 
 
 def create_missing_teams(session: Session) -> int:
-    """One team per village (DOMAIN.md): make those that do not exist yet."""
+    """One team per village (DOMAIN.md): make those that do not exist yet (a team
+    member: their own village's)."""
+    require(session, Permission.EDIT_RECORDS)
+    own = village_scope(session)
     with_team = select(Team.village_id).where(live(Team))
-    missing = list(session.scalars(select(Village.id).where(
-        live(Village), Village.id.not_in(with_team))))
+    query = select(Village.id).where(live(Village), Village.id.not_in(with_team))
+    if own is not None:
+        query = query.where(Village.id == own)
+    missing = list(session.scalars(query))
     for village_id in missing:
         create_team(session, VillageId(village_id))
     return len(missing)
@@ -203,6 +249,6 @@ def create_missing_teams(session: Session) -> int:
 def update_member(session: Session, member_id: MemberId, phone: str | None,
                   role: str | None) -> None:
     """What changes about a member over time: their phone and their role in the team."""
-    member = _member(session, member_id)
+    member = _member_to_change(session, member_id)
     member.phone = phones.optional(phone)
     member.role = clean(role)

@@ -1,5 +1,9 @@
 """VNeID per person: dated steps (guided → registered → approved → activated, or
-failed with a reason), the person's current state, and the worklists."""
+failed with a reason), the person's current state, and the worklists.
+
+Recording a step needs EDIT_RECORDS for the person's village; a person's history
+and the worklists (names, phones) need VIEW_PERSONAL, a team member's own village.
+"""
 
 import uuid
 from dataclasses import dataclass
@@ -10,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from cdsxa.access import Permission, require, require_village, scoped_village
 from cdsxa.db.base import live
 from cdsxa.db.activity import VneidStep
 from cdsxa.db.models import Household, Person, Village
@@ -60,9 +65,11 @@ def record_step(session: Session, person_id: PersonId, step: str, taken_on: date
                 session_id: uuid.UUID | None = None, failure_reason: str | None = None,
                 note: str | None = None) -> None:
     """Add a dated step and bring the person's current VNeID state up to date."""
+    require(session, Permission.EDIT_RECORDS)
     person = session.get(Person, person_id)
     if person is None or person.deleted:
         raise NotFound("Không tìm thấy người này trong sổ dân cư.")
+    require_village(session, Permission.EDIT_RECORDS, person.village_id)
     if step not in _ORDER:
         raise UserError(f"Bước VNeID không hợp lệ: {step}.")
     if level not in (None, 1, 2):
@@ -97,6 +104,11 @@ def _update_current(person: Person, step: str, taken_on: date, level: int | None
 
 
 def history(session: Session, person_id: PersonId) -> list[StepView]:
+    require(session, Permission.VIEW_PERSONAL)
+    person = session.get(Person, person_id)
+    if person is None:
+        return []
+    require_village(session, Permission.VIEW_PERSONAL, person.village_id)
     rows = session.scalars(select(VneidStep).where(
         VneidStep.person_id == person_id, live(VneidStep))
         .order_by(VneidStep.taken_on, VneidStep.created_at))
@@ -106,6 +118,9 @@ def history(session: Session, person_id: PersonId) -> list[StepView]:
 
 def _worklist(session: Session, condition: ColumnElement[bool], village_id: VillageId | None,
               order: list[Any]) -> list[WorkItem]:
+    require(session, Permission.VIEW_PERSONAL)
+    scoped = scoped_village(session, village_id)
+    village_id = None if scoped is None else VillageId(scoped)
     # Columns, not Person objects: a worklist can be ten thousand people long.
     query = (select(Person.id, Person.full_name, Village.name, Household.code, Person.phone,
                     Person.vneid_status, Person.vneid_status_on)
@@ -145,6 +160,7 @@ def _year_cutoff(cutoff: date) -> int:
 def remove_steps_of_session(session: Session, session_id: uuid.UUID) -> None:
     """Undo the steps a support session recorded, and replay the rest of each
     person's history to find their state again."""
+    require(session, Permission.EDIT_RECORDS)
     steps = list(session.scalars(select(VneidStep).where(
         VneidStep.session_id == session_id, live(VneidStep))))
     for step in steps:

@@ -22,6 +22,7 @@ from cdsxa.excel.cells import CellError
 from cdsxa.excel.columns import IGNORE, detect_mapping
 from cdsxa.ids import VillageId
 from cdsxa.register import people, villages
+from tests.helpers import as_actor
 from tests.test_cli import cdsxa
 
 TODAY = date(2025, 6, 1)
@@ -79,7 +80,7 @@ def village(db: Database, name: str) -> VillageId:
 def register(db: Database) -> Database:
     """The commune has Hà Văn Dũng (with a household HK02) and Lò Thị Nga (no ID number)."""
     dong_tam, hang = village(db, "Thôn Đồng Tâm"), village(db, "Bản Hang")
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         household = people.add_household(session, dong_tam, "HK02")
         people.add_people(session, [
             people.PersonInput("Hà Văn Dũng", "male", dong_tam, birth_date=date(2001, 3, 12),
@@ -145,7 +146,7 @@ def test_one_bad_row_imports_nothing(register: Database, tmp_path: Path) -> None
     with register.reading() as session:
         before = (count(session, Person), count(session, ChangeLogEntry))
     with pytest.raises(UserError, match="Còn 1 dòng lỗi nên chưa nhập gì"):
-        with register.transaction("test") as session:
+        with register.transaction(as_actor("test")) as session:
             people_import.apply(session, result)
     with register.reading() as session:
         assert (count(session, Person), count(session, ChangeLogEntry)) == before
@@ -153,7 +154,7 @@ def test_one_bad_row_imports_nothing(register: Database, tmp_path: Path) -> None
 
 def test_import_adds_people_households_and_outcomes(register: Database, tmp_path: Path) -> None:
     result = preview_of(register, write_list(tmp_path / "ds.xlsx", GOOD))
-    with register.transaction("test") as session:
+    with register.transaction(as_actor("test")) as session:
         done = people_import.apply(session, result)
     assert (done.added, done.updated, done.skipped, done.households_added) == (3, 1, 2, 2)
     with register.reading() as session:
@@ -182,14 +183,14 @@ def test_import_adds_people_households_and_outcomes(register: Database, tmp_path
 
 def test_importing_the_same_list_again_changes_nothing(register: Database, tmp_path: Path) -> None:
     path = write_list(tmp_path / "ds.xlsx", GOOD)
-    with register.transaction("test") as session:
+    with register.transaction(as_actor("test")) as session:
         people_import.apply(session, preview_of(register, path))
     again = preview_of(register, path)
     assert again.counts == {"new": 0, "update": 4, "duplicate": 2, "error": 0}
     assert all(row.changes == () for row in again.rows if row.action == "update")
     with register.reading() as session:
         logged = count(session, ChangeLogEntry)
-    with register.transaction("test") as session:
+    with register.transaction(as_actor("test")) as session:
         people_import.apply(session, again)
     with register.reading() as session:
         assert count(session, ChangeLogEntry) == logged and count(session, Person) == 5
@@ -199,7 +200,7 @@ def test_a_number_fills_in_someone_entered_without_one(register: Database, tmp_p
     row: Row = [1, "Lò Thị Nga", 1950, "Nữ", "038150000321", None, "Bản Hang"]
     result = preview_of(register, write_list(tmp_path / "ds.xlsx", [row]))
     assert result.rows[0].action == "update" and result.rows[0].changes == ("Số định danh cá nhân",)
-    with register.transaction("test") as session:
+    with register.transaction(as_actor("test")) as session:
         people_import.apply(session, result)
     with register.reading() as session:
         assert count(session, Person) == 2
@@ -292,7 +293,7 @@ def test_a_chosen_mapping_is_used_and_remembered(register: Database, tmp_path: P
     chosen = {"Tên người dân": "full_name", "Điện thoại": IGNORE}
     result = preview_of(register, path, mapping=chosen)
     assert result.counts["new"] == 1 and result.rows[0].person.phone is None
-    with register.transaction("test") as session:
+    with register.transaction(as_actor("test")) as session:
         people_import.apply(session, result)
     with register.reading() as session:
         remembered = settings.get(session, settings.PEOPLE_IMPORT_MAPPING)

@@ -26,7 +26,10 @@ from cdsxa.indicators import Indicator, compute, records_behind
 from cdsxa.profile import Population, set_population
 from cdsxa.register import people, villages
 from cdsxa.register.people import PersonInput
+from cdsxa.security import keys
 from cdsxa.storage import open_database
+from tests.conftest import PASSPHRASE
+from tests.helpers import as_actor
 
 ON = date(2025, 6, 30)
 ON_2026 = date(2026, 6, 30)
@@ -83,7 +86,7 @@ def _add_people(db: Database, village: dict[str, VillageId]) -> dict[str, Person
     batch = [PersonInput(full_name=f"Người {name}", gender=gender, village_id=village[v],
                          birth_date=born, birth_year=year)
              for name, (gender, born, year, v) in ROSTER.items()]
-    with db.transaction(ACTOR) as session:
+    with db.transaction(as_actor(ACTOR)) as session:
         ids = people.add_people(session, batch)
     return dict(zip(ROSTER, ids))
 
@@ -148,7 +151,7 @@ def _add_households(db: Database, village: dict[str, VillageId]) -> dict[str, Ho
         "h6": ("dong_tam", date(2024, 1, 1)),  # deleted below
     }
     ids: dict[str, HouseholdId] = {}
-    with db.transaction(ACTOR) as session:
+    with db.transaction(as_actor(ACTOR)) as session:
         for name, (v, since) in plan.items():
             ids[name] = people.add_household(session, village[v], code=name)
             session.flush()
@@ -158,7 +161,7 @@ def _add_households(db: Database, village: dict[str, VillageId]) -> dict[str, Ho
 
 
 def _add_activity(db: Database, c: Commune) -> None:
-    with db.transaction(ACTOR) as session:
+    with db.transaction(as_actor(ACTOR)) as session:
         for name, kind, reached in OUTCOMES:
             people.set_outcome(session, c.people[name], kind, reached)
         for name, step, level, taken, _ in STEPS:
@@ -173,7 +176,7 @@ def _add_activity(db: Database, c: Commune) -> None:
 
 
 def _delete_some(db: Database, c: Commune) -> None:
-    with db.transaction(ACTOR) as session:
+    with db.transaction(as_actor(ACTOR)) as session:
         people.clear_outcome(session, c.people["woman_working"], "smartphone")
         rows = [session.get(Person, c.people["deleted"]),
                 session.get(Household, c.households["h6"]),
@@ -287,7 +290,7 @@ def test_profile_denominators(commune: Commune) -> None:
 
 
 def test_profile_figures_fall_back_to_the_register(commune: Commune) -> None:
-    with commune.db.transaction(ACTOR) as session:
+    with commune.db.transaction(as_actor(ACTOR)) as session:
         set_population(session, Population(2024, residents=900, households=200))
     with commune.db.reading() as session:
         before_any = figures(compute(session, date(2023, 12, 31), denominators="profile"))
@@ -362,7 +365,7 @@ def test_sql_age_groups_match_the_python_rules(db: Database) -> None:
                          birth_date=None if i % 5 == 0 else born,
                          birth_year=born.year if i % 5 == 0 else None)
              for i, born in enumerate(births)]
-    with db.transaction(ACTOR) as session:
+    with db.transaction(as_actor(ACTOR)) as session:
         ids = people.add_people(session, batch)
     person = dict(zip(ids, batch))
     for on in (date(2024, 2, 29), date(2025, 2, 28), date(2025, 6, 30), date(2025, 7, 1),
@@ -386,7 +389,7 @@ def test_sql_age_groups_match_the_python_rules(db: Database) -> None:
 def test_vneid_breakdown(commune: Commune) -> None:
     statuses = {"an": ("activated", 2), "khanh": ("activated", 1), "ha": ("registered", 1),
                 "quang": ("failed", None), "deleted": ("activated", 2), "quoc": ("guided", None)}
-    with commune.db.transaction(ACTOR) as session:
+    with commune.db.transaction(as_actor(ACTOR)) as session:
         for name, (status, level) in statuses.items():
             row = session.get(Person, commune.people[name])
             assert row is not None
@@ -427,7 +430,7 @@ def test_sessions_breakdown(commune: Commune) -> None:
 
 
 def cdsxa(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", keys.PASSPHRASE_ENV: PASSPHRASE}
     env.pop("CDSXA_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "cdsxa", "indicators", *args],
                           capture_output=True, text=True, env=env, timeout=180)
@@ -480,7 +483,7 @@ def test_cli_without_a_profile_is_one_line_and_creates_nothing(tmp_path: Path) -
 
 
 def test_cli_on_a_folder_with_a_database_but_no_profile(tmp_path: Path) -> None:
-    open_database(tmp_path / "bare").close()
+    open_database(tmp_path / "bare", keys.create(tmp_path / "bare", PASSPHRASE).key).close()
     result = cdsxa("--data-dir", str(tmp_path / "bare"))
     assert result.returncode == 1
     assert result.stderr.strip() == f"cdsxa: Không có hồ sơ xã tại {tmp_path / 'bare'}."

@@ -12,6 +12,7 @@ from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people, person_detail, search, villages
 from cdsxa.register.people import DuplicateIdNumber, PersonInput
 from cdsxa.register.person_detail import PersonEdit
+from tests.helpers import as_actor
 
 
 def village(db: Database, name: str) -> VillageId:
@@ -23,7 +24,7 @@ def village(db: Database, name: str) -> VillageId:
 
 def add(db: Database, name: str, where: str = "Bản Hang", household: str | None = None,
         **fields: object) -> PersonId:
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         village_id = village(db, where)
         household_id = (person_detail.household_for_code(session, village_id, household)
                         if household else None)
@@ -117,7 +118,7 @@ def test_the_village_filter(db: Database, register: dict[str, PersonId]) -> None
 
 
 def test_deleted_people_are_never_found(db: Database, register: dict[str, PersonId]) -> None:
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         person = session.get(Person, register["tam"])
         assert person is not None
         person.deleted = True
@@ -198,7 +199,7 @@ def test_the_two_ways_of_searching_agree(db: Database, monkeypatch: pytest.Monke
     """A query that finds few goes through the FTS index, one that finds many walks the
     name index testing each person: the same people must come back, counted alike."""
     hang, dong_tam = village(db, "Bản Hang"), village(db, "Thôn Đồng Tâm")
-    with db.transaction("test") as session:  # one transaction: the test runs 34 times
+    with db.transaction(as_actor("test")) as session:  # one transaction: the test runs 34 times
         batch = [PersonInput(
             f"{['Vi', 'Lò', 'Đinh'][index % 3]} Thị Hoa {index}", "female",
             [hang, dong_tam][index % 2],
@@ -274,7 +275,7 @@ def edit(db: Database, name: str = "Vi Thị Hoa", **fields: object) -> PersonEd
 
 def test_saving_a_new_person_with_household_and_outcomes(db: Database) -> None:
     day = date(2025, 3, 8)
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         person_id = person_detail.save_person(session, edit(
             db, household_code="HK00077", outcomes={"smartphone": day, "digital_skills": None},
             has_fibre=True, fibre_since=day, birth_year=1988, ethnicity="Thái"))
@@ -291,20 +292,20 @@ def test_saving_a_new_person_with_household_and_outcomes(db: Database) -> None:
 def test_updating_a_person_changes_only_what_changed(db: Database,
                                                      register: dict[str, PersonId]) -> None:
     day = date(2024, 12, 1)
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         person_detail.save_person(session, edit(
             db, "Đinh Thị Ánh", birth_year=1980, id_number="038180001234",
             phone="0912345678", household_code="HK00012",
             outcomes={"smartphone": day, "payment_account": day}), register["anh"])
     before = change_log_rows(db)
-    with db.transaction("test") as session:  # the same again: nothing to record
+    with db.transaction(as_actor("test")) as session:  # the same again: nothing to record
         person_detail.save_person(session, edit(
             db, "Đinh Thị Ánh", birth_year=1980, id_number="038180001234",
             phone="0912345678", household_code="HK00012",
             outcomes={"smartphone": day, "payment_account": day}), register["anh"])
     assert change_log_rows(db) == before
     later = day + timedelta(days=3)
-    with db.transaction("test") as session:  # a corrected date, an outcome undone, fibre
+    with db.transaction(as_actor("test")) as session:  # a corrected date, an outcome undone, fibre
         person_detail.save_person(session, edit(
             db, "Đinh Thị Ánh", birth_year=1980, id_number="038180001234",
             phone="0912345678", household_code="HK00012", outcomes={"smartphone": later},
@@ -318,12 +319,12 @@ def test_updating_a_person_changes_only_what_changed(db: Database,
 def test_an_id_number_belonging_to_someone_else_is_refused_with_their_id(
         db: Database, register: dict[str, PersonId]) -> None:
     with pytest.raises(DuplicateIdNumber) as new:
-        with db.transaction("test") as session:
+        with db.transaction(as_actor("test")) as session:
             person_detail.save_person(session, edit(db, "Lò Văn Tâm", gender="male",
                                                     id_number="038 090 005 678"))
     assert new.value.existing == register["tam"]
     with pytest.raises(DuplicateIdNumber) as changed:
-        with db.transaction("test") as session:
+        with db.transaction(as_actor("test")) as session:
             person_detail.save_person(session, edit(db, "Nguyễn Văn A", gender="male",
                                                     id_number="38090005678",
                                                     birth_date=date(1990, 1, 1)), register["a"])
@@ -336,7 +337,7 @@ def test_an_id_number_belonging_to_someone_else_is_refused_with_their_id(
 def test_a_refused_save_leaves_nothing_behind(db: Database) -> None:
     before = change_log_rows(db)
     with pytest.raises(UserError, match="năm sinh"):
-        with db.transaction("test") as session:
+        with db.transaction(as_actor("test")) as session:
             # The household would be new; the ID number contradicts the birth year.
             person_detail.save_person(session, edit(
                 db, household_code="HK09999", id_number="038180001234", birth_year=1990,
@@ -345,7 +346,7 @@ def test_a_refused_save_leaves_nothing_behind(db: Database) -> None:
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Household)) == 0
     with pytest.raises(UserError, match="mã hộ"):
-        with db.transaction("test") as session:
+        with db.transaction(as_actor("test")) as session:
             person_detail.save_person(session, edit(db, has_fibre=True))
 
 

@@ -11,12 +11,12 @@ from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
 from cdsxa.errors import NotFound, UserError
 from cdsxa.support import sessions, topics
-from tests.helpers import person, village
+from tests.helpers import as_actor, person, village
 
 
 @pytest.fixture
 def member(db: Database) -> teams.MemberId:
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         team = teams.team_of_village(session, village(db))
         return teams.add_member(session, team, teams.MemberInput(
             "Hà Văn Sơn", "youth_union", phone="0912 345 678"))
@@ -44,7 +44,7 @@ def test_a_done_session_reaches_its_outcomes_in_one_action(db: Database,
                                                            member: teams.MemberId) -> None:
     citizen = person(db)
     day = date(2025, 3, 10)
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         session_id = sessions.record(session, sessions.SessionInput(
             held_on=day, person_id=citizen, member_ids=[member], result="done", minutes=15,
             topics=["payment_account", "dvc_account", "online_shopping"]))
@@ -59,7 +59,7 @@ def test_a_done_session_reaches_its_outcomes_in_one_action(db: Database,
 
 def test_partial_and_failed_sessions_reach_nothing(db: Database) -> None:
     citizen = person(db)
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 3, 10), person_id=citizen, topics=["digital_signature"],
             result="partial"))
@@ -72,7 +72,7 @@ def test_partial_and_failed_sessions_reach_nothing(db: Database) -> None:
 def test_an_earlier_session_keeps_the_earliest_date(db: Database) -> None:
     citizen = person(db)
     for day in (date(2025, 5, 1), date(2025, 2, 1), date(2025, 6, 1)):
-        with db.transaction("officer") as session:
+        with db.transaction(as_actor("officer")) as session:
             sessions.record(session, sessions.SessionInput(
                 held_on=day, person_id=citizen, topics=["digital_skills"], result="done"))
     assert outcomes_of(db, citizen) == {"digital_skills": date(2025, 2, 1)}
@@ -80,7 +80,7 @@ def test_an_earlier_session_keeps_the_earliest_date(db: Database) -> None:
 
 def test_vneid_topics_move_the_vneid_state(db: Database, member: teams.MemberId) -> None:
     citizen = person(db)
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 4, 1), person_id=citizen, member_ids=[member],
             topics=["vneid_install", "vneid_register"], result="done", vneid_level=2))
@@ -88,7 +88,7 @@ def test_vneid_topics_move_the_vneid_state(db: Database, member: teams.MemberId)
         row = session.get(Person, citizen)
         assert row is not None and (row.vneid_status, row.vneid_level) == ("registered", 2)
         assert [s.step for s in vneid.history(session, citizen)] == ["guided", "registered"]
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 4, 9), person_id=citizen, topics=["vneid_activate"],
             result="not_possible", vneid_failure="face_not_recognised"))
@@ -114,7 +114,7 @@ def test_bad_sessions_are_refused_and_nothing_is_saved(db: Database, change: dic
     with db.reading() as session:
         before = session.scalar(select(func.count()).select_from(ChangeLogEntry))
     with pytest.raises(UserError, match=message):
-        with db.transaction("officer") as session:
+        with db.transaction(as_actor("officer")) as session:
             sessions.record(session, sessions.SessionInput(**values))  # type: ignore[arg-type]
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(ChangeLogEntry)) == before
@@ -124,7 +124,7 @@ def test_bad_sessions_are_refused_and_nothing_is_saved(db: Database, change: dic
 def test_group_sessions_take_names_or_a_head_count(db: Database,
                                                    member: teams.MemberId) -> None:
     a, b = person(db, "Lò Văn A"), person(db, "Lò Văn B")
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         sessions.record_group(session, sessions.GroupInput(
             held_on=date(2025, 5, 2), topic="fraud_awareness", village_id=village(db),
             place="Nhà văn hóa Bản Hang", trainer_ids=[member], attendee_ids=[a, b, a]))
@@ -140,7 +140,7 @@ def test_group_sessions_take_names_or_a_head_count(db: Database,
 
 def test_recent_sessions_list_newest_first(db: Database) -> None:
     citizen = person(db)
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         for day in (date(2025, 1, 5), date(2025, 3, 5)):
             sessions.record(session, sessions.SessionInput(
                 held_on=day, person_id=citizen, topics=["other"], result="done"))
@@ -153,7 +153,7 @@ def test_recent_sessions_list_newest_first(db: Database) -> None:
 def test_unknown_person_is_refused(db: Database) -> None:
     import uuid
 
-    with pytest.raises(NotFound), db.transaction("officer") as session:
+    with pytest.raises(NotFound), db.transaction(as_actor("officer")) as session:
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 1, 1), person_id=uuid.uuid4(),  # type: ignore[arg-type]
             topics=["other"], result="done"))
@@ -161,11 +161,11 @@ def test_unknown_person_is_refused(db: Database) -> None:
 
 def test_removing_a_mistaken_session_undoes_what_it_reached(db: Database) -> None:
     citizen = person(db)
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         mistaken = sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 3, 1), person_id=citizen, result="done",
             topics=["payment_account", "vneid_register"], vneid_level=2))
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         sessions.remove(session, mistaken)
     assert outcomes_of(db, citizen) == {}
     with db.reading() as session:
@@ -173,13 +173,13 @@ def test_removing_a_mistaken_session_undoes_what_it_reached(db: Database) -> Non
         assert row is not None and (row.vneid_status, row.vneid_level) == (None, None)
         assert vneid.history(session, citizen) == []
         assert sessions.recent(session) == []
-    with pytest.raises(NotFound), db.transaction("officer") as session:
+    with pytest.raises(NotFound), db.transaction(as_actor("officer")) as session:
         sessions.remove(session, mistaken)  # already gone
 
 
 def test_an_outcome_moves_to_the_next_session_that_reached_it(db: Database) -> None:
     citizen = person(db)
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         first = sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 1, 10), person_id=citizen, result="done",
             topics=["digital_signature"]))
@@ -187,7 +187,7 @@ def test_an_outcome_moves_to_the_next_session_that_reached_it(db: Database) -> N
             held_on=date(2025, 4, 2), person_id=citizen, result="done",
             topics=["digital_signature", "other"]))
         vneid.record_step(session, citizen, "registered", date(2025, 2, 1), level=1)
-    with db.transaction("officer") as session:
+    with db.transaction(as_actor("officer")) as session:
         sessions.remove(session, first)
     assert outcomes_of(db, citizen) == {"digital_signature": date(2025, 4, 2)}
     with db.reading() as session:

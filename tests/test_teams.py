@@ -7,13 +7,13 @@ import pytest
 from cdsxa import teams
 from cdsxa.db.engine import Database
 from cdsxa.errors import UserError
-from tests.helpers import person, village
+from tests.helpers import as_actor, person, village
 
 
 def test_team_members_training_and_leaving(db: Database) -> None:
     hang = village(db)
     linked = person(db, "Lò Văn Tâm", gender="male")
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         team = teams.team_of_village(session, hang)
         assert teams.team_of_village(session, hang) == team  # one team per village
         lead = teams.add_member(session, team, teams.MemberInput(
@@ -34,7 +34,7 @@ def test_team_members_training_and_leaving(db: Database) -> None:
 
 
 def test_member_rules(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         team = teams.team_of_village(session, village(db))
         with pytest.raises(UserError, match="tổ chức"):
             teams.add_member(session, team, teams.MemberInput("A", "circus"))
@@ -53,7 +53,7 @@ def test_member_rules(db: Database) -> None:
 def test_every_village_can_get_its_team(db: Database) -> None:
     with db.reading() as session:
         assert teams.villages_without_team(session) == ["Bản Hang", "Thôn Đồng Tâm"]
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         assert teams.create_missing_teams(session) == 2
         assert teams.create_missing_teams(session) == 0
     with db.reading() as session:
@@ -62,7 +62,7 @@ def test_every_village_can_get_its_team(db: Database) -> None:
 
 
 def test_a_members_phone_and_role_can_change(db: Database) -> None:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         team = teams.team_of_village(session, village(db))
         member = teams.add_member(session, team, teams.MemberInput("Vi Thị Hoa", "womens_union"))
         teams.update_member(session, member, "+84 912 000 111", "Tổ phó")

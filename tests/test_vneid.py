@@ -8,7 +8,7 @@ from cdsxa import vneid
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
 from cdsxa.errors import UserError
-from tests.helpers import person, village
+from tests.helpers import as_actor, person, village
 
 
 def state(db: Database, person_id: object) -> tuple[str | None, int | None, date | None]:
@@ -20,7 +20,7 @@ def state(db: Database, person_id: object) -> tuple[str | None, int | None, date
 
 def test_steps_move_the_state_forward_and_keep_history(db: Database) -> None:
     someone = person(db)
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         vneid.record_step(session, someone, "registered", date(2025, 1, 5), level=2)
         vneid.record_step(session, someone, "approved", date(2025, 1, 20), level=2)
         vneid.record_step(session, someone, "activated", date(2025, 2, 1), level=2)
@@ -29,7 +29,7 @@ def test_steps_move_the_state_forward_and_keep_history(db: Database) -> None:
 
 def test_a_late_entry_of_an_old_step_does_not_move_the_state_back(db: Database) -> None:
     someone = person(db)
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         vneid.record_step(session, someone, "activated", date(2025, 2, 1), level=1)
         vneid.record_step(session, someone, "registered", date(2025, 1, 5), level=1)
         vneid.record_step(session, someone, "guided", date(2025, 3, 1))
@@ -41,7 +41,7 @@ def test_a_late_entry_of_an_old_step_does_not_move_the_state_back(db: Database) 
 
 def test_failures_need_a_reason_and_children_use_a_parent_account(db: Database) -> None:
     adult, child = person(db), person(db, "Lò Văn Bé", born=date(2015, 1, 1))
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         with pytest.raises(UserError, match="lý do"):
             vneid.record_step(session, adult, "failed", date(2025, 1, 1))
         with pytest.raises(UserError, match="chưa đủ 14 tuổi"):
@@ -61,7 +61,7 @@ def test_worklists(db: Database) -> None:
     person(db, "Cầm Văn Chưa", village_name="Thôn Đồng Tâm", born=None,  # type: ignore[arg-type]
            birth_year=2011)  # 14 on 1 July 2025: one day too young on 30 June
     never = person(db, "Cầm Thị Chưa", village_name="Thôn Đồng Tâm")
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         vneid.record_step(session, waiting_new, "registered", date(2025, 5, 1))
         vneid.record_step(session, waiting_long, "registered", date(2025, 1, 1))
         vneid.record_step(session, done, "activated", date(2025, 2, 1))

@@ -1,4 +1,7 @@
-"""Breakdowns for dashboards: VNeID status of the register, support sessions by kind."""
+"""Breakdowns for dashboards: VNeID status of the register, support sessions by kind.
+
+Counts only, so anyone signed in may read them (VIEW_COUNTS).
+"""
 
 import uuid
 from datetime import date
@@ -8,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, 
 from sqlalchemy.orm import Session
 
 from cdsxa import ages
+from cdsxa.access import Permission, require
 from cdsxa.counting.scope import Scope
 from cdsxa.db.activity import SupportSession
 from cdsxa.db.models import Person
@@ -33,6 +37,7 @@ def _counts(session: Session, query: Select[Any, int]) -> dict[Any, int]:
 def vneid_breakdown(session: Session, village_id: uuid.UUID | None = None,
                     on: date | None = None) -> VneidBreakdown:
     """Counts of people by their current VNeID status and level (ages at `on`, today)."""
+    require(session, Permission.VIEW_COUNTS)
     scope = Scope(on or date.today(), village_id)
 
     def by(column: SQLColumnExpression[Any]) -> dict[Any, int]:
@@ -63,6 +68,7 @@ def _by_list_item(session: Session, column: SQLColumnExpression[Any],
 def sessions_breakdown(session: Session, start: date, end: date,
                        village_id: uuid.UUID | None = None) -> SessionsBreakdown:
     """Live one-to-one sessions held from start to end (both included), broken down."""
+    require(session, Permission.VIEW_COUNTS)
     where = _sessions_between(start, end, village_id)
     by_village = select(SupportSession.village_id, func.count()).where(where)
     villages = _counts(session, by_village.group_by(SupportSession.village_id))

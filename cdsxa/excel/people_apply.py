@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdsxa import settings, vneid
+from cdsxa.access import Permission, require
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person
 from cdsxa.errors import UserError
@@ -37,7 +38,11 @@ class ImportResult:
 
 
 def apply(session: Session, preview: ImportPreview) -> ImportResult:
-    """Import the previewed rows; a preview with any error row is refused whole."""
+    """Import the previewed rows; a preview with any error row is refused whole.
+
+    Needs IMPORT (an officer's or the administrator's): rows go to any village.
+    """
+    require(session, Permission.IMPORT)
     if preview.has_errors:
         raise UserError(f"Còn {preview.counts['error']} dòng lỗi nên chưa nhập gì. "
                         "Hãy sửa tệp rồi xem trước lại.")

@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from cdsxa import paths, storage
+from cdsxa.access import Principal
+from cdsxa.security.keys import terminal_prompt
 from cdsxa.excel.columns import FIELDS, IGNORE, LABELS, detect_mapping
 from cdsxa.excel.people_apply import ImportResult, apply
 from cdsxa.excel.people_preview import (ACTION_LABELS, ACTIONS, ImportPreview, ImportRow,
@@ -54,12 +56,12 @@ def result_line(result: ImportResult) -> str:
             f"{thousands(result.households_added)} hộ mới.")
 
 
-def run_cli(path: Path, data_dir: Path, dry_run: bool, sheet: str | None, actor: str,
+def run_cli(path: Path, data_dir: Path, dry_run: bool, sheet: str | None, actor: Principal,
             mapping: Mapping[str, str] | None = None, today: date | None = None) -> int:
     """`cdsxa import people`: preview, then import unless --dry-run or any row has an error."""
     if not paths.database_path(data_dir).exists():
         return _no_profile(data_dir)
-    db = storage.open_database(data_dir)
+    db = storage.open_profile(data_dir, actor, terminal_prompt)
     try:
         if db.commune_code is None:
             return _no_profile(data_dir)
@@ -75,7 +77,7 @@ def run_cli(path: Path, data_dir: Path, dry_run: bool, sheet: str | None, actor:
         if dry_run:
             print("Chỉ xem trước (--dry-run): chưa nhập gì.")
             return 0
-        with db.transaction(actor) as session:
+        with db.transaction() as session:
             done = apply(session, result)
         print(result_line(done))
         return 0

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from cdsxa import ages, settings
+from cdsxa.access import Permission, require
 from cdsxa.db.base import live
 from cdsxa.db.models import Person, PersonOutcome, Village
 from cdsxa.errors import UserError
@@ -73,8 +74,10 @@ def preview(session: Session, sheet: Sheet, mapping: Mapping[str, str] | None = 
     """Classify every row as new, update, duplicate or error; write nothing.
 
     `mapping` (header text -> field, or columns.IGNORE) overrides the detected and
-    the remembered mapping; `village_id` is used for rows with no village.
+    the remembered mapping; `village_id` is used for rows with no village. Needs
+    IMPORT: a preview shows the register's people that rows match, in any village.
     """
+    require(session, Permission.IMPORT)
     day = today or date.today()
     used = columns.resolve_mapping(sheet.headers, remembered_mapping(session), mapping or {})
     if "full_name" not in used.values():

@@ -13,6 +13,9 @@ How it stays fast on 100,000 people: a query that finds few people asks the FTS5
 index `person_fts` (migration 0002) for them and sorts them; one that finds many
 walks the name index in order, tests each person with plain column expressions and
 stops after a page. The FTS5 index also counts matches without reading people.
+
+Both need permission to see personal data; a team member always gets their own
+village (asking for another is refused).
 """
 
 import re
@@ -25,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, column, func, literal, literal_colum
 from sqlalchemy import table, tuple_
 from sqlalchemy.orm import Session
 
+from cdsxa.access import Permission, require, scoped_village
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, Village
 from cdsxa.ids import PersonId, VillageId
@@ -261,6 +265,8 @@ def search_people(session: Session, query: str = "", village_id: VillageId | Non
     order within each group. Input of any shape is safe: it is reduced to words and
     digits before it reaches the index.
     """
+    require(session, Permission.VIEW_PERSONAL)
+    village_id = _scoped(session, village_id)
     parsed = parse(query)
     if parsed.finds_nobody:
         return []
@@ -279,10 +285,17 @@ def search_people(session: Session, query: str = "", village_id: VillageId | Non
     return rows
 
 
+def _scoped(session: Session, village_id: VillageId | None) -> VillageId | None:
+    scoped = scoped_village(session, village_id)
+    return None if scoped is None else VillageId(scoped)
+
+
 # Counting ---------------------------------------------------------------------------------
 
 def count_people(session: Session, query: str = "", village_id: VillageId | None = None) -> int:
     """How many live people the query finds (everybody when it is empty)."""
+    require(session, Permission.VIEW_PERSONAL)
+    village_id = _scoped(session, village_id)
     parsed = parse(query)
     if parsed.finds_nobody:
         return 0

@@ -1,4 +1,11 @@
-"""Villages / residential groups of the commune: add, rename, merge, list."""
+"""Villages / residential groups of the commune: add, rename, merge, list.
+
+The commune's structure is the administrator's (CHANGE_SETTINGS). An officer
+importing a list may also add the villages it names that the commune lacks
+(IMPORT): the import dialog offers it, and a new village changes no record.
+Renaming, merging and removing stay with the administrator: a merge moves every
+household and person of a village. Anyone signed in may list the villages.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -6,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cdsxa.access import Permission, principal_of, require
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, Village
 from cdsxa.errors import NotFound, UserError
@@ -66,6 +74,8 @@ def _refuse_duplicate(session: Session, name: str, except_id: VillageId | None =
 
 
 def add(session: Session, name: str) -> VillageId:
+    if not principal_of(session).may(Permission.IMPORT):
+        require(session, Permission.CHANGE_SETTINGS)
     cleaned = _valid_name(name)
     _refuse_duplicate(session, cleaned)
     position = session.scalar(select(func.coalesce(func.max(Village.position), 0))) or 0
@@ -76,6 +86,7 @@ def add(session: Session, name: str) -> VillageId:
 
 
 def rename(session: Session, village_id: VillageId, new_name: str) -> None:
+    require(session, Permission.CHANGE_SETTINGS)
     row = _get_live(session, village_id)
     cleaned = _valid_name(new_name)
     _refuse_duplicate(session, cleaned, except_id=village_id)
@@ -85,6 +96,7 @@ def rename(session: Session, village_id: VillageId, new_name: str) -> None:
 
 def merge(session: Session, source_id: VillageId, target_id: VillageId) -> None:
     """Fold source into target: its households and people move; source is retired."""
+    require(session, Permission.CHANGE_SETTINGS)
     if source_id == target_id:
         raise UserError("Không thể gộp một thôn/bản vào chính nó.")
     source = _get_live(session, source_id)
@@ -124,6 +136,7 @@ def find_by_name(session: Session, name: str) -> VillageId | None:
 
 def remove(session: Session, village_id: VillageId) -> None:
     """Retire a village entered by mistake; one with records must be merged instead."""
+    require(session, Permission.CHANGE_SETTINGS)
     row = _get_live(session, village_id)
     view = next(v for v in list_all(session) if v.id == village_id)
     if view.households or view.people:

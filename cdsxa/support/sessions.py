@@ -2,6 +2,10 @@
 
 A one-to-one session whose result is "done" reaches the outcomes of its topics on
 the person in the same transaction (one action for the officer, not two).
+
+Recording and removing need EDIT_RECORDS; a team member works only in their own
+village (the session's, and the person's). Listing sessions names people, so it
+needs VIEW_PERSONAL, and a team member sees their own village's only.
 """
 
 import uuid
@@ -12,6 +16,7 @@ from typing import NewType
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdsxa.access import Permission, require, require_village, scoped_village
 from cdsxa.db.base import live
 from cdsxa import outcomes, vneid
 from cdsxa.db.activity import GroupSession, SupportSession, TeamMember
@@ -77,6 +82,7 @@ def _check_common(session: Session, held_on: date, topic_codes: list[str],
 
 def record(session: Session, data: SessionInput) -> SessionId:
     """Save a one-to-one session and the outcomes it reached."""
+    require(session, Permission.EDIT_RECORDS)
     catalogue = _check_common(session, data.held_on, data.topics, data.member_ids)
     person = session.get(Person, data.person_id)
     if person is None or person.deleted:
@@ -87,14 +93,22 @@ def record(session: Session, data: SessionInput) -> SessionId:
         raise UserError("Hãy ghi lý do không thực hiện được.")
     if data.minutes is not None and not 0 < data.minutes <= 600:
         raise UserError("Thời gian hỗ trợ phải từ 1 đến 600 phút.")
+    village_id = data.village_id or person.village_id
+    _require_villages(session, village_id, person.village_id)
     row = SupportSession(
-        id=uuid.uuid4(), held_on=data.held_on, village_id=data.village_id or person.village_id,
+        id=uuid.uuid4(), held_on=data.held_on, village_id=village_id,
         person_id=person.id, topics=list(dict.fromkeys(data.topics)),
         member_ids=[str(m) for m in data.member_ids], result=data.result,
         reason=clean(data.reason), minutes=data.minutes, notes=clean(data.notes))
     session.add(row)
     _apply_outcomes(session, data, [catalogue[c] for c in row.topics], row.id)
     return SessionId(row.id)
+
+
+def _require_villages(session: Session, *village_ids: uuid.UUID) -> None:
+    """A team member may record only where both the session and the person are theirs."""
+    for village_id in dict.fromkeys(village_ids):
+        require_village(session, Permission.EDIT_RECORDS, village_id)
 
 
 def _apply_outcomes(session: Session, data: SessionInput, topics: list[TopicView],
@@ -115,7 +129,12 @@ def _apply_outcomes(session: Session, data: SessionInput, topics: list[TopicView
 
 
 def record_group(session: Session, data: GroupInput) -> SessionId:
-    """Save a group class; attendees are people from the register or a head count."""
+    """Save a group class; attendees are people from the register or a head count.
+
+    A team member's class is in their own village (a commune-wide class, with no
+    village, is an officer's to record).
+    """
+    require_village(session, Permission.EDIT_RECORDS, data.village_id)
     _check_common(session, data.held_on, [data.topic], data.trainer_ids)
     if data.village_id is not None:
         village = session.get(Village, data.village_id)
@@ -153,6 +172,9 @@ class SessionRow:
 
 def recent(session: Session, limit: int = 200, village_id: VillageId | None = None,
            person_id: PersonId | None = None) -> list[SessionRow]:
+    """The latest sessions, newest first (a team member's village only)."""
+    require(session, Permission.VIEW_PERSONAL)
+    village_id = _scoped(session, village_id)
     query = (select(SupportSession, Person.full_name, Village.name)
              .join(Person, Person.id == SupportSession.person_id)
              .join(Village, Village.id == SupportSession.village_id)
@@ -167,6 +189,11 @@ def recent(session: Session, limit: int = 200, village_id: VillageId | None = No
                        s.minutes) for s, name, village in session.execute(query)]
 
 
+def _scoped(session: Session, village_id: VillageId | None) -> VillageId | None:
+    scoped = scoped_village(session, village_id)
+    return None if scoped is None else VillageId(scoped)
+
+
 def remove(session: Session, session_id: SessionId) -> None:
     """Delete a session recorded by mistake, and what it reached.
 
@@ -174,9 +201,13 @@ def remove(session: Session, session_id: SessionId) -> None:
     on a topic reaching it; with none, the outcome is cleared (the person form can
     tick it again if it was true all along). VNeID steps it recorded are removed.
     """
+    require(session, Permission.EDIT_RECORDS)
     row = session.get(SupportSession, session_id)
     if row is None or row.deleted:
         raise NotFound("Không tìm thấy lượt hỗ trợ này (có thể đã bị xoá).")
+    person = session.get(Person, row.person_id)
+    _require_villages(session, row.village_id,
+                      *([person.village_id] if person is not None else []))
     row.deleted = True
     catalogue = by_code(session)
     reached = list(session.scalars(select(PersonOutcome).where(

@@ -1,5 +1,10 @@
 """What the next push will send: the current state of every record with pending
-change-log entries, newest version only, and the entry ids it acknowledges."""
+change-log entries, newest version only, and the entry ids it acknowledges.
+
+What is pending is the whole commune's records, personal data included, on its
+way out: reading it for sending needs SYNC (the administrator's). How many are
+pending is anyone's to see (cdsxa.sync.status).
+"""
 
 import uuid
 from dataclasses import dataclass
@@ -9,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdsxa.access import Permission, require
 from cdsxa.db.base import is_travelling_class
 from cdsxa.db.changelog import record_state
 from cdsxa.db.base import Base
@@ -35,6 +41,7 @@ def _models() -> dict[str, type]:
 
 def pending(session: Session, limit: int = 1000) -> list[OutgoingChange]:
     """Up to `limit` pending entries, folded into one change per record, in log order."""
+    require(session, Permission.SYNC)
     entries = list(session.scalars(select(ChangeLogEntry).where(
         ChangeLogEntry.acked_at.is_(None)).order_by(ChangeLogEntry.seq).limit(limit)))
     grouped: dict[tuple[str, uuid.UUID], list[ChangeLogEntry]] = {}

@@ -1,4 +1,7 @@
-"""What the status bar says about sync: pending changes and the last success."""
+"""What the status bar says about sync: pending changes and the last success.
+
+Anyone signed in may see it (counts and a time, no records).
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
