@@ -186,8 +186,10 @@ def browse(session: Session, where: AuditFilter = AuditFilter(), limit: int = 50
     """Newest first. Administrators only."""
     require(session, Permission.VIEW_AUDIT)
     parts: list[Select[Any]] = []
+    # "erase" is both: the tombstone in the change log and the event with its reason.
     wants_records = not where.actions or any(a in RECORD_OPS for a in where.actions)
-    wants_events = not where.actions or any(a not in RECORD_OPS for a in where.actions)
+    wants_events = not where.actions or any(a not in RECORD_OPS or a == "erase"
+                                            for a in where.actions)
     if wants_records:
         parts.append(_changes_query(where))
     if wants_events:

@@ -14,6 +14,8 @@ from cdsxa.errors import UserError
 from cdsxa.excel import export, people_import
 from cdsxa.profile import ProfileSetup, initialise
 from cdsxa.register import villages
+from cdsxa.security import keys
+from tests.helpers import as_actor
 from tests.conftest import muong_lat_code
 from tests.test_excel_import import GOOD, TODAY, write_list
 
@@ -69,15 +71,17 @@ def snapshot(db: Database) -> list[tuple[Any, ...]]:
 
 def test_exported_people_import_back_unchanged(db: Database, tmp_path: Path) -> None:
     source = people_import.read_sheet(write_list(tmp_path / "ds.xlsx", GOOD))
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         people_import.apply(session, people_import.preview(session, source, today=TODAY))
-    with db.reading() as session:
-        assert export.export_people(session, tmp_path / "xuat.xlsx") == 5
-    fresh = initialise(tmp_path / "other", ProfileSetup(
-        38, muong_lat_code(), ["Bản Hang", "Thôn Đồng Tâm"]), actor="test")
+    with db.transaction() as session:  # the full list: every column imports back
+        assert export.export_people(session, tmp_path / "xuat.xlsx", include_personal=True,
+                                    reason="Chuyển sang máy khác") == 5
+    other = tmp_path / "other"
+    fresh = initialise(other, ProfileSetup(38, muong_lat_code(), ["Bản Hang", "Thôn Đồng Tâm"]),
+                       keys.create(other).key, as_actor("test"))
     try:
         sheet = people_import.read_sheet(tmp_path / "xuat.xlsx")
-        with fresh.transaction("test") as session:
+        with fresh.transaction(as_actor("test")) as session:
             result = people_import.preview(session, sheet, today=TODAY)
             assert result.counts == {"new": 5, "update": 0, "duplicate": 0, "error": 0}
             people_import.apply(session, result)
@@ -90,11 +94,13 @@ def test_exported_people_import_back_unchanged(db: Database, tmp_path: Path) -> 
 
 def test_export_of_one_village(db: Database, tmp_path: Path) -> None:
     sheet = people_import.read_sheet(write_list(tmp_path / "ds.xlsx", GOOD))
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         people_import.apply(session, people_import.preview(session, sheet, today=TODAY))
         dong_tam = villages.find_by_name(session, "Thôn Đồng Tâm")
         assert dong_tam is not None
-        assert export.export_people(session, tmp_path / "dt.xlsx", village_id=dong_tam) == 2
+        assert export.export_people(session, tmp_path / "dt.xlsx", village_id=dong_tam,
+                                    include_personal=True, reason="Báo cáo thôn") == 2
+        assert export.export_people(session, tmp_path / "dt-ten.xlsx", dong_tam) == 2
     out = openpyxl.load_workbook(tmp_path / "dt.xlsx").active
     assert out is not None
     assert out["A1"].value == "DANH SÁCH NGƯỜI DÂN – THÔN ĐỒNG TÂM"
@@ -102,3 +108,9 @@ def test_export_of_one_village(db: Database, tmp_path: Path) -> None:
     assert [(r[0], r[1], r[7], r[8]) for r in rows] == [
         (1, "Hà Văn Dũng", "Thôn Đồng Tâm", "HK02"), (2, "Vi Văn Pọm", "Thôn Đồng Tâm", "HK03")]
     assert rows[0][2] == datetime(2001, 3, 12) and rows[0][12] == "Có" and rows[0][16] == "Có"
+    names_only = openpyxl.load_workbook(tmp_path / "dt-ten.xlsx").active
+    assert names_only is not None
+    rows = list(names_only.iter_rows(min_row=3, values_only=True))
+    assert rows[0][:6] == ("STT", "Họ và tên", "Giới tính", "Dân tộc", "Thôn/bản", "Mã hộ")
+    assert [(r[0], r[1], r[4], r[5]) for r in rows[1:]] == [
+        (1, "Hà Văn Dũng", "Thôn Đồng Tâm", "HK02"), (2, "Vi Văn Pọm", "Thôn Đồng Tâm", "HK03")]

@@ -72,7 +72,8 @@ class SupportSession(Travelling, Base):
 
     held_on: Mapped[date] = mapped_column(Date)
     village_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("village.id"))
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    # None once the person was erased at their request: the work still counts.
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), index=True)
     topics: Mapped[list[str]] = mapped_column(JSON)
     member_ids: Mapped[list[str]] = mapped_column(JSON)
     result: Mapped[str] = mapped_column(String(20))  # done, partial, not_possible

@@ -1,4 +1,8 @@
-"""Lists to .xlsx: a generic table writer and the people list (which imports back)."""
+"""Lists to .xlsx: a generic table writer and the people list (which imports back).
+
+The people list is personal data leaving the register: it is checked by role,
+asks a reason for ID numbers, phones and birth dates, and is audited.
+"""
 
 import logging
 import os
@@ -15,11 +19,15 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import case, literal_column, select
 from sqlalchemy.orm import Session
 
+from cdsxa import audit
+from cdsxa.access import Permission, require
 from cdsxa.db.base import live
+from cdsxa.db.changelog import ACTOR_KEY
 from cdsxa.db.models import CommuneProfile, Household, Person, PersonOutcome, Village
 from cdsxa.errors import UserError
 from cdsxa.excel import columns
 from cdsxa.ids import VillageId
+from cdsxa.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -122,16 +130,75 @@ def _save(workbook: Workbook, path: Path) -> None:
         raise UserError(f"Không ghi được {path}: {exc.strerror or exc}.") from exc
 
 
-PEOPLE_HEADERS = ["STT", *(columns.LABELS[f] for f in columns.FIELDS)]
+# Columns of personal data: exported only with EXPORT_PERSONAL and a reason.
+PERSONAL_FIELDS = ("birth", "id_number", "phone")
+PERSONAL_LABELS = "số định danh, số điện thoại, ngày sinh"
+CONSENT_HEADERS = ["Đồng ý lưu dữ liệu", "Ngày đồng ý/từ chối"]
+CONSENT_LABELS = {"given": "Đồng ý", "refused": "Từ chối"}
 
 
-def export_people(session: Session, path: Path, village_id: VillageId | None = None) -> int:
-    """The register's people (of one village, or all) with their outcomes; imports back as is."""
-    title = f"DANH SÁCH NGƯỜI DÂN – {_place(session, village_id)}"
-    count = export_table(path, title, PEOPLE_HEADERS, _people_rows(session, village_id),
+def people_fields(include_personal: bool) -> tuple[str, ...]:
+    return tuple(f for f in columns.FIELDS if include_personal or f not in PERSONAL_FIELDS)
+
+
+def people_headers(include_personal: bool) -> list[str]:
+    return ["STT", *(columns.LABELS[f] for f in people_fields(include_personal)),
+            *CONSENT_HEADERS]
+
+
+PEOPLE_HEADERS = people_headers(include_personal=True)
+
+
+def export_people(session: Session, path: Path, village_id: VillageId | None = None,
+                  include_personal: bool = False, reason: str | None = None) -> int:
+    """The register's people (of one village, or all) with their outcomes and consent.
+
+    Without include_personal the list has names, villages and outcomes only
+    (EXPORT_PEOPLE); with it, ID numbers, phones and birth dates too, which needs
+    EXPORT_PERSONAL and a reason. Such a full list imports back as is. Every export
+    is recorded in the audit log, in the caller's transaction (db.transaction).
+    """
+    require(session, Permission.EXPORT_PEOPLE)
+    why = clean(reason)
+    if include_personal:
+        require(session, Permission.EXPORT_PERSONAL)
+        if why is None:
+            raise UserError(f"Hãy ghi lý do xuất {PERSONAL_LABELS} (ví dụ: “Báo cáo huyện "
+                            "theo công văn số …”).")
+    _require_transaction(session)
+    place = _place(session, village_id)
+    headers = people_headers(include_personal)
+    count = export_table(path, f"DANH SÁCH NGƯỜI DÂN – {place.upper()}", headers,
+                         _people_rows(session, village_id, include_personal),
                          sheet_name="Người dân")
-    log.info("exported %d people to %s", count, path)  # personal data leaving the register
+    extra = f", gồm {PERSONAL_LABELS}" if include_personal else ""
+    audit.record(
+        session, "export",
+        f"Xuất danh sách người dân ({place}): {count} người{extra}, tệp {path.name}."
+        + (f" Lý do: {why}" if why else ""),
+        object_table="person",
+        details={"file": path.name, "rows": count, "village": place,
+                 "personal": include_personal, "columns": headers[1:], "reason": why})
+    log.info("exported %d people to %s (personal data: %s)", count, path, include_personal)
     return count
+
+
+def export_named_list(session: Session, path: Path, title: str, headers: Sequence[str],
+                      rows: Iterable[Sequence[ExportValue]]) -> int:
+    """A list that names people as a page shows it (a worklist, ID numbers and phones
+    masked): EXPORT_PEOPLE, and audited like the people list."""
+    require(session, Permission.EXPORT_PEOPLE)
+    _require_transaction(session)
+    count = export_table(path, title, headers, rows)
+    audit.record(session, "export", f"Xuất danh sách “{title}”: {count} dòng, tệp {path.name}.",
+                 details={"file": path.name, "rows": count, "personal": False,
+                          "columns": list(headers)})
+    return count
+
+
+def _require_transaction(session: Session) -> None:
+    if ACTOR_KEY not in session.info:  # a reading session never commits its audit event
+        raise RuntimeError("exports need a transaction: their audit event must be kept")
 
 
 def _place(session: Session, village_id: VillageId | None) -> str:
@@ -139,13 +206,15 @@ def _place(session: Session, village_id: VillageId | None) -> str:
         village = session.get(Village, village_id)
         if village is None or village.deleted:
             raise UserError("Không tìm thấy thôn/bản này (có thể đã bị gộp hoặc xoá).")
-        return village.name.upper()
+        return village.name
     name = session.scalars(select(CommuneProfile.commune_name)
                            .where(live(CommuneProfile))).first()
-    return (name or "").upper()
+    return name or ""
 
 
-def _people_rows(session: Session, village_id: VillageId | None) -> Iterator[list[ExportValue]]:
+def _people_rows(session: Session, village_id: VillageId | None,
+                 include_personal: bool) -> Iterator[list[ExportValue]]:
+    fields = people_fields(include_personal)
     reached = _outcomes(session, village_id)
     query = (
         select(Person, Village.name, Household.code, Household.has_fibre)
@@ -169,7 +238,8 @@ def _people_rows(session: Session, village_id: VillageId | None) -> Iterator[lis
             "notes": person.notes, "fibre": YES if fibre else None, "vneid": _vneid(person),
             **{f: YES if f in have else None for f in columns.PERSON_OUTCOME_FIELDS},
         }
-        yield [number, *(values[f] for f in columns.FIELDS)]
+        yield [number, *(values[f] for f in fields),
+               CONSENT_LABELS.get(person.consent or ""), person.consent_on]
 
 
 def _vneid(person: Person) -> str | None:

@@ -1,4 +1,8 @@
-"""People and households of the register (the core the daily work builds on)."""
+"""People and households of the register (the core the daily work builds on).
+
+Every write here needs EDIT_RECORDS, and a team member may only touch records of
+their own village (cdsxa.access.require_village): the services decide, not the GUI.
+"""
 
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -8,8 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa.db.base import live, new_id
 from cdsxa import outcomes
+from cdsxa.access import AccessDenied, Permission, Role, require, require_village
+from cdsxa.db.base import live, new_id
 from cdsxa.db.models import Household, Person, PersonOutcome, Village
 from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import HouseholdId, PersonId, VillageId
@@ -17,6 +22,8 @@ from cdsxa.register import idnumber, phone
 from cdsxa.text import clean, fold
 
 GENDERS = ("male", "female")
+# Consent to keeping their data (Decree 13/2023): asked, and given or refused; None: not asked.
+CONSENTS = ("given", "refused")
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,8 @@ class PersonInput:
     household_id: HouseholdId | None = None
     relation_to_head: str | None = None
     notes: str | None = None
+    consent: str | None = None  # "given", "refused", or None (not asked yet)
+    consent_on: date | None = None  # when; today when consent is set without a date
 
 
 class DuplicateIdNumber(UserError):
@@ -44,6 +53,7 @@ class DuplicateIdNumber(UserError):
 
 def add_household(session: Session, village_id: VillageId, code: str | None = None,
                   address: str | None = None) -> HouseholdId:
+    require_village(session, Permission.EDIT_RECORDS, village_id)
     require_villages(session, {village_id})
     # The id is made here, so no flush is needed before members can point at it.
     row = Household(id=new_id(), village_id=village_id, code=clean(code), address=clean(address))
@@ -60,6 +70,8 @@ def update_person(session: Session, person_id: PersonId, data: PersonInput) -> N
     person = session.get(Person, person_id)
     if person is None or person.deleted:
         raise NotFound("Không tìm thấy người này trong sổ (có thể đã bị xoá).")
+    require_village(session, Permission.EDIT_RECORDS, person.village_id)
+    require_village(session, Permission.EDIT_RECORDS, data.village_id)
     require_villages(session, {data.village_id})
     row = _validated(data)
     if row["id_number"]:
@@ -67,9 +79,7 @@ def update_person(session: Session, person_id: PersonId, data: PersonInput) -> N
             Person.id_number == row["id_number"], live(Person),
             Person.id != person_id)).first()
         if other is not None:
-            raise DuplicateIdNumber(
-                f"Số định danh {other.id_number} đã có trong sổ: {other.full_name}.",
-                PersonId(other.id))
+            raise duplicate(session, other)
     for key, value in row.items():
         if getattr(person, key) != value:
             setattr(person, key, value)
@@ -81,7 +91,11 @@ def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]
     Lookups are set-based (one query per batch, not per person), so large imports
     and the demo stay linear.
     """
-    require_villages(session, {data.village_id for data in batch})
+    villages = {data.village_id for data in batch}
+    require(session, Permission.EDIT_RECORDS)
+    for village_id in villages:
+        require_village(session, Permission.EDIT_RECORDS, village_id)
+    require_villages(session, villages)
     rows = [_validated(data) for data in batch]
     _refuse_duplicates(session, [r["id_number"] for r in rows if r["id_number"]])
     people = [Person(id=new_id(), **row) for row in rows]
@@ -113,6 +127,7 @@ def _validated(data: PersonInput) -> dict[str, object]:
         if not result.ok:
             raise UserError(result.error)
         number = result.value
+    consent, consent_on = _consent(data)
     return {
         "full_name": name,
         "name_key": fold(name),
@@ -126,7 +141,40 @@ def _validated(data: PersonInput) -> dict[str, object]:
         "household_id": data.household_id,
         "relation_to_head": clean(data.relation_to_head),
         "notes": clean(data.notes),
+        "consent": consent,
+        "consent_on": consent_on,
     }
+
+
+def _consent(data: PersonInput) -> tuple[str | None, date | None]:
+    if data.consent is None:
+        return None, None  # not asked: no date either
+    if data.consent not in CONSENTS:
+        raise UserError(f"Ý kiến đồng ý không xác định: {data.consent}.")
+    on = data.consent_on or date.today()
+    if on > date.today():
+        raise UserError("Ngày người dân đồng ý hoặc từ chối không thể ở tương lai.")
+    return data.consent, on
+
+
+def may_see(session: Session, village_id: object) -> bool:
+    """Whether the acting user may see personal data of a person of this village."""
+    try:
+        require_village(session, Permission.VIEW_PERSONAL,
+                        village_id if isinstance(village_id, uuid.UUID) else None)
+    except AccessDenied:
+        return False
+    return True
+
+
+def duplicate(session: Session, other: Person) -> DuplicateIdNumber:
+    """The refusal for an ID number already in the register; it names the person only
+    to someone who may see them (a team member is not told who, in another village)."""
+    if may_see(session, other.village_id):
+        message = f"Số định danh {other.id_number} đã có trong sổ: {other.full_name}."
+    else:
+        message = f"Số định danh {other.id_number} đã có trong sổ, ở một thôn khác."
+    return DuplicateIdNumber(message, PersonId(other.id))
 
 
 def _refuse_duplicates(session: Session, numbers: list[object]) -> None:
@@ -141,10 +189,7 @@ def _refuse_duplicates(session: Session, numbers: list[object]) -> None:
             select(Person).where(Person.id_number.in_(chunk), live(Person))
         ).first()
         if existing is not None:
-            raise DuplicateIdNumber(
-                f"Số định danh {existing.id_number} đã có trong sổ: {existing.full_name}.",
-                PersonId(existing.id),
-            )
+            raise duplicate(session, existing)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -157,6 +202,7 @@ def set_outcome(session: Session, person_id: PersonId, kind: str, reached_on: da
     """Record that a person reached an outcome (idempotent: the earliest date is kept)."""
     if kind not in outcomes.PERSON_OUTCOMES:
         raise UserError(f"Kết quả không xác định: {kind}.")
+    require_person(session, person_id)
     row = session.scalars(select(PersonOutcome).where(
         PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
         live(PersonOutcome))).first()
@@ -169,6 +215,7 @@ def set_outcome(session: Session, person_id: PersonId, kind: str, reached_on: da
 
 def clear_outcome(session: Session, person_id: PersonId, kind: str) -> None:
     """Undo an outcome recorded by mistake (a soft delete, so sync carries it)."""
+    require_person(session, person_id)
     for row in session.scalars(select(PersonOutcome).where(
             PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
             live(PersonOutcome))):
@@ -179,6 +226,7 @@ def set_fibre(session: Session, household_id: HouseholdId, since: date | None) -
     household = session.get(Household, household_id)
     if household is None or household.deleted:
         raise UserError("Không tìm thấy hộ gia đình này.")
+    require_village(session, Permission.EDIT_RECORDS, household.village_id)
     household.has_fibre = True
     if since is not None and (household.fibre_since is None or since < household.fibre_since):
         household.fibre_since = since
@@ -197,6 +245,7 @@ def set_outcomes(session: Session, reached: Iterable[tuple[PersonId, str]],
         wanted.setdefault(person_id, set()).add(kind)
     ids, added = list(wanted), 0
     session.flush()  # then chunks need not flush each other's new rows: one large flush is faster
+    require_people(session, ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         # Columns, not records: most answers are already known, and records are costly.
@@ -218,3 +267,29 @@ def set_outcomes(session: Session, reached: Iterable[tuple[PersonId, str]],
                     if row is not None:
                         row.reached_on = reached_on
     return added
+
+
+def require_person(session: Session, person_id: PersonId,
+                   permission: Permission = Permission.EDIT_RECORDS) -> Person:
+    """The person, if the acting user may work on their record (permission + village)."""
+    require(session, permission)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("Không tìm thấy người này trong sổ (có thể đã bị xoá).")
+    require_village(session, permission, person.village_id)
+    return person
+
+
+def require_people(session: Session, person_ids: Sequence[PersonId],
+                   permission: Permission = Permission.EDIT_RECORDS) -> None:
+    """require_person for many people: one query per 500 people, and only for team
+    members (the other roles may work on every village)."""
+    acting = require(session, permission)
+    if acting.role is not Role.TEAM_MEMBER:
+        return
+    for chunk in _chunks(sorted(str(p) for p in person_ids), 500):
+        with session.no_autoflush:
+            villages = set(session.scalars(select(Person.village_id).where(
+                Person.id.in_([uuid.UUID(p) for p in chunk])).distinct()))
+        for village_id in villages:
+            require_village(session, permission, village_id)

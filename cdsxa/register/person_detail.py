@@ -3,6 +3,9 @@
 Saving is one call (save_person) so that the form, a test or the command line
 change a person the same way, and a refused entry leaves nothing half-saved when
 the caller's transaction rolls back.
+
+Reading a person needs VIEW_PERSONAL, saving needs EDIT_RECORDS; both only for the
+person's village when the user is a team member (cdsxa.access.require_village).
 """
 
 import re
@@ -14,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cdsxa import outcomes
+from cdsxa.access import Permission, require, require_village, village_scope
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, PersonOutcome, Village
 from cdsxa.errors import NotFound, UserError
@@ -44,6 +48,14 @@ class PersonDetail:
     vneid_level: int | None
     vneid_status_on: date | None
 
+    @property
+    def consent(self) -> str | None:
+        return self.data.consent
+
+    @property
+    def consent_on(self) -> date | None:
+        return self.data.consent_on
+
 
 @dataclass(frozen=True)
 class HouseholdView:
@@ -57,13 +69,22 @@ class HouseholdView:
 @dataclass(frozen=True)
 class PersonEdit:
     """Everything the person form saves. data.household_id is ignored: the household
-    is the one with household_code in the person's village (made if there is none)."""
+    is the one with household_code in the person's village (made if there is none).
+    Consent (data.consent, data.consent_on) is saved with the person."""
 
     data: PersonInput
     household_code: str | None = None
     outcomes: Mapping[str, date | None] = field(default_factory=dict)
     has_fibre: bool = False
     fibre_since: date | None = None
+
+    @property
+    def consent(self) -> str | None:
+        return self.data.consent
+
+    @property
+    def consent_on(self) -> date | None:
+        return self.data.consent_on
 
 
 def parse_date(text: str, what: str) -> date | None:
@@ -99,9 +120,13 @@ def parse_birth(text: str) -> tuple[date | None, int | None]:
 
 
 def get_person(session: Session, person_id: PersonId) -> PersonDetail:
+    """Everything the form shows, ID number and phone in full: VIEW_PERSONAL, and for a
+    team member only a person of their village."""
+    require(session, Permission.VIEW_PERSONAL)
     person = session.get(Person, person_id)
     if person is None or person.deleted:
         raise NotFound("Không tìm thấy người này trong sổ (có thể đã bị xoá).")
+    require_village(session, Permission.VIEW_PERSONAL, person.village_id)
     village = session.get(Village, person.village_id)
     household = session.get(Household, person.household_id) if person.household_id else None
     reached = {row.kind: row.reached_on for row in session.scalars(select(PersonOutcome).where(
@@ -112,7 +137,8 @@ def get_person(session: Session, person_id: PersonId) -> PersonDetail:
         birth_year=None if person.birth_date else person.birth_year,
         ethnicity=person.ethnicity, id_number=person.id_number, phone=person.phone,
         household_id=HouseholdId(person.household_id) if person.household_id else None,
-        relation_to_head=person.relation_to_head, notes=person.notes)
+        relation_to_head=person.relation_to_head, notes=person.notes,
+        consent=person.consent, consent_on=person.consent_on)
     live_household = household if household is not None and not household.deleted else None
     return PersonDetail(
         id=person_id, data=data, village_name=village.name if village else "",
@@ -125,7 +151,8 @@ def get_person(session: Session, person_id: PersonId) -> PersonDetail:
 
 def find_by_id_number(session: Session, typed: str) -> PersonId | None:
     """The live person with this ID number (typed with spaces or dots, or with its
-    leading 0 dropped), if any."""
+    leading 0 dropped), if any. Only the id: get_person decides who may see them."""
+    require(session, Permission.VIEW_PERSONAL)
     digits = "".join(typed.split()).replace(".", "")
     if len(digits) == 11:
         digits = "0" + digits
@@ -137,14 +164,19 @@ def find_by_id_number(session: Session, typed: str) -> PersonId | None:
 
 
 def village_choices(session: Session) -> list[tuple[VillageId, str]]:
-    """The live villages, in order, for pickers (without villages.list_all's counts)."""
-    rows = session.execute(select(Village.id, Village.name).where(live(Village))
-                           .order_by(Village.position))
+    """The live villages, in order, for pickers (without villages.list_all's counts);
+    a team member's own village only."""
+    query = select(Village.id, Village.name).where(live(Village)).order_by(Village.position)
+    own = village_scope(session)
+    if own is not None:
+        query = query.where(Village.id == own)
+    rows = session.execute(query)
     return [(VillageId(village_id), name) for village_id, name in rows]
 
 
 def household_codes(session: Session, village_id: VillageId) -> list[str]:
     """The codes of the village's live households, in order."""
+    require_village(session, Permission.VIEW_PERSONAL, village_id)
     return list(session.scalars(
         select(Household.code).where(Household.village_id == village_id,
                                      live(Household), Household.code.is_not(None))
@@ -153,6 +185,7 @@ def household_codes(session: Session, village_id: VillageId) -> list[str]:
 
 def find_household(session: Session, village_id: VillageId, code: str) -> HouseholdView | None:
     """The village's live household with this code (case ignored), if any."""
+    require_village(session, Permission.VIEW_PERSONAL, village_id)
     typed = clean(code)
     if typed is None:
         return None
@@ -185,6 +218,7 @@ def save_outcomes(session: Session, person_id: PersonId,
     unknown = set(reached) - set(outcomes.PERSON_OUTCOMES)
     if unknown:
         raise UserError(f"Kết quả không xác định: {', '.join(sorted(unknown))}.")
+    people.require_person(session, person_id)
     current = {row.kind: row for row in session.scalars(select(PersonOutcome).where(
         PersonOutcome.person_id == person_id, live(PersonOutcome)))}
     for kind in outcomes.PERSON_OUTCOMES:
@@ -204,6 +238,7 @@ def save_fibre(session: Session, household_id: HouseholdId, has_fibre: bool,
     household = session.get(Household, household_id)
     if household is None or household.deleted:
         raise NotFound("Không tìm thấy hộ gia đình này.")
+    require_village(session, Permission.EDIT_RECORDS, household.village_id)
     if not has_fibre:
         if household.has_fibre:
             household.has_fibre, household.fibre_since = False, None
@@ -222,6 +257,9 @@ def save_person(session: Session, edit: PersonEdit,
     caller's transaction then rolls back, so nothing is half-saved.
     """
     village_id = edit.data.village_id
+    require_village(session, Permission.EDIT_RECORDS, village_id)
+    if person_id is not None:
+        people.require_person(session, person_id)
     if edit.has_fibre and clean(edit.household_code) is None:
         raise UserError("Internet cáp quang được ghi theo hộ: hãy nhập mã hộ.")
     people.require_villages(session, {village_id})

@@ -170,13 +170,17 @@ class SessionRow:
     minutes: int | None
 
 
+# Shown instead of the name of a person erased at their request.
+ERASED = "(đã xóa theo yêu cầu)"
+
+
 def recent(session: Session, limit: int = 200, village_id: VillageId | None = None,
            person_id: PersonId | None = None) -> list[SessionRow]:
     """The latest sessions, newest first (a team member's village only)."""
     require(session, Permission.VIEW_PERSONAL)
     village_id = _scoped(session, village_id)
     query = (select(SupportSession, Person.full_name, Village.name)
-             .join(Person, Person.id == SupportSession.person_id)
+             .outerjoin(Person, Person.id == SupportSession.person_id)
              .join(Village, Village.id == SupportSession.village_id)
              .where(live(SupportSession))
              .order_by(SupportSession.held_on.desc(), SupportSession.created_at.desc())
@@ -185,8 +189,8 @@ def recent(session: Session, limit: int = 200, village_id: VillageId | None = No
         query = query.where(SupportSession.village_id == village_id)
     if person_id is not None:
         query = query.where(SupportSession.person_id == person_id)
-    return [SessionRow(SessionId(s.id), s.held_on, name, village, list(s.topics), s.result,
-                       s.minutes) for s, name, village in session.execute(query)]
+    return [SessionRow(SessionId(s.id), s.held_on, name or ERASED, village, list(s.topics),
+                       s.result, s.minutes) for s, name, village in session.execute(query)]
 
 
 def _scoped(session: Session, village_id: VillageId | None) -> VillageId | None:

@@ -6,6 +6,8 @@
 - change_log gains `details` (old and new values of an update) and, with the new
   audit_event table, becomes append-only by trigger.
 - person gains consent and its date (added columns: no rebuild, the FTS rowids hold).
+- support_session.person_id may be NULL: a session keeps counting after the person
+  it helped was erased at their request.
 
 Revision ID: 0003
 Revises: 0002
@@ -99,12 +101,16 @@ def upgrade() -> None:
 
     op.add_column('person', sa.Column('consent', sa.String(length=10), nullable=True))
     op.add_column('person', sa.Column('consent_on', sa.Date(), nullable=True))
+    with op.batch_alter_table('support_session', schema=None) as batch_op:
+        batch_op.alter_column('person_id', existing_type=sa.Uuid(), nullable=True)
 
 
 def downgrade() -> None:
     for trigger in ("change_log_append_only", "change_log_no_delete",
                     "audit_event_append_only", "audit_event_no_delete"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    with op.batch_alter_table('support_session', schema=None) as batch_op:
+        batch_op.alter_column('person_id', existing_type=sa.Uuid(), nullable=False)
     op.drop_column('person', 'consent_on')
     op.drop_column('person', 'consent')
     op.drop_index('ix_audit_event_at', table_name='audit_event')

@@ -1,0 +1,102 @@
+"""Erasing a person at their request (Decree 13/2023): a true delete, not a soft one.
+
+What goes: the person, their outcomes and VNeID steps (deleted records too), and
+the old and new values the audit trail kept for those records. What stays: the
+household, and support sessions and classes, which keep counting but no longer
+name them. Sync learns of it from the change log's "erase" tombstones, which name
+the records and nothing else; the audit log says who erased a record and why,
+without saying whose it was.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Text, cast, select, text
+from sqlalchemy.orm import Session
+
+from cdsxa import audit
+from cdsxa.access import Permission, require, require_village
+from cdsxa.db.activity import GroupSession, SupportSession, TeamMember, VneidStep
+from cdsxa.db.models import Person, PersonOutcome
+from cdsxa.errors import NotFound, UserError
+from cdsxa.ids import PersonId
+from cdsxa.text import clean, fold
+
+
+@dataclass(frozen=True)
+class Erased:
+    records: int  # the person, their outcomes and VNeID steps
+    unlinked: int  # support sessions, classes and team members that no longer name them
+
+
+def erase_person(session: Session, person_id: PersonId, reason: str) -> Erased:
+    """Delete the person and what is theirs, in the caller's transaction.
+
+    Needs ERASE_PERSON (and, for a team member, the person's village). The reason
+    is kept in the audit log, so it must not name the person.
+    """
+    require(session, Permission.ERASE_PERSON)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("Không tìm thấy người này trong sổ (có thể đã bị xoá hẳn).")
+    require_village(session, Permission.ERASE_PERSON, person.village_id)
+    why = _checked_reason(reason, person)
+    unlinked = _unlink(session, person.id)
+    owned: list[PersonOutcome | VneidStep] = [
+        *session.scalars(select(PersonOutcome).where(PersonOutcome.person_id == person.id)),
+        *session.scalars(select(VneidStep).where(VneidStep.person_id == person.id)),
+    ]
+    for row in owned:
+        session.delete(row)
+    session.flush()  # their rows go before the person they point at (foreign keys)
+    ids = [person.id, *(row.id for row in owned)]
+    session.delete(person)
+    session.flush()
+    _purge_search_index(session)
+    audit.scrub(session, ids)
+    audit.record(session, "erase",
+                 f"Xóa hẳn hồ sơ một người dân theo yêu cầu của họ. Lý do: {why}",
+                 object_table="person", object_id=person.id,
+                 details={"reason": why, "records": len(ids), "unlinked": unlinked})
+    return Erased(len(ids), unlinked)
+
+
+def _checked_reason(reason: str, person: Person) -> str:
+    why = clean(reason)
+    if why is None:
+        raise UserError("Hãy ghi lý do xóa (ví dụ: “Người dân yêu cầu xóa dữ liệu, đơn ngày …”).")
+    folded = fold(why)
+    digits = "".join(ch for ch in why if ch.isdigit())
+    named = fold(person.full_name) in folded
+    numbered = any(number and number in digits for number in (person.id_number, person.phone))
+    if named or numbered:
+        raise UserError("Lý do được lưu trong nhật ký nên không được ghi tên, số định danh "
+                        "hay số điện thoại của người được xóa.")
+    return why
+
+
+def _unlink(session: Session, person_id: uuid.UUID) -> int:
+    """Records that keep counting but stop naming the person; changed through the ORM,
+    so each is logged as an update and travels."""
+    count = 0
+    for support in session.scalars(select(SupportSession).where(
+            SupportSession.person_id == person_id)):
+        support.person_id = None
+        count += 1
+    for member in session.scalars(select(TeamMember).where(TeamMember.person_id == person_id)):
+        member.person_id = None
+        count += 1
+    named = str(person_id)
+    maybe = cast(GroupSession.attendee_ids, Text).contains(named)  # JSON text; checked below
+    for group in session.scalars(select(GroupSession).where(maybe)):
+        if named in (group.attendee_ids or []):
+            # The head count stays what it was: the class still had them in it.
+            group.attendee_ids = [a for a in group.attendee_ids if a != named]
+            count += 1
+    return count
+
+
+def _purge_search_index(session: Session) -> None:
+    """Merge the person search index, so the erased terms leave it entirely (a delete
+    only marks them; secure_delete then zeroes the freed pages)."""
+    session.execute(text("INSERT INTO person_fts(person_fts) VALUES ('optimize')"))
