@@ -19,6 +19,7 @@ from cdsxa.access import Permission, Role, principal_of, require, require_villag
 from cdsxa.db.base import live
 from cdsxa.db.activity import Team, TeamMember, Training
 from cdsxa.db.models import Person, Village
+from cdsxa.formatting import mask_phone
 from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import phone as phones
@@ -199,18 +200,9 @@ def members(session: Session, team_id: TeamId | None = None,
     if active_on is not None:
         query = query.where(_active(active_on))
     return [MemberView(MemberId(m.id), TeamId(m.team_id), village, m.full_name, m.role,
-                       m.organisation, m.phone if shown(vid) else masked_phone(m.phone),
+                       m.organisation, m.phone if shown(vid) else (mask_phone(m.phone) or None),
                        m.joined_on, m.left_on, float(h))
             for m, vid, village, h in session.execute(query)]
-
-
-def masked_phone(phone: str | None) -> str | None:
-    """0901234567 -> 090•••••67: enough to tell phones apart, not to call."""
-    if not phone:
-        return phone
-    keep_start, keep_end = min(3, len(phone)), min(2, max(0, len(phone) - 3))
-    hidden = len(phone) - keep_start - keep_end
-    return phone[:keep_start] + "•" * hidden + phone[len(phone) - keep_end:]
 
 
 def _phone_shown(session: Session) -> Callable[[uuid.UUID], bool]:
