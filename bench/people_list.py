@@ -47,7 +47,8 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     profile = large_profile()
     db = open_bench(profile)
-    context = AppContext(profile, db, "user:bench", Changes())
+    assert db.principal is not None
+    context = AppContext(profile, db, db.principal, Changes())
     print(f"RSS after opening the profile: {rss_mb():.0f} MB")
     times = []
     for _ in range(runs):

@@ -4,15 +4,19 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+if TYPE_CHECKING:
+    from cdsxa.db.engine import Database
+
 from cdsxa import audit
 from cdsxa.access import (
-    ROLE_LABELS, AccessDenied, Permission, Principal, Role, principal_of, require,
+    ROLE_LABELS, SYSTEM, AccessDenied, Permission, Principal, Role, principal_of, require,
     user_principal,
 )
 from cdsxa.db.base import live, utcnow
@@ -25,8 +29,8 @@ from cdsxa.text import clean, fold
 # swap in a cheaper hasher; a hash records its own parameters, so both verify.
 HASHER = PasswordHasher()
 MIN_PASSWORD = 8
-# Lock-out: the first FREE_ATTEMPTS failures cost nothing; then each failure
-# doubles the wait, from 30 seconds up to 15 minutes.
+# Lock-out: from the FREE_ATTEMPTS-th failure in a row, the next attempt must wait,
+# 30 seconds at first, doubling with each further failure, up to 15 minutes.
 FREE_ATTEMPTS = 3
 FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(minutes=15)
@@ -214,6 +218,22 @@ def sign_in(session: Session, username: str, password: str,
     audit.record(session, "sign_in", "", object_table="app_user", object_id=user.id,
                  actor=principal.name)
     return principal
+
+
+def attempt_sign_in(db: "Database", username: str, password: str) -> Principal:
+    """sign_in in a transaction of its own that commits even when it fails.
+
+    A failure (its count, the lock-out, the audit entry) must be saved, so the
+    SignInFailed is caught inside the transaction and raised after it commits.
+    """
+    failure: SignInFailed | None = None
+    with db.transaction(SYSTEM) as session:
+        try:
+            return sign_in(session, username, password)
+        except SignInFailed as exc:
+            failure = exc
+    assert failure is not None
+    raise failure
 
 
 # --- managing accounts -------------------------------------------------------------

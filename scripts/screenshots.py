@@ -1,6 +1,7 @@
 """Screenshots of every page, taken from a real X server (run under xvfb-run).
 
-    xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshots.py DATA_DIR OUT_DIR
+    CDSXA_PASSPHRASE=… xvfb-run -s "-screen 0 1280x800x24" \
+        python scripts/screenshots.py DATA_DIR OUT_DIR [LANG] [USER PASSWORD]
 
 Used to look at the app as a user would, and for the README's picture.
 """
@@ -10,9 +11,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from cdsxa.storage import open_database
+from cdsxa import users
+from cdsxa.access import command_line
+from cdsxa.security import keys
+from cdsxa.storage import open_profile
 from cdsxa.ui import i18n
-from cdsxa.ui.app import actor_for, application
+from cdsxa.ui.app import application
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
 
@@ -23,8 +27,11 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = application()
     i18n.install(app, language)
-    db = open_database(data_dir)
-    window = MainWindow(AppContext(data_dir, db, actor_for(db), Changes()))
+    db = open_profile(data_dir, command_line(), keys.terminal_prompt)
+    if len(sys.argv) > 5:  # as that user sees it
+        db.principal = users.attempt_sign_in(db, sys.argv[4], sys.argv[5])
+    assert db.principal is not None
+    window = MainWindow(AppContext(data_dir, db, db.principal, Changes()))
     window.resize(1200, 760)
     window.move(0, 0)
     window.show()

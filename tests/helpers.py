@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from cdsxa import users
+from cdsxa.access import SYSTEM, Principal, Role
 from cdsxa.db.engine import Database
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people, villages
@@ -33,8 +35,25 @@ def type_text(qtbot: object, widget: object, text: str) -> None:
         widget.insert(text)  # type: ignore[attr-defined]
 
 
-def as_actor(name: str, role: "Role | None" = None) -> "Principal":
+def as_actor(name: str, role: Role | None = None) -> Principal:
     """Someone acting under this name (an administrator unless a role is given)."""
-    from cdsxa.access import Principal, Role
-
     return Principal(name, role or Role.ADMIN)
+
+
+SIGN_IN_PASSWORD = "mật khẩu 2025"
+
+
+def signed_in(db: Database, full_name: str = "Lò Văn Tâm", username: str = "tam",
+              role: Role | None = None) -> Principal:
+    """An account of this role, signed in the way the sign-in dialog does it."""
+    role = role or Role.ADMIN
+    with db.transaction(SYSTEM) as session:
+        if users.needs_first_admin(session):
+            users.create_first_admin(session, "Lò Văn Tâm", "tam", SIGN_IN_PASSWORD)
+        if username != "tam":
+            village_id = villages.list_all(session)[0].id if role is Role.TEAM_MEMBER else None
+            users.create_user(session, users.UserInput(full_name, username, role,
+                                                       SIGN_IN_PASSWORD, village_id=village_id))
+    principal = users.attempt_sign_in(db, username, SIGN_IN_PASSWORD)
+    db.principal = principal
+    return principal

@@ -7,29 +7,30 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 
-from cdsxa import profile, settings
+from cdsxa import profile, settings, users
+from cdsxa.access import SYSTEM, Principal, Role
 from cdsxa.db.engine import Database
 from cdsxa.register import villages
+from cdsxa.security import keys
 from cdsxa.storage import open_database
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.overview import OverviewPage
 from cdsxa.ui.pages.settings_page import SettingsPage
 from cdsxa.ui.wizard import SetupWizard
-from tests.helpers import type_text
+from tests.helpers import SIGN_IN_PASSWORD, signed_in, type_text
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 
-
+PASSWORD = SIGN_IN_PASSWORD
 
 
 @pytest.fixture
 def window(qtbot: QtBot, db: Database, data_dir: Path) -> MainWindow:
-    main = MainWindow(AppContext(data_dir, db, "user:Lò Văn Tâm", Changes()))
+    main = MainWindow(AppContext(data_dir, db, signed_in(db), Changes()))
     qtbot.addWidget(main)
     main.show()
     return main
-
 
 
 
@@ -76,29 +77,58 @@ def test_wizard_sets_up_a_commune_from_the_keyboard(qtbot: QtBot, tmp_path: Path
     form.spins["adults"].setValue(700)
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
 
-    assert wizard.currentPage() is wizard.user_page
-    assert not finish.isEnabled()
-    type_text(qtbot, wizard.user_page.name, "Hà Thị Lan")
-    type_text(qtbot, wizard.user_page.position, "Công chức Văn hóa - Xã hội")
+    assert wizard.currentPage() is wizard.admin_page
+    fields = wizard.admin_page.fields
+    create = wizard.button(QWizard.WizardButton.CommitButton)
+    assert not create.isEnabled()  # nothing typed yet
+    type_text(qtbot, fields.full_name, "Hà Thị Lan")
+    type_text(qtbot, fields.position, "Công chức Văn hóa - Xã hội")
+    type_text(qtbot, fields.username, "lan")
+    type_text(qtbot, fields.password.first, "ngan")
+    type_text(qtbot, fields.password.second, "ngan")
+    assert create.isEnabled()
+    qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.admin_page  # too short: refused, nothing made
+    assert "ít nhất 8 ký tự" in wizard.admin_page.error.text()
+    assert not target.exists() or not any(target.iterdir())
+    fields.password.first.setText("Lan@Muong-Lat")
+    fields.password.second.setText("Lan@Muong-Lat")
+    qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
+
+    assert wizard.currentPage() is wizard.recovery_page
+    view = wizard.recovery_page.view
+    shown = view.key_label.text()
+    assert len(shown) == 29 and shown.count("-") == 4  # five groups of five
+    assert not finish.isEnabled()  # not before the key is written down
+    wizard.reject()  # Esc does not lose the key unseen either
+    assert wizard.isVisible()
+    view.confirmed.setChecked(True)
+    assert finish.isEnabled()
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
 
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert wizard.database is not None
-    with wizard.database.reading() as session:
-        view = profile.load(session)
-        assert view is not None and view.commune_name == "Xã Mường Lát"
+    assert keys.recover(target, shown).raw == wizard.database.key.raw  # type: ignore[union-attr]
+    with wizard.database.reading(SYSTEM) as session:
+        view_ = profile.load(session)
+        assert view_ is not None and view_.commune_name == "Xã Mường Lát"
         assert [v.name for v in villages.list_all(session)] == [
             "Bản Hang", "Thôn Đồng Tâm", "Bản Pù Quăn Mới"]
         assert profile.population_figures(session)[0].residents == 1000
-        assert profile.users(session)[0].full_name == "Hà Thị Lan"
+        [admin] = users.list_users(session)
+        assert (admin.full_name, admin.username, admin.role) == ("Hà Thị Lan", "lan", Role.ADMIN)
+    user = wizard.first_user()
+    principal = users.attempt_sign_in(wizard.database, user.username or "", user.password or "")
+    assert principal.display_name == "Hà Thị Lan"
     wizard.database.close()
 
 
 def test_every_page_shows_and_says_what_is_not_built(window: MainWindow) -> None:
-    assert window.visit_every_page() == 10
+    assert window.visit_every_page() == 12
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["Tổng quan", "Người dân & hộ gia đình", "Hỗ trợ người dân", "VNeID",
-                      "OCOP & TMĐT", "Tổ CNSCĐ", "Tự đánh giá", "Báo cáo", "Đồng bộ", "Cài đặt"]
+                      "OCOP & TMĐT", "Tổ CNSCĐ", "Tự đánh giá", "Báo cáo", "Đồng bộ", "Cài đặt",
+                      "Người dùng", "Nhật ký hoạt động"]
     ocop_page = window.show_page("ocop")
     notice = ocop_page.findChild(object, "notBuiltNotice")
     assert notice is not None and "chưa được xây dựng" in notice.text()
@@ -107,7 +137,8 @@ def test_every_page_shows_and_says_what_is_not_built(window: MainWindow) -> None
 def test_status_bar_shows_commune_user_and_pending_changes(qtbot: QtBot,
                                                           window: MainWindow) -> None:
     assert window.commune_label.text() == "Xã Mường Lát"
-    assert window.user_label.text() == "Người dùng: Lò Văn Tâm"
+    assert "Lò Văn Tâm" in window.user_label.text()
+    assert "Quản trị xã" in window.user_label.text()  # the role's label
     # Counted off the UI thread: the label fills in a moment after the window shows.
     qtbot.waitUntil(lambda: window.sync_label.text()
                     == "Đồng bộ: chưa đồng bộ lần nào · 4 thay đổi chờ gửi", timeout=3000)
@@ -171,7 +202,7 @@ def test_language_and_layout_are_remembered(qtbot: QtBot, window: MainWindow, db
     window.close()
     with db.reading() as session:
         assert settings.get(session, settings.LANGUAGE) == "en"
-    reopened = MainWindow(AppContext(data_dir, db, "user:x", Changes()))
+    reopened = MainWindow(AppContext(data_dir, db, window.context.principal, Changes()))
     qtbot.addWidget(reopened)
     assert reopened.current_key() == "settings"
     assert (reopened.width(), reopened.height()) == (700, 520)
@@ -182,9 +213,11 @@ def test_a_second_window_on_a_reopened_profile_starts_on_the_overview(
 ) -> None:
     from cdsxa import demo
 
-    demo.create(tmp_path / "demo", "small")
-    db = open_database(tmp_path / "demo")
-    main = MainWindow(AppContext(tmp_path / "demo", db, "user:x", Changes()))
+    demo.create(tmp_path / "demo", "small", admin_password=PASSWORD)
+    db = open_database(tmp_path / "demo", keys.find(tmp_path / "demo"))
+    principal = users.attempt_sign_in(db, "admin", PASSWORD)
+    db.principal = principal
+    main = MainWindow(AppContext(tmp_path / "demo", db, principal, Changes()))
     qtbot.addWidget(main)
     main.show()
     overview = main.page("dashboard")

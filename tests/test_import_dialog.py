@@ -13,6 +13,7 @@ from cdsxa.register import villages
 from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.people_page import PeoplePage
+from tests.helpers import signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +44,7 @@ def test_preview_add_the_missing_village_then_import(qtbot: QtBot, db: Database,
         ["Lò Văn Tâm", "Nam", 1988, 38088000456, "Bản Hang", "HK01"],  # lost leading zero
         ["Vi Văn Hùng", "Nam", 1975, None, "Bản Nà Ớt", "HK02"],  # a village not listed yet
     ])
-    page = PeoplePage(AppContext(data_dir, db, "user:test", Changes()))
+    page = PeoplePage(AppContext(data_dir, db, signed_in(db), Changes()))
     qtbot.addWidget(page)
     page.show()
     before = count(db, ChangeLogEntry)
@@ -72,7 +73,7 @@ def test_a_bad_file_is_explained_not_crashed(qtbot: QtBot, db: Database, data_di
                                              tmp_path: Path) -> None:
     bad = tmp_path / "not-excel.xlsx"
     bad.write_text("this is not a workbook", encoding="utf-8")
-    page = PeoplePage(AppContext(data_dir, db, "user:test", Changes()))
+    page = PeoplePage(AppContext(data_dir, db, signed_in(db), Changes()))
     qtbot.addWidget(page)
     dialog = page.open_import(bad)
     assert dialog.error.isVisibleTo(dialog) and dialog.error.text()

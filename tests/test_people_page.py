@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from cdsxa.access import Principal, Role
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Household, Person
 from cdsxa.ids import PersonId, VillageId
@@ -21,9 +21,11 @@ from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.people_page import PeoplePage
 from cdsxa.ui.people_model import PeopleModel
 from cdsxa.ui.person_form import PersonForm
-from tests.helpers import type_text
+from tests.helpers import as_actor, type_text
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
+
+OFFICER = Principal("user:tam", Role.OFFICER, display_name="Lò Văn Tâm")
 
 
 
@@ -38,7 +40,7 @@ def village(db: Database, name: str) -> VillageId:
 
 
 def add(db: Database, name: str, where: str = "Bản Hang", **fields: object) -> PersonId:
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         gender = "female" if " Thị " in name else "male"
         return people.add_person(session, PersonInput(
             full_name=name, gender=gender, village_id=village(db, where),
@@ -67,7 +69,7 @@ def registered(db: Database) -> dict[str, PersonId]:
 @pytest.fixture
 def page(qtbot: QtBot, db: Database, data_dir: Path,
          registered: dict[str, PersonId]) -> PeoplePage:
-    window = MainWindow(AppContext(data_dir, db, "user:Lò Văn Tâm", Changes()))
+    window = MainWindow(AppContext(data_dir, db, OFFICER, Changes()))
     qtbot.addWidget(window)
     window.show()
     shown = window.show_page("people")
@@ -90,7 +92,7 @@ def test_the_list_shows_people_with_vietnamese_columns(page: PeoplePage) -> None
     assert headers == ["Họ và tên", "Giới tính", "Ngày sinh", "Số định danh", "Số điện thoại",
                        "Thôn", "Mã hộ"]
     first = [model.index(0, c).data() for c in range(model.columnCount())]
-    assert first == ["Đinh Thị Ánh", "Nữ", "1980", "038180001234", "0912345678", "Bản Hang", ""]
+    assert first == ["Đinh Thị Ánh", "Nữ", "1980", "038•••••••34", "091•••••78", "Bản Hang", ""]
     assert model.index(1, 2).data() == "02/04/1990"
     assert page.village.itemText(0) == "Tất cả thôn"
 
@@ -227,7 +229,7 @@ def test_enter_on_a_row_opens_the_person_and_edits_are_saved(
     form.outcomes["payment_account"].box.setChecked(True)
     qtbot.keyClick(form.phone, Qt.Key.Key_Enter)
     assert page.form is None
-    assert page.model.index(1, 4).data() == "0387111222"
+    assert page.model.index(1, 4).data() == "038•••••22"  # masked in the list
     with db.reading() as session:
         detail = person_detail.get_person(session, registered["tam"])
     assert dict(detail.outcomes) == {"payment_account": date.today()}
@@ -243,10 +245,10 @@ def test_ctrl_n_opens_an_empty_form_in_the_filtered_village(qtbot: QtBot,
 
 
 def test_the_list_is_read_a_page_at_a_time(db: Database, data_dir: Path) -> None:
-    with db.transaction("test") as session:
+    with db.transaction(as_actor("test")) as session:
         people.add_people(session, [PersonInput(f"Lò Văn Thử {i:03d}", "male",
                                                 village(db, "Bản Hang")) for i in range(45)])
-    model = PeopleModel(AppContext(data_dir, db, "user:x", Changes()), page_size=20)
+    model = PeopleModel(AppContext(data_dir, db, OFFICER, Changes()), page_size=20)
     model.reload()
     assert model.rowCount() == 20 and model.canFetchMore()
     while model.canFetchMore():
@@ -269,31 +271,43 @@ def test_clicking_the_name_header_reverses_the_order(qtbot: QtBot, page: PeopleP
 def test_export_calls_the_excel_exporter_off_the_ui_thread(
         qtbot: QtBot, db: Database, data_dir: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, registered: dict[str, PersonId]) -> None:
-    calls: list[tuple[Path, object]] = []
+    calls: list[tuple[Path, object, bool, object]] = []
+
+    def export_people(session: object, path: Path, village_id: object = None,
+                      include_personal: bool = False, reason: object = None) -> int:
+        calls.append((path, village_id, include_personal, reason))
+        return 1
+
     fake = types.ModuleType("cdsxa.excel.export")
-    fake.export_people = lambda session, path, village_id=None: len(  # type: ignore[attr-defined]
-        calls.append((path, village_id)) or "x")
+    fake.export_people = export_people  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "cdsxa.excel.export", fake)
     target = tmp_path / "list.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
-    page = PeoplePage(AppContext(data_dir, db, "user:x", Changes()))
+    page = PeoplePage(AppContext(data_dir, db, OFFICER, Changes()))
     qtbot.addWidget(page)
     page.show()
     assert page.export_button.isEnabled()
     page.village.setCurrentIndex(page.village.findText("Bản Hang"))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    dialog = page.export_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.personal.isChecked()  # personal data is opted into, never by default
+    dialog.path.setText(str(target))
+    dialog.accept()
     qtbot.waitUntil(lambda: "Đã xuất" in page.status.text())
-    assert calls == [(target, village(db, "Bản Hang"))]
+    assert calls == [(target, village(db, "Bản Hang"), False, None)]
     assert page.status.text() == f"Đã xuất 1 người ra {target}."
     assert page.export_button.isEnabled()
 
 
 def test_export_writes_the_list_with_the_excel_module(
-        qtbot: QtBot, page: PeoplePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, page: PeoplePage, tmp_path: Path) -> None:
     pytest.importorskip("cdsxa.excel.export")
     target = tmp_path / "nguoi-dan.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    dialog = page.export_dialog
+    assert dialog is not None
+    dialog.path.setText(str(target))
+    dialog.accept()
     qtbot.waitUntil(lambda: "Đã xuất" in page.status.text() or page.error.isVisible(),
                     timeout=20_000)
     assert not page.error.isVisible(), page.error.text()

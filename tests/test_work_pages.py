@@ -16,7 +16,7 @@ from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.vneid_page import VneidPage
-from tests.helpers import person, village
+from tests.helpers import signed_in, as_actor, person, village
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 
@@ -25,12 +25,12 @@ pytestmark = pytest.mark.usefixtures("vietnamese")
 
 @pytest.fixture
 def context(db: Database, data_dir: Path) -> AppContext:
-    return AppContext(data_dir, db, "user:Lò Văn Tâm", Changes())
+    return AppContext(data_dir, db, signed_in(db), Changes())
 
 
 @pytest.fixture
 def helper_member(db: Database) -> teams.MemberId:
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         team = teams.team_of_village(session, village(db))
         return teams.add_member(session, team, teams.MemberInput("Hà Văn Sơn", "youth_union"))
 
@@ -139,7 +139,7 @@ def test_vneid_worklists_and_recording_a_step(qtbot: QtBot, context: AppContext,
                                               db: Database) -> None:
     waiting = person(db, "Vi Thị Chờ")
     person(db, "Vi Văn Chưa")
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         vneid.record_step(session, waiting, "registered", date(2025, 1, 10), level=2)
     page = VneidPage(context)
     qtbot.addWidget(page)
@@ -211,7 +211,7 @@ def test_a_worklist_exports_to_excel_with_vietnamese_headers(
             for row in load_workbook(target).active.iter_rows(values_only=True)]
     header = next(r for r in rows if "Họ và tên" in r)
     assert header[:4] == ["Họ và tên", "Thôn/bản", "Mã hộ", "Số điện thoại"]
-    assert ["Vi Văn Chưa", "Bản Hang", "0912345678"] == rows[-1][:3]
+    assert ["Vi Văn Chưa", "Bản Hang", "091•••••78"] == rows[-1][:3]  # lists mask phones
 
 
 def test_deleting_a_mistaken_session_asks_and_undoes_its_outcome(
@@ -220,7 +220,7 @@ def test_deleting_a_mistaken_session_asks_and_undoes_its_outcome(
     from cdsxa.support import sessions
 
     citizen = person(db, "Lò Thị Mai")
-    with db.transaction("t") as session:
+    with db.transaction(as_actor("t")) as session:
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 3, 1), person_id=citizen, topics=["payment_account"],
             result="done"))

@@ -9,6 +9,8 @@ left in the data folder.
 
 import logging
 import os
+import shutil
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,9 +92,13 @@ def encrypt(data_dir: Path, passphrase: str | None = None,
     _fsync(staging)
     backups = paths.backup_dir(data_dir)
     backups.mkdir(parents=True, exist_ok=True)
+    # The backup before the change: the checked encrypted copy, kept apart from the
+    # file that replaces the plain one (a plain backup would defeat the purpose).
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    shutil.copy2(staging, backups / f"cdsxa-{stamp}-before-encryption.sqlite3")
     # Plain backups made before migrations: encrypt them in place too.
     encrypted_backups = 0
-    for old in sorted(backups.glob("*.sqlite3")):
+    for old in sorted(backups.glob("*.sqlite3")):  # the new copy is not plain: skipped
         if is_plain_sqlite(old):
             copy = old.with_name(old.name + ".encrypting")
             _export(old, copy, key)

@@ -1,25 +1,41 @@
-"""Starting the GUI: translations, opening the profile, the first-run wizard, the window."""
+"""Starting the GUI: the data key, opening the profile, signing in, the window.
+
+    no profile          -> the first-run wizard (administrator, key, recovery key)
+    a plain old profile -> encrypt it (after a backup), show its recovery key
+    the data key        -> keyring, or the passphrase / recovery key dialog
+    no administrator    -> create one (a profile from `cdsxa init` or an older version)
+    sign in             -> the main window; signing out comes back to sign in
+
+`--self-test` never waits on a dialog: each dialog it would need is shown once,
+and it exits 0. With CDSXA_SELF_TEST_USER and CDSXA_SELF_TEST_PASSWORD it signs
+in and shows every page of the main window.
+"""
 
 import logging
+import os
+from datetime import datetime
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from cdsxa import settings
+from cdsxa import paths, profile, settings, users
+from cdsxa.access import SYSTEM, Principal
 from cdsxa.db.engine import Database
 from cdsxa.errors import UserError
-from cdsxa.profile import users
+from cdsxa.security import encrypt_profile, keys
 from cdsxa.storage import open_database
 from cdsxa.ui import i18n
+from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.i18n import tr
 from cdsxa.ui.style import STYLE_SHEET
-from cdsxa.ui.context import AppContext, Changes
 
 log = logging.getLogger(__name__)
 
+SELF_TEST_USER_ENV = "CDSXA_SELF_TEST_USER"
+SELF_TEST_PASSWORD_ENV = "CDSXA_SELF_TEST_PASSWORD"
 
 
 def application() -> QApplication:
@@ -34,16 +50,47 @@ def application() -> QApplication:
     return app
 
 
-def actor_for(db: Database) -> str:
-    """Until sign-in exists, the app acts as the profile's first user."""
-    with db.reading() as session:
-        known = users(session)
-    return f"user:{known[0].full_name}" if known else "user:unknown"
+class Language:
+    """The interface language: Vietnamese until the profile (which stores it) is open."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.translator: QTranslator | None = None
+
+    def use(self, language: str) -> None:
+        self.remove()
+        self.translator = i18n.install(self.app, language)
+
+    def remove(self) -> None:
+        if self.translator is not None:
+            self.app.removeTranslator(self.translator)
+            self.translator = None
 
 
 def _language(db: Database) -> str:
-    with db.reading() as session:
+    with db.reading(SYSTEM) as session:
         return settings.get(session, settings.LANGUAGE)
+
+
+def _commune_name(db: Database) -> str:
+    with db.reading(SYSTEM) as session:
+        view = profile.load(session)
+    return view.commune_name if view else ""
+
+
+def run(data_dir: Path, self_test: bool = False) -> int:
+    app = application()
+    language = Language(app)
+    language.use("vi")
+    try:
+        return Startup(app, data_dir, self_test, language).run()
+    except _Stop:
+        return 0
+    except UserError as exc:
+        _report(exc.message, self_test)
+        return 1
+    finally:
+        language.remove()
 
 
 def _report(message: str, self_test: bool) -> None:
@@ -53,60 +100,221 @@ def _report(message: str, self_test: bool) -> None:
         QMessageBox.critical(None, "CĐS Xã", message)
 
 
-def run(data_dir: Path, self_test: bool = False) -> int:
-    app = application()
-    try:
-        db = open_database(data_dir)
-    except UserError as exc:
-        i18n.install(app, "vi")
-        _report(exc.message, self_test)
-        return 1
-    translator = i18n.install(app, _language(db))
-    opened: Database | None = db
-    try:
+class Startup:
+    """The steps from a data folder to a signed-in main window."""
+
+    def __init__(self, app: QApplication, data_dir: Path, self_test: bool,
+                 language: Language) -> None:
+        self.app, self.data_dir, self.self_test, self.language = (
+            app, data_dir, self_test, language)
+
+    def ask(self, dialog: QDialog, self_test_note: str) -> bool:
+        """exec() the dialog; in the self-test show it once and go no further."""
+        if self.self_test:
+            dialog.show()
+            self.app.processEvents()
+            print(self_test_note, file=sys.stderr)
+            dialog.close()
+            return False
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def run(self) -> int:
+        if not paths.database_path(self.data_dir).exists():
+            return self._first_run()
+        key = self._encrypt_old() if encrypt_profile.needs_encryption(self.data_dir) \
+            else self._data_key()
+        if key is None:
+            return 0
+        db = open_database(self.data_dir, key, principal=None)
+        try:
+            return self._open(db)
+        finally:
+            # An export or import may still be writing: let it finish before closing.
+            QThreadPool.globalInstance().waitForDone()
+            db.close()
+
+    def _open(self, db: Database) -> int:
+        self.language.use(_language(db))
         if db.commune_code is None:
-            opened = _first_run(app, data_dir, db, self_test)
-        return 0 if opened is None else _main_window(app, data_dir, opened, self_test)
-    finally:
-        if translator is not None:
-            app.removeTranslator(translator)
-        if opened is not None:
-            opened.close()
+            raise UserError(tr("The data folder {path} holds an unfinished profile. Move it "
+                               "away to set up the commune again.").format(path=self.data_dir))
+        principal = self._first_admin(db)
+        if principal is None:
+            principal = self._sign_in(db)
+        return 0 if principal is None else self._main_window(db, principal)
+
+    # --- before the data opens ---------------------------------------------------------
+
+    def _first_run(self) -> int:
+        from cdsxa.ui.wizard import SetupWizard
+
+        wizard = SetupWizard(self.data_dir)
+        if not self.ask(wizard, tr("No commune profile yet: the setup wizard opened.")):
+            return 0
+        db = wizard.database
+        assert db is not None
+        try:
+            user = wizard.first_user()
+            return self._main_window(db, self._sign_in_as(db, user.username, user.password))
+        finally:
+            QThreadPool.globalInstance().waitForDone()
+            db.close()
+
+    def _encrypt_old(self) -> keys.DataKey | None:
+        from cdsxa.ui.unlock_dialogs import EncryptDialog
+
+        dialog = EncryptDialog(self.data_dir)
+        if not self.ask(dialog, tr("The data is not encrypted yet: the encryption dialog "
+                                   "opened.")):
+            return None
+        return dialog.key
+
+    def _data_key(self) -> keys.DataKey | None:
+        from cdsxa.ui.unlock_dialogs import PassphraseDialog
+
+        if keys.needs_passphrase(self.data_dir):
+            dialog = PassphraseDialog(self.data_dir)
+        else:
+            try:
+                return keys.find(self.data_dir)
+            except keys.DataKeyError as exc:  # not in this keyring: copied from another PC?
+                dialog = PassphraseDialog(self.data_dir, problem=exc.message)
+        if not self.ask(dialog, tr("The data passphrase was asked for.")):
+            return None
+        return dialog.key
+
+    # --- who signs in ------------------------------------------------------------------
+
+    def _first_admin(self, db: Database) -> Principal | None:
+        """Create the administrator where none can sign in; sign in as them."""
+        from cdsxa.ui.unlock_dialogs import FirstAdminDialog
+
+        with db.reading(SYSTEM) as session:
+            if not users.needs_first_admin(session):
+                return None
+            waiting = users.unclaimed_admin(session)
+        dialog = FirstAdminDialog(db, waiting)
+        if not self.ask(dialog, tr("No administrator yet: the dialog to create one opened.")):
+            raise _Stop()
+        assert dialog.user is not None
+        return self._sign_in_as(db, dialog.user.username, dialog.user.password)
+
+    def _sign_in_as(self, db: Database, username: str | None, password: str | None) -> Principal:
+
+        return users.attempt_sign_in(db, username or "", password or "")
+
+    def _sign_in(self, db: Database) -> Principal | None:
+        from cdsxa.ui.sign_in import SignInDialog
+
+        if self.self_test and os.environ.get(SELF_TEST_USER_ENV):
+            return self._sign_in_as(db, os.environ.get(SELF_TEST_USER_ENV),
+                                    os.environ.get(SELF_TEST_PASSWORD_ENV))
+        dialog = SignInDialog(self.data_dir, db, _commune_name(db))
+        if not self.ask(dialog, tr("The sign-in dialog opened. Set CDSXA_SELF_TEST_USER and "
+                                   "CDSXA_SELF_TEST_PASSWORD to sign in and show every page.")):
+            return None
+        return dialog.principal
+
+    # --- signed in ---------------------------------------------------------------------
+
+    def _main_window(self, db: Database, principal: Principal) -> int:
+        shell = Shell(self.app, self.data_dir, db)
+        shell.start(principal)
+        if self.self_test:
+            QTimer.singleShot(0, lambda: _self_test(self.app, shell))
+        else:
+            _daily_backup(db, self.data_dir)
+        try:
+            return self.app.exec()
+        finally:
+            if shell.db is not db:  # reopened after a restore
+                QThreadPool.globalInstance().waitForDone()
+                shell.db.close()
 
 
-def _first_run(app: QApplication, data_dir: Path, db: Database, self_test: bool) -> Database | None:
-    from cdsxa.ui.wizard import SetupWizard
+class _Stop(UserError):
+    """The user closed a start-up dialog: exit without an error."""
 
-    db.close()
-    wizard = SetupWizard(data_dir)
-    if self_test:
-        wizard.show()
-        app.processEvents()
-        print(tr("No commune profile yet: the setup wizard opened."), file=sys.stderr)
-        wizard.close()
-        return None
-    if wizard.exec() != SetupWizard.DialogCode.Accepted or wizard.database is None:
-        return None
-    return wizard.database
+    def __init__(self) -> None:
+        super().__init__("")
 
 
-def _main_window(app: QApplication, data_dir: Path, db: Database, self_test: bool) -> int:
+class Shell(QObject):
+    """The signed-in app: the main window, and signing out back to the sign-in dialog."""
+
+    def __init__(self, app: QApplication, data_dir: Path, db: Database) -> None:
+        super().__init__()
+        self.app, self.data_dir, self.db = app, data_dir, db
+        self.window: "QWidget | None" = None
+        self.sign_in_dialog: QDialog | None = None
+
+    def start(self, principal: Principal) -> "QWidget":
+        from cdsxa.ui.main_window import MainWindow
+
+        self.db.principal = principal
+        window = MainWindow(AppContext(self.data_dir, self.db, principal, Changes()))
+        window.signed_out.connect(self.signed_out)
+        window.reopen_requested.connect(self.reopen)
+        window.show()
+        self.window = window
+        return window
+
+    def reopen(self) -> None:
+        """After a restore: the file under the open profile changed; open it again and
+        ask who signs in (the restored data may hold other accounts)."""
+        QThreadPool.globalInstance().waitForDone()
+        key = self.db.key
+        assert key is not None
+        self.db.close()
+        self.db = open_database(self.data_dir, key, principal=None)
+        self.signed_out()
+
+    def signed_out(self) -> None:
+        from cdsxa.ui.sign_in import SignInDialog
+
+        QThreadPool.globalInstance().waitForDone()
+        # The sign-in dialog replaces the window: closing it must not end the app.
+        self.app.setQuitOnLastWindowClosed(False)
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        self.db.principal = None
+        dialog = SignInDialog(self.data_dir, self.db, _commune_name(self.db))
+        dialog.finished.connect(self._signed_in)
+        self.sign_in_dialog = dialog
+        dialog.open()
+
+    def _signed_in(self, result: int) -> None:
+        from cdsxa.ui.sign_in import SignInDialog
+
+        dialog, self.sign_in_dialog = self.sign_in_dialog, None
+        self.app.setQuitOnLastWindowClosed(True)
+        if (result == QDialog.DialogCode.Accepted and isinstance(dialog, SignInDialog)
+                and dialog.principal is not None):
+            self.start(dialog.principal)
+        else:
+            self.app.quit()
+        if dialog is not None:
+            dialog.deleteLater()
+
+
+def _daily_backup(db: Database, data_dir: Path) -> None:
+    """Today's automatic backup, if none yet, off the UI thread."""
+    from cdsxa import backup
+    from cdsxa.ui.tasks import run_in_background
+
+    def failed(message: str) -> None:
+        log.error("automatic backup failed: %s", message)
+
+    run_in_background(lambda: backup.auto_backup(db, data_dir, datetime.now().astimezone()),
+                      lambda made: log.info("automatic backup: %s", made), failed)
+
+
+def _self_test(app: QApplication, shell: Shell) -> None:
     from cdsxa.ui.main_window import MainWindow
 
-    context = AppContext(data_dir, db, actor_for(db), Changes())
-    window = MainWindow(context)
-    window.show()
-    if self_test:
-        QTimer.singleShot(0, lambda: _self_test(app, window))
-    code = app.exec()
-    # An export or import may still be writing: let it finish before the profile closes.
-    QThreadPool.globalInstance().waitForDone()
-    return code
-
-
-def _self_test(app: QApplication, window: "object") -> None:
-    from cdsxa.ui.main_window import MainWindow
-
+    window = shell.window
     assert isinstance(window, MainWindow)
     try:
         shown = window.visit_every_page()

@@ -1,4 +1,4 @@
-"""What every page is handed: the open profile, who is acting, and the change bus."""
+"""What every page is handed: the open profile, who is signed in, and the change bus."""
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
+from cdsxa.access import Permission, Principal
 from cdsxa.db.engine import Database
 
 
@@ -24,15 +25,19 @@ class Changes(QObject):
 class AppContext:
     data_dir: Path
     db: Database
-    actor: str
+    principal: Principal  # the signed-in user; the services check what they may do
     changes: Changes
+
+    def may(self, permission: Permission) -> bool:
+        """Whether to offer something; the services decide anyway."""
+        return self.principal.may(permission)
 
     @contextmanager
     def write(self, *kinds: str) -> Iterator[Session]:
         """A transaction; when it commits, the kinds it touched are announced."""
-        with self.db.transaction(self.actor) as session:
+        with self.db.transaction(self.principal) as session:
             yield session
         self.changes.changed.emit(frozenset(kinds))
 
     def read(self) -> AbstractContextManager[Session]:
-        return self.db.reading()
+        return self.db.reading(self.principal)

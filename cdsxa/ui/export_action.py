@@ -1,37 +1,91 @@
-"""Exporting what a list shows to .xlsx, the same way from every page.
+"""Exporting to .xlsx, the same way from every page.
+
+Lists of counts are written as shown. Lists that name people go through the
+export services, which check the role and record the export in the audit log:
+the people list (asked for in ExportDialog, with personal columns off by default)
+and worklists (export_view with the page's context).
 
 Strings are translated with literal QCoreApplication.translate calls: lupdate only
 finds literals, not text passed through a helper.
 """
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
+from cdsxa.access import Permission
 from cdsxa.formatting import thousands
+from cdsxa.ids import VillageId
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.export_dialog import ExportDialog, PeopleExport
 from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.tasks import run_in_background
 
+EXPORT_MODULE = "cdsxa.excel.export"  # imported when needed: openpyxl is slow to load
+
+
+def _exporter() -> Any:
+    return importlib.import_module(EXPORT_MODULE)
+
+
+def suggested_path(stem: str) -> Path:
+    return Path.home() / f"{stem}-{date.today():%Y-%m-%d}.xlsx"
+
 
 def ask_path(parent: QWidget, stem: str) -> Path | None:
-    suggested = Path.home() / f"{stem}-{date.today():%Y-%m-%d}.xlsx"
-    path, _filter = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("ExportAction", "Export to Excel"), str(suggested),
+    path, _filter = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("ExportAction", "Export to Excel"), str(suggested_path(stem)),
                                                 QCoreApplication.translate("ExportAction", "Excel workbook (*.xlsx)"))
     return Path(path) if path else None
 
 
-def export_rows(path: Path, title: str, headers: Sequence[str],
-                rows: Sequence[Sequence[str]], status: QLabel) -> None:
-    """Write the rows in the background; say how it went in `status`."""
-    status.setText(QCoreApplication.translate("ExportAction", "Exporting to {path}…").format(path=path))
+def people_export_dialog(parent: QWidget, context: AppContext, stem: str) -> ExportDialog:
+    """The dialog that asks where, and whether with personal data (off by default)."""
+    return ExportDialog(suggested_path(stem), context.may(Permission.EXPORT_PERSONAL), parent)
+
+
+def export_people(context: AppContext, choice: PeopleExport, village_id: VillageId | None,
+                  on_success: Callable[[int], None], on_failure: Callable[[str], None]) -> None:
+    """Write the people list in the background, in a transaction that keeps its audit
+    event; on_success gets the number of people written."""
+    db, principal = context.db, context.principal
 
     def work() -> int:
-        from cdsxa.excel.export import export_table  # openpyxl loads only when needed
+        # A worker thread: its own session; only a count comes back.
+        module = _exporter()
+        with db.transaction(principal) as session:
+            count = module.export_people(session, choice.path, village_id,
+                                         include_personal=choice.include_personal,
+                                         reason=choice.reason)
+        return count if isinstance(count, int) else -1
 
-        return export_table(path, title, headers, rows)
+    run_in_background(work, on_success, on_failure)
+
+
+def export_rows(path: Path, title: str, headers: Sequence[str],
+                rows: Sequence[Sequence[str]], status: QLabel,
+                context: AppContext | None = None) -> None:
+    """Write the rows in the background; say how it went in `status`.
+
+    With a context the rows name people: the export service checks the role and
+    records the export in the audit log.
+    """
+    status.setText(QCoreApplication.translate("ExportAction", "Exporting to {path}…").format(path=path))
+    principal = context.principal if context is not None else None
+    db = context.db if context is not None else None
+
+    def work() -> int:
+        module = _exporter()
+        if db is None:
+            count: int = module.export_table(path, title, headers, rows)
+            return count
+        with db.transaction(principal) as session:
+            named: int = module.export_named_list(session, path, title, headers, rows)
+            return named
 
     run_in_background(
         work,
@@ -41,9 +95,11 @@ def export_rows(path: Path, title: str, headers: Sequence[str],
             reason=message)))
 
 
-def export_view(parent: QWidget, view: RowsView, title: str, stem: str, status: QLabel) -> None:
-    """Export exactly what a RowsView lists, with its Vietnamese headers."""
+def export_view(parent: QWidget, view: RowsView, title: str, stem: str, status: QLabel,
+                context: AppContext | None = None) -> None:
+    """Export exactly what a RowsView lists, with its Vietnamese headers (masked numbers
+    stay masked). Pass the page's context when the list names people."""
     path = ask_path(parent, stem)
     if path is not None:
         model = view.rows_model
-        export_rows(path, title, model.headers, list(model.rows), status)
+        export_rows(path, title, model.headers, list(model.rows), status, context)

@@ -163,10 +163,10 @@ class ImportDialog(QDialog):
         self._set_busy(True)
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Importing…"))
-        db, actor, result = self.context.db, self.context.actor, self.result
+        db, principal, result = self.context.db, self.context.principal, self.result
 
         def work() -> Any:
-            with db.transaction(actor) as session:
+            with db.transaction(principal) as session:
                 return importer.apply(session, result)
 
         run_in_background(work, self._imported, self._failed)

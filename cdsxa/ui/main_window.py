@@ -1,31 +1,38 @@
-"""The main window: navigation on the left, one page at a time, a status bar."""
+"""The main window: navigation on the left, one page at a time, a status bar.
+
+What the signed-in user's role may not do is not offered: such pages show a short
+notice instead, and such buttons are hidden. The services refuse it anyway.
+"""
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
+    QApplication, QDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QSplitter, QStackedWidget, QToolButton, QVBoxLayout,
 )
 
-from cdsxa import profile, settings
+from cdsxa import audit, profile, settings
+from cdsxa.access import ROLE_LABELS, Permission
 from cdsxa.formatting import thousands
 from cdsxa.sync import status
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.i18n import tr
+from cdsxa.ui.idle_lock import IdleLock
 from cdsxa.ui.tasks import run_in_background
-from cdsxa.ui.pages.base import NotBuiltPage, Page
+from cdsxa.ui.pages.base import NotBuiltPage, Page, heading, paragraph
 from cdsxa.ui.pages.overview import OverviewPage
 from cdsxa.ui.pages.people_page import PeoplePage
 from cdsxa.ui.pages.settings_page import SettingsPage
+from cdsxa.ui.pages.users_page import UsersPage
+from cdsxa.ui.pages.audit_page import AuditPage
 from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.sync_page import SyncPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.vneid_page import VneidPage
-
-
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,39 @@ class PageSpec:
     key: str
     title: str
     make: Callable[[AppContext], Page]
+    # Without this permission the page shows `denied` (a short notice) instead.
+    needs: Permission | None = None
+    denied: str = ""
+
+
+# Buttons of a page that need a permission; hidden for roles without it.
+ACTION_LIMITS: dict[str, list[tuple[str, Permission]]] = {
+    "people": [("add_button", Permission.EDIT_RECORDS), ("import_button", Permission.IMPORT),
+               ("export_button", Permission.EXPORT_PEOPLE)],
+    "support": [("remove_button", Permission.EDIT_RECORDS),
+                ("export_button", Permission.EXPORT_PEOPLE)],
+    "vneid": [("save_button", Permission.EDIT_RECORDS),
+              ("export_button", Permission.EXPORT_PEOPLE)],
+    "teams": [("add_button", Permission.EDIT_RECORDS), ("update_button", Permission.EDIT_RECORDS),
+              ("left_button", Permission.EDIT_RECORDS),
+              ("training_button", Permission.EDIT_RECORDS),
+              ("export_button", Permission.EXPORT_PEOPLE)],
+}
+
+
+class RestrictedPage(Page):
+    """What a role may not see: a short notice where the page would be."""
+
+    def __init__(self, context: AppContext, title: str, notice: str) -> None:
+        super().__init__(context)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(title))
+        label = paragraph(notice)
+        label.setObjectName("restrictedNotice")
+        label.setStyleSheet("QLabel { background: #eef2f6; border: 1px solid #b8c4d0;"
+                            " border-radius: 4px; padding: 10px; }")
+        layout.addWidget(label)
+        layout.addStretch(1)
 
 
 def _later(title: str, purpose: str) -> Callable[[AppContext], Page]:
@@ -43,11 +83,15 @@ def _later(title: str, purpose: str) -> Callable[[AppContext], Page]:
 
 def page_specs() -> list[PageSpec]:
     """The modules of the app, in navigation order."""
+    counts_only = tr("Your role shows counts only. The figures of this module are on the "
+                     "Overview and in the Reports.")
     return [
         PageSpec("dashboard", tr("Overview"), OverviewPage),
-        PageSpec("people", tr("People & households"), PeoplePage),
-        PageSpec("support", tr("Citizen support"), SupportPage),
-        PageSpec("vneid", tr("VNeID"), VneidPage),
+        PageSpec("people", tr("People & households"), PeoplePage,
+                 Permission.VIEW_PERSONAL, counts_only),
+        PageSpec("support", tr("Citizen support"), SupportPage,
+                 Permission.VIEW_PERSONAL, counts_only),
+        PageSpec("vneid", tr("VNeID"), VneidPage, Permission.VIEW_PERSONAL, counts_only),
         PageSpec("ocop", tr("OCOP & e-commerce"), _later(
             tr("OCOP & e-commerce"),
             tr("OCOP products, producers and their online shop listings."))),
@@ -61,13 +105,31 @@ def page_specs() -> list[PageSpec]:
         PageSpec("sync", tr("Sync"), lambda context: SyncPage(
             context, tr("Sync"),
             tr("Sending this commune's records to the province hub, by network or by USB "
-               "file. The connection to the province is not built yet."))),
+               "file. The connection to the province is not built yet.")),
+            Permission.SYNC, tr("Only the commune administrator syncs with the province.")),
         PageSpec("settings", tr("Settings"), SettingsPage),
+        PageSpec("users", tr("Users"), UsersPage, Permission.MANAGE_USERS,
+                 tr("Only the commune administrator manages user accounts.")),
+        PageSpec("audit", tr("Activity log"), AuditPage, Permission.VIEW_AUDIT,
+                 tr("Only the commune administrator reads the activity log.")),
     ]
 
 
+def limit_settings(page: SettingsPage, context: AppContext) -> None:
+    """The commune's own settings are for its administrator; the language is for all."""
+    allowed = context.may(Permission.CHANGE_SETTINGS)
+    for widget in (page.issuing_body, page.receiving_body, page.save_bodies, page.villages,
+                   page.population, page.save_population):
+        widget.setEnabled(allowed)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext) -> None:
+    signed_out = Signal()
+    # A restore replaced the database: the profile must be opened again.
+    reopen_requested = Signal()
+
+    def __init__(self, context: AppContext, idle_ms: int | None = None) -> None:
+        """idle_ms: lock after this long without use (default: the profile's setting)."""
         super().__init__()
         self.context = context
         self.specs = page_specs()
@@ -79,6 +141,11 @@ class MainWindow(QMainWindow):
         self.commune_label = QLabel()
         self.user_label = QLabel()
         self.sync_label = QLabel()
+        self.lock_action = QAction(tr("&Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setToolTip(tr("Lock CĐS Xã now (Ctrl+L)"))
+        self.sign_out_action = QAction(tr("Sign &out"), self)
+        self.idle_lock = IdleLock(self, context, idle_ms)
         self._build()
         self._restore_layout()
         # Counting pending changes takes tens of ms on a large commune: after a burst
@@ -106,7 +173,17 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.addWidget(self.commune_label)
         bar.addWidget(self.user_label)
+        for action in (self.lock_action, self.sign_out_action):
+            self.addAction(action)  # the shortcut works wherever the focus is
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            bar.addWidget(button)
         bar.addPermanentWidget(self.sync_label)
+        self.lock_action.triggered.connect(self.idle_lock.lock)
+        self.sign_out_action.triggered.connect(lambda: self.sign_out())
+        # The lock dialog has asked already.
+        self.idle_lock.sign_out_requested.connect(lambda: self.sign_out(ask=False))
         self.resize(1200, 760)
 
     def _open_row(self, row: int) -> None:
@@ -117,9 +194,21 @@ class MainWindow(QMainWindow):
         """The page for key, built the first time it is needed (start-up builds one)."""
         if key not in self.pages:
             spec = next(spec for spec in self.specs if spec.key == key)
-            self.pages[key] = spec.make(self.context)
+            self.pages[key] = self._make(spec)
             self.stack.addWidget(self.pages[key])
         return self.pages[key]
+
+    def _make(self, spec: PageSpec) -> Page:
+        if spec.needs is not None and not self.context.may(spec.needs):
+            return RestrictedPage(self.context, spec.title, spec.denied)
+        page = spec.make(self.context)
+        for name, permission in ACTION_LIMITS.get(spec.key, []):
+            if not self.context.may(permission):
+                getattr(page, name).hide()
+        if isinstance(page, SettingsPage):
+            limit_settings(page, self.context)
+            page.backup.restart_requested.connect(self.reopen_requested)
+        return page
 
     def current_key(self) -> str:
         return self.specs[max(0, self.nav.currentRow())].key
@@ -138,8 +227,9 @@ class MainWindow(QMainWindow):
         with self.context.read() as session:
             view = profile.load(session)
         self.commune_label.setText(view.commune_name if view else "")
-        self.user_label.setText(tr("User: {name}").format(
-            name=self.context.actor.removeprefix("user:")))
+        principal = self.context.principal
+        self.user_label.setText(tr("User: {name} ({role})").format(
+            name=principal.label, role=ROLE_LABELS[principal.role]))
 
     def refresh_status(self) -> None:
         db = self.context.db
@@ -186,13 +276,29 @@ class MainWindow(QMainWindow):
         def encoded(data: QByteArray) -> str:
             return bytes(data.toBase64().data()).decode()
 
-        with self.context.db.transaction(self.context.actor) as session:
+        with self.context.db.transaction(self.context.principal) as session:
             settings.put(session, settings.WINDOW_GEOMETRY, encoded(self.saveGeometry()))
             settings.put(session, settings.SPLITTER_STATE, encoded(self.splitter.saveState()))
             settings.put(session, settings.LAST_PAGE, self.current_key())
 
+    def open_forms(self) -> list[QDialog]:
+        return [dialog for dialog in self.findChildren(QDialog) if dialog.isVisible()]
+
+    def confirm_sign_out(self) -> bool:
+        answer = QMessageBox.question(self, tr("Sign out"), tr(
+            "Signing out closes the open forms; what was typed and not saved is lost. "
+            "Sign out?"))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def sign_out(self, ask: bool = True) -> None:
+        """Recorded, then whoever started the window closes it and asks who signs in."""
+        if ask and self.open_forms() and not self.confirm_sign_out():
+            return
+        with self.context.db.transaction(self.context.principal) as session:
+            audit.record(session, "sign_out", "")
+        self.signed_out.emit()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.idle_lock.stop()
         self.save_layout()
         super().closeEvent(event)
-
-

@@ -4,13 +4,16 @@ A commune holds tens of thousands of people; the view asks for more rows
 (canFetchMore / fetchMore) as it scrolls, and each page is one keyset query
 through cdsxa.register.search, so opening the list costs the same for 500 or
 100,000 people.
+
+ID numbers and phones are masked (038•••••••12): a list on a shared screen shows
+enough to tell people apart; the person form shows them in full to those allowed.
 """
 
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from cdsxa.formatting import vn_date
+from cdsxa.formatting import mask_id_number, mask_phone, vn_date
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import search
 from cdsxa.register.search import PersonRow
@@ -119,6 +122,6 @@ class PeopleModel(QAbstractTableModel):
             return self.genders.get(row.gender, row.gender)
         if column == BIRTH:
             return vn_date(row.birth) if isinstance(row.birth, date) else str(row.birth or "")
-        values = {ID_NUMBER: row.id_number, PHONE: row.phone, VILLAGE: row.village,
-                  HOUSEHOLD: row.household_code}
+        values = {ID_NUMBER: mask_id_number(row.id_number), PHONE: mask_phone(row.phone),
+                  VILLAGE: row.village, HOUSEHOLD: row.household_code}
         return values.get(column) or ""

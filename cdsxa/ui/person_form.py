@@ -3,6 +3,11 @@
 Keyboard first: fields in reading order, Enter saves, Esc closes without asking.
 Saving is one service call (person_detail.save_person) in one transaction, so a
 refused entry writes nothing; the reason shows under the fields.
+
+The form shows the ID number and phone in full: only roles that may see this
+person's personal data can open it (the service refuses the others). It notes the
+citizen's consent, reminds the officer to ask for it, and offers erasing the
+person at their request to roles allowed to.
 """
 
 from datetime import date
@@ -10,14 +15,15 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
-    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from cdsxa import outcomes
+from cdsxa.access import Permission
 from cdsxa.errors import UserError
 from cdsxa.formatting import vn_date
 from cdsxa.ids import PersonId, VillageId
-from cdsxa.register import idnumber, person_detail
+from cdsxa.register import erase, idnumber, person_detail
 from cdsxa.register.people import DuplicateIdNumber, PersonInput
 from cdsxa.register.person_detail import PersonDetail, PersonEdit
 from cdsxa.ui.context import AppContext
@@ -27,6 +33,9 @@ NOTICE_STYLE = "QLabel { background: #e8f1fd; border: 1px solid #9ec1f0; border-
                " padding: 6px; }"
 NOTE_STYLE = "QLabel { color: #8a5a00; }"
 HINT_STYLE = "QLabel { color: #555; }"
+# Every record an erasure may change, announced so pages refresh.
+ERASE_WRITES = ("person", "person_outcome", "vneid_step", "support_session", "group_session",
+                "team_member")
 
 
 def index_of(combo: QComboBox, value: object) -> int:
@@ -68,8 +77,63 @@ class OutcomeRow:
         return True, person_detail.parse_date(self.date.text(), what)
 
 
+class EraseDialog(QDialog):
+    """Asks why, says it cannot be undone, then erases (the service may still refuse)."""
+
+    def __init__(self, context: AppContext, person_id: PersonId, name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.person_id = context, person_id
+        self.setWindowTitle(self.tr("Erase at the citizen's request"))
+        self.setMinimumWidth(520)
+        self.warning = QLabel(self.tr(
+            "This erases {name} from the register for good: their details, outcomes and "
+            "VNeID steps. Support sessions and classes keep their counts but no longer name "
+            "them. This cannot be undone.").format(name=name))
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(NOTE_STYLE)
+        self.reason = QLineEdit(placeholderText=self.tr(
+            "e.g. written request received on 03/11"))
+        hint = QLabel(self.tr("The reason is kept in the audit log: do not write the "
+                              "person's name, ID number or phone in it."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.erase_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.erase_button.setText(self.tr("&Erase for good"))
+        self.erase_button.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        form = QFormLayout()
+        form.addRow(self.tr("&Reason"), self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.reason.textChanged.connect(
+            lambda text: self.erase_button.setEnabled(bool(text.strip())))
+        self.buttons.accepted.connect(self.erase)
+        self.buttons.rejected.connect(self.reject)
+
+    def erase(self) -> None:
+        if not self.reason.text().strip():
+            return
+        try:
+            with self.context.write(*ERASE_WRITES) as session:
+                erase.erase_person(session, self.person_id, self.reason.text())
+        except UserError as exc:
+            self.error.show_error(exc.message)
+            return
+        self.accept()
+
+
 class PersonForm(QDialog):
     saved = Signal(object)  # PersonId
+    erased = Signal(object)  # PersonId
 
     def __init__(self, context: AppContext, person_id: PersonId | None = None,
                  village_id: VillageId | None = None, parent: QWidget | None = None) -> None:
@@ -89,6 +153,11 @@ class PersonForm(QDialog):
         self.household_hint = QLabel()
         self.relation = self._editable_combo(person_detail.RELATIONS)
         self.notes = QLineEdit()
+        self.consent = QComboBox()
+        self.consent_on = DateField(self.tr("dd/mm/yyyy"))
+        self.consent_reminder = QLabel(self.tr(
+            "Ask the citizen whether they agree to their data being kept (Decree 13/2023), "
+            "and note their answer."))
         self.outcomes = {code: OutcomeRow(label, self.tr("dd/mm/yyyy"))
                          for code, label in self._outcome_labels().items()}
         self.fibre = OutcomeRow(self.tr("Fibre broadband (the household's)"),
@@ -98,6 +167,8 @@ class PersonForm(QDialog):
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
+        self.erase_button = QPushButton(self.tr("Erase at the citizen's request…"))
+        self.erase_dialog: EraseDialog | None = None
         self._build()
         self._fill_choices()
         self._connect()
@@ -147,6 +218,15 @@ class PersonForm(QDialog):
         self.gender.addItem("", None)
         self.gender.addItem(self.tr("Male"), "male")
         self.gender.addItem(self.tr("Female"), "female")
+        self.consent.addItem(self.tr("Not asked yet"), None)
+        self.consent.addItem(self.tr("Agrees"), "given")
+        self.consent.addItem(self.tr("Refuses"), "refused")
+        self.consent_on.setToolTip(self.tr("The day they agreed or refused"))
+        self.consent_reminder.setObjectName("consentReminder")
+        self.consent_reminder.setWordWrap(True)
+        consent = QHBoxLayout()
+        consent.addWidget(self.consent, 1)
+        consent.addWidget(self.consent_on)
 
         details = QFormLayout()
         details.addRow(self.tr("Full &name"), self.name)
@@ -161,6 +241,9 @@ class PersonForm(QDialog):
         details.addRow("", self.household_hint)
         details.addRow(self.tr("&Relation to head"), self.relation)
         details.addRow(self.tr("N&otes"), self.notes)
+        consent_label = QLabel(self.tr("&Consent to keep data"))
+        consent_label.setBuddy(self.consent)
+        details.addRow(consent_label, consent)
 
         box = QGroupBox(self.tr("Digital outcomes (date reached)"))
         grid = QGridLayout(box)
@@ -184,17 +267,22 @@ class PersonForm(QDialog):
         layout.addLayout(columns)
         layout.addWidget(hint)
         layout.addWidget(self.error)
+        layout.addWidget(self.consent_reminder)  # beside Save: asked before saving
         layout.addWidget(self.buttons)
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setText(self.tr("&Save"))
         save.setDefault(True)
+        save.setEnabled(self.context.may(Permission.EDIT_RECORDS))
+        self.buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.erase_button.setAutoDefault(False)
+        self.erase_button.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self._tab_order()
 
     def _tab_order(self) -> None:
         chain: list[QWidget] = [self.name, self.gender, self.birth, self.ethnicity,
                                 self.id_number, self.phone, self.village, self.household,
-                                self.relation, self.notes]
+                                self.relation, self.notes, self.consent, self.consent_on]
         for row in [*self.outcomes.values(), self.fibre]:
             chain += [row.box, row.date]
         chain += [self.buttons]
@@ -213,6 +301,9 @@ class PersonForm(QDialog):
         self.id_number.textEdited.connect(self._id_number_typed)
         self.village.currentIndexChanged.connect(self._village_changed)
         self.household.editTextChanged.connect(self._household_typed)
+        self.consent.currentIndexChanged.connect(self._consent_changed)
+        self.erase_button.clicked.connect(self.ask_erase)
+        self._consent_changed()
 
     # Loading --------------------------------------------------------------------------
 
@@ -242,6 +333,10 @@ class PersonForm(QDialog):
         self.household.setCurrentText(detail.household_code or "")
         self.relation.setCurrentText(data.relation_to_head or "")
         self.notes.setText(data.notes or "")
+        self.consent.setCurrentIndex(max(0, index_of(self.consent, data.consent)))
+        self.consent_on.setText(vn_date(data.consent_on))
+        self._consent_changed()
+        self.erase_button.setVisible(self.context.may(Permission.ERASE_PERSON))
         for code, row in self.outcomes.items():
             row.set_value(code in detail.outcomes, detail.outcomes.get(code))
         self.fibre.set_value(detail.has_fibre, detail.fibre_since)
@@ -262,6 +357,16 @@ class PersonForm(QDialog):
         if detail.vneid_status_on:
             text += " · " + vn_date(detail.vneid_status_on)
         self.vneid.setText(text)
+
+    def _consent_changed(self) -> None:
+        """Agreeing or refusing is dated (today unless changed); not asked has no date."""
+        asked = self.consent.currentData() is not None
+        self.consent_on.setEnabled(asked)
+        if asked and not self.consent_on.text():
+            self.consent_on.setText(vn_date(date.today()))
+        elif not asked:
+            self.consent_on.clear()
+        self.consent_reminder.setStyleSheet(HINT_STYLE if asked else NOTICE_STYLE)
 
     def _village_changed(self) -> None:
         village_id = self.village.currentData()
@@ -318,8 +423,14 @@ class PersonForm(QDialog):
     def _id_number_taken(self, existing: PersonId) -> None:
         """A new person's ID number is already in the register: open that person instead
         of adding them twice. On an existing person's form, say whose it is."""
-        with self.context.read() as session:
-            other = person_detail.get_person(session, existing)
+        try:
+            with self.context.read() as session:
+                other = person_detail.get_person(session, existing)
+        except UserError:  # someone this user may not see (another village's)
+            self.error.show_error(self.tr(
+                "This ID number is already in the register, in a village you do not "
+                "work in. Ask the commune officer."))
+            return
         if self.person_id is None:
             self.load(existing)
             self.notice.setText(self.tr(
@@ -343,12 +454,16 @@ class PersonForm(QDialog):
             if ticked:
                 reached[code] = on
         has_fibre, since = self.fibre.value(outcomes.FIBRE.label)
+        consent = self.consent.currentData()
+        consent_on = person_detail.parse_date(self.consent_on.text(), "Ngày đồng ý/từ chối") \
+            if consent is not None else None
         data = PersonInput(
             full_name=self.name.text(), gender=self.gender.currentData() or "",
             village_id=self.village.currentData(), birth_date=birth_date,
             birth_year=birth_year, ethnicity=self.ethnicity.currentText(),
             id_number=self.id_number.text(), phone=self.phone.text(),
-            relation_to_head=self.relation.currentText(), notes=self.notes.text())
+            relation_to_head=self.relation.currentText(), notes=self.notes.text(),
+            consent=consent, consent_on=consent_on)
         return PersonEdit(data, self.household.currentText(), reached, has_fibre, since)
 
     def save(self) -> None:
@@ -366,6 +481,23 @@ class PersonForm(QDialog):
         self.person_id = person_id
         self.saved.emit(person_id)
         self.accept()
+
+    # Erasing ---------------------------------------------------------------------------
+
+    def ask_erase(self) -> EraseDialog | None:
+        """The confirmation (reason, cannot be undone); the form closes once erased."""
+        if self.person_id is None:
+            return None
+        dialog = EraseDialog(self.context, self.person_id, self.name.text().strip(), self)
+        self.erase_dialog = dialog
+        erased = self.person_id
+        dialog.accepted.connect(lambda: self._erased(erased))
+        dialog.open()
+        return dialog
+
+    def _erased(self, person_id: PersonId) -> None:
+        self.erased.emit(person_id)
+        self.reject()  # nothing left to save
 
     def village_id(self) -> VillageId | None:
         village_id: VillageId | None = self.village.currentData()

@@ -1,6 +1,7 @@
 """Picking a citizen from the register by typing: name, ID number or phone.
 
 Arrow keys move through the matches, Enter takes one; typing again starts over.
+Matches show the ID number or phone masked (038•••••••12), as every list does.
 """
 
 import uuid
@@ -11,25 +12,29 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from cdsxa.access import Principal
 from cdsxa.db.engine import Database
-from cdsxa.formatting import vn_date
+from cdsxa.formatting import mask_id_number, mask_phone, vn_date
 from cdsxa.register import search
 
 SearchFunction = Callable[[str], Sequence[Any]]  # returns register.search PersonRow items
 
 
-def register_search(db: Database, limit: int = 50) -> SearchFunction:
-    """Searching the register, as every picker does: a short read per keystroke pause."""
+def register_search(db: Database, limit: int = 50,
+                    principal: Principal | None = None) -> SearchFunction:
+    """Searching the register, as every picker does: a short read per keystroke pause,
+    as `principal` (the signed-in user; db.principal when not given)."""
     def run(text: str) -> Sequence[Any]:
-        with db.reading() as session:
+        with db.reading(principal) as session:
             return search.search_people(session, text, limit=limit)
     return run
 
 
 def describe(row: Any) -> str:
-    """'Lò Thị Mai · 01/05/1990 · Bản Hang · 038190000123' for a search row."""
+    """'Lò Thị Mai · 01/05/1990 · Bản Hang · 038•••••••23' for a search row."""
     birth = row.birth if isinstance(row.birth, int) else vn_date(row.birth)
-    parts = [row.full_name, str(birth or ""), row.village, row.id_number or row.phone or ""]
+    number = mask_id_number(row.id_number) if row.id_number else mask_phone(row.phone)
+    parts = [row.full_name, str(birth or ""), row.village, number]
     return " · ".join(p for p in parts if p)
 
 

@@ -1,19 +1,23 @@
-"""First-run setup: commune, villages, population figures, first user."""
+"""First-run setup: commune, villages, population figures, the administrator, the data
+key (a passphrase where there is no keyring) and its recovery key."""
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
+    QApplication, QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
     QWidget, QWizard, QWizardPage,
 )
 
-from cdsxa import admin_units
+from cdsxa import admin_units, paths
 from cdsxa.db.engine import Database
 from cdsxa.errors import UserError
-from cdsxa.profile import FirstUser, ProfileSetup, initialise
+from cdsxa.profile import FirstUser, ProfileSetup, initialise, validate_setup
+from cdsxa.security import keys
+from cdsxa.ui.account_fields import AccountFields, SecretPair
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.population_form import PopulationForm
+from cdsxa.ui.recovery_key_view import RecoveryKeyView
 from cdsxa.ui.village_editor import MemoryVillageStore, VillageEditor
 
 
@@ -101,38 +105,101 @@ class PopulationPage(QWizardPage):
         return True
 
 
-class UserPage(QWizardPage):
+class AdminPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(self.tr("Who uses this computer"))
-        self.setSubTitle(self.tr("The first user of CĐS Xã on this computer."))
-        self.name = QLineEdit()
-        self.position = QLineEdit(placeholderText=self.tr("e.g. Culture and Social Affairs officer"))
+        self.setTitle(self.tr("The commune administrator"))
+        self.setSubTitle(self.tr("Everyone signs in to CĐS Xã. This first account administers "
+                                 "it: it adds the other users and changes the settings."))
+        self.fields = AccountFields()
+        self.error = ErrorLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.fields.edited.connect(lambda: self.completeChanged.emit())
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return self.fields.filled()
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        wizard = self.wizard()
+        assert isinstance(wizard, SetupWizard)
+        try:
+            self.fields.value()
+        except UserError as exc:
+            self.error.show_error(exc.message)
+            return False
+        self.error.clear_error()
+        return wizard.create_profile() if self.isCommitPage() else True
+
+
+class PassphrasePage(QWizardPage):
+    """Only where the operating system keeps no secrets safely."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Data passphrase"))
+        self.setSubTitle(self.tr("This computer has no safe key store for the key that encrypts "
+                                 "the data. Choose a data passphrase instead: CĐS Xã asks for "
+                                 "it each time it starts."))
+        self.passphrase = SecretPair()
         form = QFormLayout()
-        form.addRow(self.tr("Full name"), self.name)
-        form.addRow(self.tr("Position"), self.position)
+        self.passphrase.add_to(form, self.tr("Data passphrase"), self.tr("Data passphrase again"))
         self.error = ErrorLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addStretch(1)
-        self.name.textChanged.connect(lambda *_: self.completeChanged.emit())
+        for field in (self.passphrase.first, self.passphrase.second):
+            field.textChanged.connect(lambda *_: self.completeChanged.emit())
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
-        return bool(self.name.text().strip())
+        return self.passphrase.filled()
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        wizard = self.wizard()
+        assert isinstance(wizard, SetupWizard)
+        try:
+            self.passphrase.passphrase()
+        except UserError as exc:
+            self.error.show_error(exc.message)
+            return False
+        self.error.clear_error()
+        return wizard.create_profile()
+
+
+class RecoveryPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Recovery key"))
+        self.setSubTitle(self.tr("The commune's data is set up and encrypted."))
+        self.view = RecoveryKeyView()
+        QVBoxLayout(self).addWidget(self.view)
+        self.view.confirmed_changed.connect(lambda *_: self.completeChanged.emit())
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return self.view.is_confirmed()
 
 
 class SetupWizard(QWizard):
+    """Collects the setup, creates the data key and the profile, shows the recovery key.
+
+    `database` is the open profile once made; `first_user()` signs in after it.
+    """
+
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.database: Database | None = None
         self.setWindowTitle(self.tr("CĐS Xã: first-time setup"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
         self.setMinimumSize(640, 520)
         for button, text in (
             (QWizard.WizardButton.BackButton, self.tr("< &Back")),
             (QWizard.WizardButton.NextButton, self.tr("&Next >")),
+            (QWizard.WizardButton.CommitButton, self.tr("&Create")),
             (QWizard.WizardButton.FinishButton, self.tr("&Finish")),
             (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
         ):
@@ -140,8 +207,16 @@ class SetupWizard(QWizard):
         self.commune_page = CommunePage()
         self.villages_page = VillagesPage()
         self.population_page = PopulationPage()
-        self.user_page = UserPage()
-        for page in (self.commune_page, self.villages_page, self.population_page, self.user_page):
+        self.admin_page = AdminPage()
+        # Without a keyring the data key is kept under a passphrase (never in plain text).
+        self.passphrase_page = None if keys.keyring_available() else PassphrasePage()
+        self.recovery_page = RecoveryPage()
+        pages: list[QWizardPage] = [self.commune_page, self.villages_page, self.population_page,
+                                    self.admin_page]
+        if self.passphrase_page is not None:
+            pages.append(self.passphrase_page)
+        pages[-1].setCommitPage(True)  # after it, the profile exists: no way back
+        for page in (*pages, self.recovery_page):
             self.addPage(page)
 
     def setup(self) -> ProfileSetup:
@@ -157,13 +232,58 @@ class SetupWizard(QWizard):
         )
 
     def first_user(self) -> FirstUser:
-        return FirstUser(self.user_page.name.text(), self.user_page.position.text())
+        return self.admin_page.fields.value()
 
-    def accept(self) -> None:
+    def _error_label(self) -> ErrorLabel:
+        page = self.currentPage()
+        return page.error if isinstance(page, (AdminPage, PassphrasePage)) \
+            else self.admin_page.error
+
+    def create_profile(self) -> bool:
+        """Make the data key and the profile; on a problem nothing is left behind."""
         try:
-            actor = f"user:{self.first_user().full_name.strip()}"
-            self.database = initialise(self.data_dir, self.setup(), actor)
+            setup = self.setup()
+            problems = validate_setup(setup)
+            if problems:
+                raise UserError(" ".join(problems))
+            passphrase = (self.passphrase_page.passphrase.passphrase()
+                          if self.passphrase_page is not None else None)
+            commune = admin_units.commune(setup.province_code, setup.commune_code)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                made = self._create(setup, passphrase)
+            finally:
+                QApplication.restoreOverrideCursor()
         except UserError as exc:
-            self.user_page.error.show_error(exc.message)
+            self._error_label().show_error(exc.message)
+            return False
+        self.recovery_page.view.set_key(made.recovery_key, commune.name)
+        return True
+
+    def _create(self, setup: ProfileSetup, passphrase: str | None) -> keys.NewKey:
+        existed = paths.database_path(self.data_dir).exists()
+        made = keys.create(self.data_dir, passphrase)
+        try:
+            self.database = initialise(self.data_dir, setup, made.key)
+        except BaseException:
+            if not existed:
+                self._remove_leftovers()
+            raise
+        return made
+
+    def _remove_leftovers(self) -> None:
+        keyfile = keys.KeyFile.load(self.data_dir)
+        if keyfile is not None:
+            keys.forget_from_keyring(keyfile.profile_id)
+        db_path = paths.database_path(self.data_dir)
+        for path in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"),
+                     self.data_dir / keys.KEY_FILE):
+            path.unlink(missing_ok=True)
+
+    def reject(self) -> None:
+        # Once the profile exists its recovery key must not be lost unseen.
+        if self.database is not None:
+            if self.recovery_page.isComplete():
+                self.accept()
             return
-        super().accept()
+        super().reject()

@@ -1,9 +1,10 @@
-"""Người dân & hộ gia đình: the register, searched as you type, and the person form."""
+"""Người dân & hộ gia đình: the register, searched as you type, and the person form.
 
-import importlib
-import importlib.util
+The list masks ID numbers and phones; the form shows them in full to those allowed.
+Buttons a role may not use are disabled (the services refuse anyway).
+"""
+
 import logging
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -13,12 +14,15 @@ from PySide6.QtWidgets import (
     QPushButton, QTableView, QVBoxLayout,
 )
 
+from cdsxa.access import Permission
+from cdsxa.errors import UserError
 from cdsxa.formatting import thousands
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import person_detail, search
+from cdsxa.ui import export_action
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.export_dialog import ExportDialog
 from cdsxa.ui.import_dialog import ImportDialog
-from cdsxa.ui.tasks import run_in_background
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.people_model import NAME, PeopleModel
@@ -27,7 +31,6 @@ from cdsxa.ui.person_form import PersonForm, index_of
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
-EXPORT_MODULE = "cdsxa.excel.export"
 COLUMN_WIDTHS = (210, 70, 95, 120, 110, 185)  # the household code column stretches
 
 
@@ -60,6 +63,7 @@ class PeoplePage(Page):
         self.error = ErrorLabel()
         self.timer = QTimer(self)
         self.form: PersonForm | None = None
+        self.export_dialog: ExportDialog | None = None
         self.last_village: VillageId | None = None
         self._build()
         self._connect()
@@ -71,6 +75,9 @@ class PeoplePage(Page):
         self.village.setMinimumWidth(180)
         self.count.setObjectName("peopleCount")
         self.add_button.setToolTip(self.tr("Add a person (Ctrl+N)"))
+        self.add_button.setEnabled(self.context.may(Permission.EDIT_RECORDS))
+        self.import_button.setEnabled(self.context.may(Permission.IMPORT))
+        self.export_button.setEnabled(self.context.may(Permission.EXPORT_PEOPLE))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -127,7 +134,11 @@ class PeoplePage(Page):
     # Listing --------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self._fill_villages()
+        try:
+            self._fill_villages()
+        except UserError as exc:  # e.g. a team member's account without a village
+            self.error.show_error(exc.message)
+            return
         self.apply_filter()
 
     def _fill_villages(self) -> None:
@@ -156,9 +167,14 @@ class PeoplePage(Page):
         pauses, so a burst of keys runs one search)."""
         self.timer.stop()
         query, village_id = self.search.text(), self.village_filter()
-        self.model.set_filter(query, village_id)
-        with self.context.read() as session:
-            total = search.count_people(session, query, village_id)
+        try:
+            self.model.set_filter(query, village_id)
+            with self.context.read() as session:
+                total = search.count_people(session, query, village_id)
+        except UserError as exc:  # a role that may not list people
+            self.error.show_error(exc.message)
+            return
+        self.error.clear_error()
         self.count.setText(self.tr("{count} people").format(count=thousands(total)))
 
     def _sort_by_name_only(self, column: int, order: Qt.SortOrder) -> None:
@@ -196,10 +212,18 @@ class PeoplePage(Page):
 
     def open_row(self, row: int) -> None:
         person_id = self.model.person_id(row)
-        if person_id is not None:
-            self._open_form(PersonForm(self.context, person_id=person_id, parent=self))
+        if person_id is None:
+            return
+        try:
+            form = PersonForm(self.context, person_id=person_id, parent=self)
+        except UserError as exc:  # not this user's to see, or erased meanwhile
+            self.error.show_error(exc.message)
+            return
+        self._open_form(form)
 
     def open_new(self) -> None:
+        if not self.context.may(Permission.EDIT_RECORDS):
+            return
         village_id = self.village_filter() or self.last_village
         self._open_form(PersonForm(self.context, village_id=village_id, parent=self))
 
@@ -209,6 +233,7 @@ class PeoplePage(Page):
         self.form = form
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.saved.connect(lambda person_id: self._saved(form, person_id))
+        form.erased.connect(lambda _person_id: self._erased())
         form.finished.connect(lambda _result: self._form_closed(form))
         form.open()
 
@@ -216,6 +241,11 @@ class PeoplePage(Page):
         self.last_village = form.village_id() or self.last_village
         self.status.setText(self.tr("Saved: {name}.").format(name=form.name.text().strip()))
         self.select_person(person_id)
+
+    def _erased(self) -> None:
+        self.error.clear_error()
+        self.status.setText(self.tr("Erased at the citizen's request. The audit log keeps "
+                                    "who did it and why."))
 
     def _form_closed(self, form: PersonForm) -> None:
         if self.form is form:
@@ -237,26 +267,24 @@ class PeoplePage(Page):
         dialog.open()
         return dialog
 
-    def export(self) -> None:
+    def export(self) -> ExportDialog:
+        """Ask where, and whether with personal data (off by default); then write."""
+        dialog = export_action.people_export_dialog(self, self.context, "nguoi-dan")
+        self.export_dialog = dialog
         village_id = self.village_filter()
-        suggested = Path.home() / f"nguoi-dan-{date.today():%Y-%m-%d}.xlsx"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export to Excel"), str(suggested), self.tr("Excel workbook (*.xlsx)"))
-        if not path:
-            return
+        dialog.accepted.connect(lambda: self._export(dialog, village_id))
+        dialog.open()
+        return dialog
+
+    def _export(self, dialog: ExportDialog, village_id: VillageId | None) -> None:
+        choice = dialog.choice()
+        path = str(choice.path)
         self.export_button.setEnabled(False)
         self.error.clear_error()
         self.status.setText(self.tr("Exporting to {path}…").format(path=path))
-        db = self.context.db
-
-        def work() -> tuple[str, int]:
-            # A worker thread: its own session; only the path and a count come back.
-            module = importlib.import_module(EXPORT_MODULE)  # openpyxl loads when needed
-            with db.reading() as session:
-                count = module.export_people(session, Path(path), village_id=village_id)
-            return path, count if isinstance(count, int) else -1
-
-        run_in_background(work, lambda result: self._exported(*result), self._export_failed)
+        export_action.export_people(self.context, choice, village_id,
+                                    lambda count: self._exported(path, count),
+                                    self._export_failed)
 
     def _exported(self, path: str, count: int) -> None:
         self.export_button.setEnabled(True)

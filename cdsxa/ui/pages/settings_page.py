@@ -1,13 +1,16 @@
-"""Cài đặt: language, the names on documents, villages, population figures."""
+"""Cài đặt: language, the names on documents, villages, population figures, the idle
+lock and backups."""
 
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QScrollArea, QVBoxLayout, QWidget,
+    QScrollArea, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from cdsxa import profile, settings
 from cdsxa.errors import UserError
+from cdsxa.access import Permission
 from cdsxa.ui import i18n
+from cdsxa.ui.backup_panel import BackupPanel
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
@@ -33,11 +36,20 @@ class SettingsPage(Page):
         self.save_population = QPushButton(self.tr("Save figures"))
         self.population_status = QLabel()
         self.population_error = ErrorLabel()
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(settings.IDLE_LOCK_MINUTES.minimum or 1,
+                                   settings.IDLE_LOCK_MINUTES.maximum or 240)
+        self.idle_minutes.setSuffix(self.tr(" minutes"))
+        self.save_idle = QPushButton(self.tr("Save"))
+        self.idle_error = ErrorLabel()
+        self.backup = BackupPanel(context)
         self._build()
+        self._load_idle()
         self._load_language()
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.save_bodies.clicked.connect(self.store_bodies)
         self.save_population.clicked.connect(self.store_population)
+        self.save_idle.clicked.connect(self.store_idle)
         self.population.year.valueChanged.connect(self._show_year)
 
     def _build(self) -> None:
@@ -68,7 +80,16 @@ class SettingsPage(Page):
         content = QWidget()
         column = QVBoxLayout(content)
         column.addWidget(heading(self.tr("Settings")))
-        for box in (language_box, bodies_box, villages_box, population_box):
+        security_box = QGroupBox(self.tr("Screen lock"))
+        security = QFormLayout(security_box)
+        idle_row = QHBoxLayout()
+        idle_row.addWidget(self.idle_minutes)
+        idle_row.addWidget(self.save_idle)
+        idle_row.addStretch(1)
+        security.addRow(self.tr("Lock the window after"), idle_row)
+        security.addRow(self.idle_error)
+        for box in (language_box, bodies_box, villages_box, population_box, security_box,
+                    self.backup):
             column.addWidget(box)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -104,6 +125,22 @@ class SettingsPage(Page):
             self.bodies_error.show_error(exc.message)
             return
         self.bodies_error.clear_error()
+
+    def _load_idle(self) -> None:
+        with self.context.read() as session:
+            self.idle_minutes.setValue(settings.get(session, settings.IDLE_LOCK_MINUTES))
+        allowed = self.context.may(Permission.CHANGE_SETTINGS)
+        self.idle_minutes.setEnabled(allowed)
+        self.save_idle.setEnabled(allowed)
+
+    def store_idle(self) -> None:
+        try:
+            with self.context.write("setting") as session:
+                settings.put(session, settings.IDLE_LOCK_MINUTES, self.idle_minutes.value())
+        except UserError as exc:
+            self.idle_error.show_error(exc.message)
+            return
+        self.idle_error.clear_error()
 
     def _show_year(self) -> None:
         year = self.population.year.value()

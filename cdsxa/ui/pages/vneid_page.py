@@ -1,4 +1,7 @@
-"""VNeID: the two worklists, and recording a step for the chosen person."""
+"""VNeID: the two worklists, and recording a step for the chosen person.
+
+Phones are masked in the worklists, as in every list; exporting a worklist names
+people, so it needs EXPORT_PEOPLE and is recorded in the audit log."""
 
 from datetime import date
 
@@ -8,8 +11,9 @@ from PySide6.QtWidgets import (
 )
 
 from cdsxa import teams, vneid
+from cdsxa.access import Permission
 from cdsxa.errors import UserError
-from cdsxa.formatting import thousands, vn_date
+from cdsxa.formatting import mask_phone, thousands, vn_date
 from cdsxa.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS
 from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
@@ -31,7 +35,7 @@ class Worklist(RowsView):
         for item in items:
             status = VNEID_STEP_LABELS.get(item.status or "", "")
             rows.append((item.full_name, item.village, item.household_code or "",
-                         item.phone or "", f"{status} {vn_date(item.since)}".strip()))
+                         mask_phone(item.phone), f"{status} {vn_date(item.since)}".strip()))
         self.rows_model.set_rows(rows, items)
 
     def current(self) -> vneid.WorkItem | None:
@@ -103,6 +107,7 @@ class VneidPage(Page):
         self.step.currentIndexChanged.connect(self._update_enabled)
         self.save_button.clicked.connect(self.save)
         self.export_button.clicked.connect(self.export)
+        self.export_button.setEnabled(self.context.may(Permission.EXPORT_PEOPLE))
         self._fill_villages()
         self._update_enabled()
 
@@ -128,10 +133,11 @@ class VneidPage(Page):
 
     def refresh(self) -> None:
         db, village_id = self.context.db, self.village.currentData()
+        principal = self.context.principal
 
         def work() -> tuple[list[vneid.WorkItem], list[vneid.WorkItem]]:
             # Thousands of people on a large commune: read off the UI thread.
-            with db.reading() as session:
+            with db.reading(principal) as session:
                 return (vneid.pending_activation(session, village_id),
                         vneid.without_account(session, date.today(), village_id))
 
@@ -150,7 +156,7 @@ class VneidPage(Page):
         worklist = self.tabs.currentWidget()
         if isinstance(worklist, Worklist):
             title = f"VNeID: {self.tabs.tabText(self.tabs.currentIndex())}"
-            export_view(self, worklist, title, "vneid", self.export_status)
+            export_view(self, worklist, title, "vneid", self.export_status, self.context)
 
     def current(self) -> vneid.WorkItem | None:
         worklist = self.tabs.currentWidget()
@@ -160,7 +166,8 @@ class VneidPage(Page):
         item = self.current()
         self.chosen.setText(self.tr("Choose a person in the list.") if item is None
                             else f"<b>{item.full_name}</b> · {item.village}")
-        self.save_button.setEnabled(item is not None)
+        self.save_button.setEnabled(item is not None
+                                    and self.context.may(Permission.EDIT_RECORDS))
 
     def _update_enabled(self) -> None:
         self.failure.setEnabled(self.step.currentData() == "failed")

@@ -1,0 +1,291 @@
+"""Sao lưu: the last automatic backup, a copy to a USB stick, and restoring one.
+
+Backing up and restoring run off the UI thread. A restore replaces the open
+profile's database, so the profile is closed first and the window must reopen
+it afterwards: the panel emits `restart_requested`, which the main window handles.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+    QMessageBox, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+)
+
+from cdsxa import admin_units, backup, paths
+from cdsxa.access import Permission, Principal
+from cdsxa.db import migrate
+from cdsxa.db.engine import Database
+from cdsxa.security import keys
+from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.tasks import run_in_background
+
+MANUAL_REASON = "manual"
+
+
+def when(value: datetime) -> str:
+    return value.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",") if size >= 100_000 else \
+        f"{max(1, round(size / 1000))} kB"
+
+
+@dataclass(frozen=True)
+class LatestBackup:
+    path: Path
+    at: datetime
+    kept: int
+
+
+def latest_auto_backup(data_dir: Path) -> LatestBackup | None:
+    """The newest automatic backup (their names sort by time) and how many are kept."""
+    folder = backup.auto_dir(data_dir)
+    found = sorted(folder.glob(f"*{backup.SUFFIX}")) if folder.is_dir() else []
+    if not found:
+        return None
+    newest = found[-1]
+    return LatestBackup(newest, datetime.fromtimestamp(newest.stat().st_mtime).astimezone(),
+                        len(found))
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """A backup file checked whole, and what is known of the commune it holds."""
+
+    info: backup.BackupInfo
+    commune_name: str | None
+    same_profile: bool
+
+
+def _commune_name(code: int | None) -> str | None:
+    if code is None:
+        return None
+    for province in admin_units.provinces():
+        for commune in admin_units.communes(province.code):
+            if commune.code == code:
+                return f"{commune.name}, {province.name}"
+    return None
+
+
+def _inspect(path: Path, data_dir: Path) -> Inspected:
+    """Worker thread: read and check the backup (it reads the whole file)."""
+    info = backup.inspect_backup(path)
+    keyfile = keys.KeyFile.load(data_dir)
+    same = keyfile is not None and info.profile_id in (None, keyfile.profile_id)
+    return Inspected(info, _commune_name(info.commune_code), same)
+
+
+def _restore(data_dir: Path, path: Path, principal: Principal, key: keys.DataKey | None,
+             recovery_key: str | None) -> backup.Restored:
+    """Worker thread: the profile is closed; replace its database with the backup's."""
+    return backup.restore(data_dir, path, principal, key=key, recovery_key=recovery_key)
+
+
+class BackupPanel(QGroupBox):
+    restart_requested = Signal()  # the database was replaced: reopen the profile
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Backups"))
+        self.context = context
+        self.last_auto = QLabel()
+        self.last_auto.setWordWrap(True)
+        self.folder = QLabel()
+        self.folder.setWordWrap(True)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_folder = QPushButton(self.tr("Open folder"))
+        self.backup_button = QPushButton(self.tr("Back up to USB…"))
+        self.restore_button = QPushButton(self.tr("Restore from backup…"))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error = ErrorLabel()
+        self.progress: QProgressDialog | None = None
+        self._build()
+        self.open_folder.clicked.connect(self._open_folder)
+        self.backup_button.clicked.connect(self.back_up)
+        self.restore_button.clicked.connect(self.choose_restore)
+        self.refresh()
+
+    def _build(self) -> None:
+        form = QFormLayout()
+        form.addRow(self.tr("Last automatic backup"), self.last_auto)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.open_folder)
+        form.addRow(self.tr("Backup folder"), folder_row)
+        note = QLabel(self.tr(
+            "A backup is made automatically every day; the last 14 days and one a month "
+            "for a year are kept. Backups are encrypted: they open only with this profile's "
+            "key or its recovery key."))
+        note.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+
+    def _allowed(self) -> bool:
+        return self.context.may(Permission.BACKUP)
+
+    def refresh(self) -> None:
+        latest = latest_auto_backup(self.context.data_dir)
+        if latest is None:
+            self.last_auto.setText(self.tr("None yet"))
+        else:
+            self.last_auto.setText(self.tr("{time} · {file} ({kept} kept)").format(
+                time=when(latest.at), file=latest.path.name, kept=latest.kept))
+        self.folder.setText(str(paths.backup_dir(self.context.data_dir)))
+        allowed = self._allowed()
+        self.backup_button.setEnabled(allowed)
+        self.restore_button.setEnabled(allowed)
+        if not allowed:
+            self.backup_button.setToolTip(self.tr("Only administrators back up and restore."))
+            self.restore_button.setToolTip(self.backup_button.toolTip())
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+        self.refresh()
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    def _open_folder(self) -> None:
+        folder = paths.backup_dir(self.context.data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # --- backing up -----------------------------------------------------------------
+
+    def back_up(self) -> None:
+        suggested = Path.home() / backup.backup_name(datetime.now(), MANUAL_REASON)
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Back up to USB"), str(suggested),
+            self.tr("CĐS Xã backup (*{suffix})").format(suffix=backup.SUFFIX))
+        if not chosen:
+            return
+        target = Path(chosen)
+        if not target.name.endswith(backup.SUFFIX):
+            target = target.with_name(target.name + backup.SUFFIX)
+        db, principal = self.context.db, self.context.principal
+        self._busy(self.tr("Backing up to {path}…").format(path=target))
+        run_in_background(lambda: backup.make_backup(db, target, MANUAL_REASON, principal),
+                          self._backed_up, self._failed)
+
+    def _backed_up(self, info: backup.BackupInfo) -> None:
+        self._idle()
+        self.status.setText(self.tr("Backed up to {path} ({size}). Keep the USB stick "
+                                    "somewhere safe: with the recovery key it opens the "
+                                    "data.").format(path=info.path, size=size_text(info.size)))
+
+    # --- restoring ------------------------------------------------------------------
+
+    def choose_restore(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Restore from backup"), str(paths.backup_dir(self.context.data_dir)),
+            self.tr("CĐS Xã backup (*{suffix})").format(suffix=backup.SUFFIX))
+        if not chosen:
+            return
+        path, data_dir = Path(chosen), self.context.data_dir
+        self._busy(self.tr("Checking {file}…").format(file=path.name))
+        run_in_background(lambda: _inspect(path, data_dir), self._inspected, self._failed)
+
+    def describe(self, found: Inspected) -> str:
+        info = found.info
+        if info.commune_code == self.context.db.commune_code:
+            commune = found.commune_name or str(info.commune_code)
+        else:
+            commune = self.tr("ANOTHER commune: {name}").format(
+                name=found.commune_name or info.commune_code or self.tr("unknown"))
+        revision = info.revision or "?"
+        if info.revision and info.revision < migrate.SCHEMA_HEAD:
+            revision = self.tr("{revision} (older; it is upgraded when opened)").format(
+                revision=info.revision)
+        lines = [
+            self.tr("Made on: {time}").format(time=when(info.created_at)),
+            self.tr("Commune: {commune}").format(commune=commune),
+            self.tr("Data version: {revision}").format(revision=revision),
+            self.tr("Size: {size}").format(size=size_text(info.size)),
+        ]
+        if not found.same_profile:
+            lines.append(self.tr("It was made on another PC or profile: its recovery key "
+                                 "is needed."))
+        return "\n".join(lines)
+
+    def _inspected(self, found: Inspected) -> None:
+        self._idle()
+        self.status.setText(self.tr("{file} is whole and readable.").format(
+            file=found.info.path.name))
+        question = self.tr(
+            "Restore this backup?\n\n{details}\n\nThe current data will be kept as a backup "
+            "first. Everything entered after the backup was made is replaced, and CĐS Xã "
+            "reopens the data.").format(details=self.describe(found))
+        answer = QMessageBox.question(self, self.tr("Restore from backup"), question)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.status.setText(self.tr("Nothing was restored."))
+            return
+        recovery_key = None
+        if not found.same_profile:
+            recovery_key, given = QInputDialog.getText(
+                self, self.tr("Recovery key"),
+                self.tr("The recovery key printed when that profile was set up:"),
+                QLineEdit.EchoMode.Normal)
+            if not given or not recovery_key.strip():
+                self.status.setText(self.tr("Nothing was restored."))
+                return
+        self.restore(found.info.path, recovery_key)
+
+    def restore(self, path: Path, recovery_key: str | None = None) -> None:
+        """Close the profile, replace its data in the background, then ask to reopen."""
+        principal = self.context.principal
+        db: Database = self.context.db
+        QThreadPool.globalInstance().waitForDone(10_000)  # no read or write in flight
+        key, data_dir = db.key, self.context.data_dir
+        db.close()
+        self._busy(self.tr("Restoring {file}…").format(file=path.name), modal=True)
+        run_in_background(lambda: _restore(data_dir, path, principal, key, recovery_key),
+                          self._restored, self._failed)
+
+    def _restored(self, done: backup.Restored) -> None:
+        self._idle()
+        kept = str(done.previous) if done.previous else self.tr("nothing to keep")
+        self.status.setText(self.tr("Restored the backup of {time}. The data it replaced is "
+                                    "kept in {kept}. Reopening…").format(
+            time=when(done.backup.created_at), kept=kept))
+        self.restart_requested.emit()
+
+    # --- shared -----------------------------------------------------------------------
+
+    def _busy(self, message: str, modal: bool = False) -> None:
+        self.error.clear_error()
+        self.status.setText(message)
+        self.backup_button.setEnabled(False)
+        self.restore_button.setEnabled(False)
+        if modal:  # a restore: nothing else may touch the closed profile meanwhile
+            self.progress = QProgressDialog(message, "", 0, 0, self)
+            self.progress.setCancelButton(None)
+            self.progress.setWindowTitle(self.tr("Restore from backup"))
+            self.progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+            self.progress.setMinimumDuration(0)
+            self.progress.show()
+
+    def _idle(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+        self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self._idle()
+        self.status.clear()
+        self.error.show_error(message)
+
