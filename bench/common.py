@@ -26,6 +26,22 @@ def large_profile() -> Path:
     return target
 
 
+def ensure_admin(data_dir: Path) -> tuple[str, str]:
+    """An administrator who can sign in (a profile made before sign-in has none)."""
+    from cdsxa import users
+    from cdsxa.access import SYSTEM
+
+    password = os.environ["CDSXA_ADMIN_PASSWORD"]
+    db = open_bench(data_dir)
+    try:
+        with db.transaction(SYSTEM) as session:
+            if users.needs_first_admin(session):
+                users.create_first_admin(session, "Lò Văn Tâm", "admin", password)
+    finally:
+        db.close()
+    return "admin", password
+
+
 def open_bench(data_dir: Path) -> "Database":
     """Open a bench profile as the command line does (passphrase from the environment)."""
     from cdsxa.access import command_line

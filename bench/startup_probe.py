@@ -1,5 +1,6 @@
-"""Run by bench/startup.py in a fresh process: start the real GUI, report when the
-main window has been shown and painted, then quit."""
+"""Run by bench/startup.py in a fresh process: start the real GUI, note when the
+sign-in window would show, sign in as the bench administrator (the real Argon2
+check), report when the main window has been shown and painted, then quit."""
 
 import os
 import sys
@@ -10,11 +11,22 @@ import psutil
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from cdsxa.ui import main_window
+from cdsxa import users
+from cdsxa.ui import app as app_module, main_window
 from cdsxa.ui.app import run
 
 started = float(os.environ["CDSXA_BENCH_T0"])
 original_show = main_window.MainWindow.show
+sign_in_shown = 0.0
+
+
+def sign_in(self: object, db: object) -> object:
+    global sign_in_shown
+    sign_in_shown = time.time() - started
+    return users.attempt_sign_in(db, "admin", os.environ["CDSXA_ADMIN_PASSWORD"])  # type: ignore[arg-type]
+
+
+app_module.Startup._sign_in = sign_in  # type: ignore[method-assign,assignment]
 
 
 def show_and_report(self: main_window.MainWindow) -> None:
@@ -24,7 +36,7 @@ def show_and_report(self: main_window.MainWindow) -> None:
         self.repaint()  # the first frame is on screen
         elapsed = time.time() - started
         rss = psutil.Process().memory_info().rss / 2**20
-        print(f"RESULT {elapsed * 1000:.1f} {rss:.1f}", flush=True)
+        print(f"RESULT {sign_in_shown * 1000:.1f} {elapsed * 1000:.1f} {rss:.1f}", flush=True)
         app = QApplication.instance()
         assert app is not None
         app.exit(0)

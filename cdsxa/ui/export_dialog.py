@@ -34,7 +34,7 @@ class ExportDialog(QDialog):
         self.personal = QCheckBox(self.tr("Include ID numbers, phones and birth dates"))
         self.reason_label = QLabel(self.tr("&Reason (required)"))
         self.reason = QLineEdit(placeholderText=self.tr(
-            "e.g. report requested by the district, letter no. …"))
+            "e.g. report requested by the province, letter no. …"))
         self.note = QLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

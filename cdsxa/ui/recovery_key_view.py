@@ -120,9 +120,12 @@ class RecoveryKeyView(QWidget):
             return html.escape(value).replace("\n", "<br>")
 
         commune = f"<p><b>{text(self.commune_name)}</b></p>" if self.commune_name else ""
+        # Outside the f-string: lupdate does not look inside one.
+        title = self.tr("CĐS Xã recovery key")
+        written = self.tr("Written on {day}.").format(day=vn_date(date.today()))
         return (
-            f"<h1>{text(self.tr('CĐS Xã recovery key'))}</h1>{commune}"
-            f"<p>{text(self.tr('Written on {day}.').format(day=vn_date(date.today())))}</p>"
+            f"<h1>{text(title)}</h1>{commune}"
+            f"<p>{text(written)}</p>"
             "<p style=\"font-family: 'Courier New', monospace; font-size: 26pt;"
             f" font-weight: bold;\">{text(self.recovery_key)}</p>"
             f"<p>{text(self.explanation.text())}</p>"

@@ -4,12 +4,36 @@
 <context>
     <name></name>
     <message>
+        <source>The data folder {path} holds an unfinished profile. Move it away to set up the commune again.</source>
+        <translation>Thư mục dữ liệu {path} chứa một hồ sơ thiết lập dở dang. Hãy chuyển thư mục này sang chỗ khác rồi thiết lập lại xã.</translation>
+    </message>
+    <message>
         <source>No commune profile yet: the setup wizard opened.</source>
         <translation>Chưa có hồ sơ xã: đã mở trình thiết lập lần đầu.</translation>
     </message>
     <message>
+        <source>The data is not encrypted yet: the encryption dialog opened.</source>
+        <translation>Dữ liệu chưa được mã hóa: đã mở hộp thoại mã hóa.</translation>
+    </message>
+    <message>
+        <source>The data passphrase was asked for.</source>
+        <translation>Đã hỏi mật khẩu dữ liệu.</translation>
+    </message>
+    <message>
+        <source>No administrator yet: the dialog to create one opened.</source>
+        <translation>Chưa có tài khoản quản trị: đã mở hộp thoại tạo tài khoản quản trị.</translation>
+    </message>
+    <message>
+        <source>The sign-in dialog opened. Set CDSXA_SELF_TEST_USER and CDSXA_SELF_TEST_PASSWORD to sign in and show every page.</source>
+        <translation>Đã mở hộp thoại đăng nhập. Hãy đặt biến môi trường CDSXA_SELF_TEST_USER và CDSXA_SELF_TEST_PASSWORD để đăng nhập và hiển thị mọi trang.</translation>
+    </message>
+    <message>
         <source>Self-test passed: {count} pages shown.</source>
         <translation>Tự kiểm tra đạt: đã hiển thị {count} trang.</translation>
+    </message>
+    <message>
+        <source>Your role shows counts only. The figures of this module are on the Overview and in the Reports.</source>
+        <translation>Vai trò của bạn chỉ xem được số liệu tổng hợp. Số liệu của chức năng này có ở trang Tổng quan và mục Báo cáo.</translation>
     </message>
     <message>
         <source>Overview</source>
@@ -64,16 +88,56 @@
         <translation>Gửi dữ liệu của xã lên hệ thống của tỉnh, qua mạng hoặc bằng tệp trên USB. Chức năng kết nối với tỉnh chưa được xây dựng.</translation>
     </message>
     <message>
+        <source>Only the commune administrator syncs with the province.</source>
+        <translation>Chỉ quản trị xã được đồng bộ dữ liệu với tỉnh.</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Người dùng</translation>
+    </message>
+    <message>
+        <source>Only the commune administrator manages user accounts.</source>
+        <translation>Chỉ quản trị xã được quản lý tài khoản người dùng.</translation>
+    </message>
+    <message>
+        <source>Activity log</source>
+        <translation>Nhật ký hoạt động</translation>
+    </message>
+    <message>
+        <source>Only the commune administrator reads the activity log.</source>
+        <translation>Chỉ quản trị xã được xem nhật ký hoạt động.</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>&amp;Khóa màn hình</translation>
+    </message>
+    <message>
+        <source>Lock CĐS Xã now (Ctrl+L)</source>
+        <translation>Khóa CĐS Xã ngay (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>Đăng &amp;xuất</translation>
     </message>
     <message>
         <source>CĐS Xã</source>
         <translation>CĐS Xã</translation>
     </message>
     <message>
-        <source>User: {name}</source>
-        <translation>Người dùng: {name}</translation>
+        <source>User: {name} ({role})</source>
+        <translation>Người dùng: {name} ({role})</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Đăng xuất</translation>
+    </message>
+    <message>
+        <source>Signing out closes the open forms; what was typed and not saved is lost. Sign out?</source>
+        <translation>Đăng xuất sẽ đóng các biểu mẫu đang mở; nội dung đã nhập mà chưa lưu sẽ bị mất. Bạn có chắc muốn đăng xuất?</translation>
     </message>
     <message>
         <source>never synced</source>
@@ -86,6 +150,282 @@
     <message>
         <source>Sync: {when} · {count} changes waiting</source>
         <translation>Đồng bộ: {when} · {count} thay đổi chờ gửi</translation>
+    </message>
+</context>
+<context>
+    <name>AccountFields</name>
+    <message>
+        <source>e.g. Culture and Social Affairs officer</source>
+        <translation>ví dụ: Công chức Văn hóa - Xã hội</translation>
+    </message>
+    <message>
+        <source>e.g. lan.ht</source>
+        <translation>ví dụ: lan.ht</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Chức vụ</translation>
+    </message>
+    <message>
+        <source>Sign-in name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>Nhập lại mật khẩu</translation>
+    </message>
+    <message>
+        <source>Type the administrator&apos;s full name.</source>
+        <translation>Hãy nhập họ tên người quản trị.</translation>
+    </message>
+    <message>
+        <source>Choose a sign-in name.</source>
+        <translation>Hãy đặt tên đăng nhập.</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <source>The commune administrator</source>
+        <translation>Người quản trị xã</translation>
+    </message>
+    <message>
+        <source>Everyone signs in to CĐS Xã. This first account administers it: it adds the other users and changes the settings.</source>
+        <translation>Mọi người đều phải đăng nhập để dùng CĐS Xã. Tài khoản đầu tiên này là tài khoản quản trị: dùng để thêm những người dùng khác và thay đổi cài đặt.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <source>All actions</source>
+        <translation>Mọi thao tác</translation>
+    </message>
+    <message>
+        <source>All kinds of record</source>
+        <translation>Mọi loại dữ liệu</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Xem</translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation>Xem thêm</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Xuất Excel…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Người thực hiện</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Thao tác</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Loại dữ liệu</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>Nội dung thay đổi</translation>
+    </message>
+    <message>
+        <source>Activity log</source>
+        <translation>Nhật ký hoạt động</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Đang tải…</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>Mọi người</translation>
+    </message>
+    <message>
+        <source>No entries match these filters.</source>
+        <translation>Không có mục nào khớp với bộ lọc.</translation>
+    </message>
+    <message>
+        <source>{count} entries shown, newest first.</source>
+        <translation>Đang hiển thị {count} mục, mới nhất ở trên cùng.</translation>
+    </message>
+    <message>
+        <source>There are more.</source>
+        <translation>Vẫn còn các mục cũ hơn.</translation>
+    </message>
+    <message>
+        <source>Exporting to {path}…</source>
+        <translation>Đang xuất ra {path}…</translation>
+    </message>
+    <message>
+        <source>Exported {count} entries to {path}.</source>
+        <translation>Đã xuất {count} mục ra {path}.</translation>
+    </message>
+    <message>
+        <source>Export failed: {reason}</source>
+        <translation>Không xuất được: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPanel</name>
+    <message>
+        <source>Backups</source>
+        <translation>Sao lưu</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Mở thư mục</translation>
+    </message>
+    <message>
+        <source>Back up to USB…</source>
+        <translation>Sao lưu ra USB…</translation>
+    </message>
+    <message>
+        <source>Restore from backup…</source>
+        <translation>Khôi phục từ bản sao lưu…</translation>
+    </message>
+    <message>
+        <source>Last automatic backup</source>
+        <translation>Lần sao lưu tự động gần nhất</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>Thư mục sao lưu</translation>
+    </message>
+    <message>
+        <source>A backup is made automatically every day; the last 14 days and one a month for a year are kept. Backups are encrypted: they open only with this profile&apos;s key or its recovery key.</source>
+        <translation>Mỗi ngày CĐS Xã tự động sao lưu một lần; giữ lại bản của 14 ngày gần nhất và mỗi tháng một bản trong vòng một năm. Bản sao lưu được mã hóa: chỉ mở được bằng khóa của hồ sơ này hoặc khóa khôi phục của hồ sơ.</translation>
+    </message>
+    <message>
+        <source>None yet</source>
+        <translation>Chưa có</translation>
+    </message>
+    <message>
+        <source>{time} · {file} ({kept} kept)</source>
+        <translation>{time} · {file} (đang giữ {kept} bản)</translation>
+    </message>
+    <message>
+        <source>Only administrators back up and restore.</source>
+        <translation>Chỉ quản trị xã được sao lưu và khôi phục.</translation>
+    </message>
+    <message>
+        <source>Back up to USB</source>
+        <translation>Sao lưu ra USB</translation>
+    </message>
+    <message>
+        <source>CĐS Xã backup (*{suffix})</source>
+        <translation>Bản sao lưu CĐS Xã (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Backing up to {path}…</source>
+        <translation>Đang sao lưu vào {path}…</translation>
+    </message>
+    <message>
+        <source>Backed up to {path} ({size}). Keep the USB stick somewhere safe: with the recovery key it opens the data.</source>
+        <translation>Đã sao lưu vào {path} ({size}). Hãy cất USB ở nơi an toàn: có USB này cùng khóa khôi phục là mở được dữ liệu.</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>Khôi phục từ bản sao lưu</translation>
+    </message>
+    <message>
+        <source>Checking {file}…</source>
+        <translation>Đang kiểm tra {file}…</translation>
+    </message>
+    <message>
+        <source>ANOTHER commune: {name}</source>
+        <translation>XÃ KHÁC: {name}</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>không rõ</translation>
+    </message>
+    <message>
+        <source>{revision} (older; it is upgraded when opened)</source>
+        <translation>{revision} (cũ hơn; sẽ được nâng cấp khi mở)</translation>
+    </message>
+    <message>
+        <source>Made on: {time}</source>
+        <translation>Thời điểm sao lưu: {time}</translation>
+    </message>
+    <message>
+        <source>Commune: {commune}</source>
+        <translation>Xã: {commune}</translation>
+    </message>
+    <message>
+        <source>Data version: {revision}</source>
+        <translation>Phiên bản dữ liệu: {revision}</translation>
+    </message>
+    <message>
+        <source>Size: {size}</source>
+        <translation>Dung lượng: {size}</translation>
+    </message>
+    <message>
+        <source>It was made on another PC or profile: its recovery key is needed.</source>
+        <translation>Bản sao lưu này được tạo trên máy khác hoặc hồ sơ khác: cần có khóa khôi phục của hồ sơ đó.</translation>
+    </message>
+    <message>
+        <source>{file} is whole and readable.</source>
+        <translation>{file} nguyên vẹn và đọc được.</translation>
+    </message>
+    <message>
+        <source>Restore this backup?
+
+{details}
+
+The current data will be kept as a backup first. Everything entered after the backup was made is replaced, and CĐS Xã reopens the data.</source>
+        <translation>Khôi phục bản sao lưu này?
+
+{details}
+
+Dữ liệu hiện tại sẽ được sao lưu trước. Mọi thứ nhập sau thời điểm sao lưu sẽ bị thay thế, và CĐS Xã sẽ mở lại dữ liệu.</translation>
+    </message>
+    <message>
+        <source>Nothing was restored.</source>
+        <translation>Chưa khôi phục gì.</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>The recovery key printed when that profile was set up:</source>
+        <translation>Khóa khôi phục đã in ra khi thiết lập hồ sơ đó:</translation>
+    </message>
+    <message>
+        <source>Restoring {file}…</source>
+        <translation>Đang khôi phục {file}…</translation>
+    </message>
+    <message>
+        <source>nothing to keep</source>
+        <translation>không có dữ liệu cần giữ</translation>
+    </message>
+    <message>
+        <source>Restored the backup of {time}. The data it replaced is kept in {kept}. Reopening…</source>
+        <translation>Đã khôi phục bản sao lưu lúc {time}. Dữ liệu bị thay thế được giữ tại: {kept}. Đang mở lại…</translation>
     </message>
 </context>
 <context>
@@ -112,6 +452,91 @@
     </message>
 </context>
 <context>
+    <name>Curtain</name>
+    <message>
+        <source>CĐS Xã is locked.</source>
+        <translation>CĐS Xã đang bị khóa.</translation>
+    </message>
+</context>
+<context>
+    <name>EncryptDialog</name>
+    <message>
+        <source>CĐS Xã: encrypting the data</source>
+        <translation>CĐS Xã: mã hóa dữ liệu</translation>
+    </message>
+    <message>
+        <source>&amp;Encrypt now</source>
+        <translation>&amp;Mã hóa ngay</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Thoát</translation>
+    </message>
+    <message>
+        <source>&amp;Continue</source>
+        <translation>&amp;Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Your data will now be encrypted</source>
+        <translation>Dữ liệu của bạn sẽ được mã hóa</translation>
+    </message>
+    <message>
+        <source>This data was made by an older version of CĐS Xã and is not encrypted. It will now be encrypted, so that a copy of the data folder on another computer reveals nothing. A backup is kept first and nothing is lost. On a large commune this takes a minute.</source>
+        <translation>Dữ liệu này được tạo bởi phiên bản CĐS Xã cũ hơn và chưa được mã hóa. Bây giờ dữ liệu sẽ được mã hóa, để nếu thư mục dữ liệu bị sao chép sang máy khác thì cũng không đọc được gì. Ứng dụng sẽ sao lưu trước nên không mất dữ liệu nào. Với xã có nhiều dữ liệu, việc này mất khoảng một phút.</translation>
+    </message>
+    <message>
+        <source>This computer has no safe key store for the data key. Choose a data passphrase (at least 8 characters); it is asked each time CĐS Xã starts.</source>
+        <translation>Máy này không có kho khóa an toàn để cất khóa dữ liệu. Hãy đặt mật khẩu dữ liệu (ít nhất 8 ký tự); mật khẩu này sẽ được hỏi mỗi lần mở CĐS Xã.</translation>
+    </message>
+    <message>
+        <source>Data passphrase</source>
+        <translation>Mật khẩu dữ liệu</translation>
+    </message>
+    <message>
+        <source>Data passphrase again</source>
+        <translation>Nhập lại mật khẩu dữ liệu</translation>
+    </message>
+    <message>
+        <source>The data is encrypted: its recovery key</source>
+        <translation>Dữ liệu đã được mã hóa: khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Encrypting… Do not turn the computer off.</source>
+        <translation>Đang mã hóa… Không được tắt máy.</translation>
+    </message>
+</context>
+<context>
+    <name>EraseDialog</name>
+    <message>
+        <source>Erase at the citizen&apos;s request</source>
+        <translation>Xóa hẳn theo yêu cầu của người dân</translation>
+    </message>
+    <message>
+        <source>This erases {name} from the register for good: their details, outcomes and VNeID steps. Support sessions and classes keep their counts but no longer name them. This cannot be undone.</source>
+        <translation>Thao tác này xóa hẳn {name} khỏi sổ dân cư: thông tin cá nhân, kết quả chuyển đổi số và các bước VNeID. Các lượt hỗ trợ và buổi hướng dẫn vẫn giữ số lượng nhưng không còn ghi tên người này. Không thể hoàn tác.</translation>
+    </message>
+    <message>
+        <source>e.g. written request received on 03/11</source>
+        <translation>ví dụ: nhận đơn đề nghị ngày 03/11</translation>
+    </message>
+    <message>
+        <source>The reason is kept in the audit log: do not write the person&apos;s name, ID number or phone in it.</source>
+        <translation>Lý do được lưu trong nhật ký hoạt động: không ghi họ tên, số định danh hay số điện thoại của người dân vào đây.</translation>
+    </message>
+    <message>
+        <source>&amp;Erase for good</source>
+        <translation>&amp;Xóa hẳn</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>&amp;Reason</source>
+        <translation>&amp;Lý do</translation>
+    </message>
+</context>
+<context>
     <name>ExportAction</name>
     <message>
         <source>Export to Excel</source>
@@ -132,6 +557,127 @@
     <message>
         <source>Excel export failed: {reason}</source>
         <translation>Không xuất được Excel: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export people to Excel</source>
+        <translation>Xuất danh sách người dân ra Excel</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Chọn…</translation>
+    </message>
+    <message>
+        <source>Include ID numbers, phones and birth dates</source>
+        <translation>Kèm số định danh, số điện thoại và ngày sinh</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (required)</source>
+        <translation>&amp;Lý do (bắt buộc)</translation>
+    </message>
+    <message>
+        <source>e.g. report requested by the province, letter no. …</source>
+        <translation>ví dụ: báo cáo theo yêu cầu của tỉnh, công văn số …</translation>
+    </message>
+    <message>
+        <source>Your role may not export ID numbers, phones or birth dates.</source>
+        <translation>Vai trò của bạn không được xuất số định danh, số điện thoại hay ngày sinh.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Tệp</translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>&amp;Xuất</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>Xuất Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Bảng tính Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>The file will hold personal data. The export, its reason and your name are recorded in the audit log. Keep the file safe and delete it when done.</source>
+        <translation>Tệp sẽ chứa dữ liệu cá nhân. Việc xuất, lý do và tên của bạn được ghi vào nhật ký hoạt động. Hãy giữ tệp cẩn thận và xóa đi khi dùng xong.</translation>
+    </message>
+    <message>
+        <source>Names, villages, households, outcomes and consent only. The export is recorded in the audit log.</source>
+        <translation>Chỉ gồm họ tên, thôn/bản, hộ, kết quả chuyển đổi số và ý kiến đồng ý lưu dữ liệu. Việc xuất được ghi vào nhật ký hoạt động.</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <source>CĐS Xã: the commune administrator</source>
+        <translation>CĐS Xã: người quản trị xã</translation>
+    </message>
+    <message>
+        <source>&amp;Create the account</source>
+        <translation>Tạo tài &amp;khoản</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Thoát</translation>
+    </message>
+    <message>
+        <source>The commune administrator</source>
+        <translation>Người quản trị xã</translation>
+    </message>
+    <message>
+        <source>CĐS Xã now asks everyone to sign in. Nobody can sign in to this commune&apos;s data yet: create the administrator&apos;s account. The administrator manages the other users and the settings.</source>
+        <translation>CĐS Xã nay yêu cầu mọi người đăng nhập. Hiện chưa ai đăng nhập được vào dữ liệu của xã: hãy tạo tài khoản quản trị. Người quản trị quản lý những người dùng khác và các cài đặt.</translation>
+    </message>
+</context>
+<context>
+    <name>ForgotPasswordDialog</name>
+    <message>
+        <source>Forgotten password</source>
+        <translation>Quên mật khẩu</translation>
+    </message>
+    <message>
+        <source>Set the new password</source>
+        <translation>Đặt mật khẩu mới</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Administrator&apos;s sign-in name</source>
+        <translation>Tên đăng nhập của quản trị</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Mật khẩu mới</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>Nhập lại mật khẩu mới</translation>
+    </message>
+    <message>
+        <source>An administrator who forgot the password can set a new one with the recovery key printed when CĐS Xã was set up. Other users: ask the administrator to set a new password for you.</source>
+        <translation>Quản trị xã quên mật khẩu có thể đặt mật khẩu mới bằng khóa khôi phục đã in ra khi thiết lập CĐS Xã. Người dùng khác: hãy nhờ quản trị xã đặt lại mật khẩu cho mình.</translation>
+    </message>
+    <message>
+        <source>This recovery key is not right. Check each group of five characters.</source>
+        <translation>Khóa khôi phục không đúng. Hãy kiểm tra lại từng nhóm 5 ký tự.</translation>
+    </message>
+    <message>
+        <source>This recovery key belongs to other data.</source>
+        <translation>Khóa khôi phục này thuộc về dữ liệu khác.</translation>
     </message>
 </context>
 <context>
@@ -273,6 +819,49 @@
     </message>
 </context>
 <context>
+    <name>LockDialog</name>
+    <message>
+        <source>CĐS Xã is locked</source>
+        <translation>CĐS Xã đang bị khóa</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Mở khóa</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>Đăng &amp;xuất</translation>
+    </message>
+    <message>
+        <source>Wait {seconds} s</source>
+        <translation>Chờ {seconds} giây</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>Locked — {name}</source>
+        <translation>Đã khóa — {name}</translation>
+    </message>
+    <message>
+        <source>CĐS Xã locked itself after a time without use. Open forms are kept as they were. Type your password to go on; someone else should sign out first.</source>
+        <translation>CĐS Xã đã tự khóa vì không có thao tác trong một thời gian. Các biểu mẫu đang mở vẫn được giữ nguyên. Hãy nhập mật khẩu để tiếp tục; nếu là người khác thì hãy đăng xuất trước.</translation>
+    </message>
+    <message>
+        <source>Only {name} can unlock.</source>
+        <translation>Chỉ {name} mới mở khóa được.</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Đăng xuất</translation>
+    </message>
+    <message>
+        <source>Signing out closes the open forms; what was typed and not saved is lost. Sign out?</source>
+        <translation>Đăng xuất sẽ đóng các biểu mẫu đang mở; nội dung đã nhập mà chưa lưu sẽ bị mất. Bạn có chắc muốn đăng xuất?</translation>
+    </message>
+</context>
+<context>
     <name>NewCitizen</name>
     <message>
         <source>New citizen (added to the register with this session)</source>
@@ -366,6 +955,107 @@
     </message>
 </context>
 <context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>CĐS Xã: open the data</source>
+        <translation>CĐS Xã: mở dữ liệu</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Mở</translation>
+    </message>
+    <message>
+        <source>Use the &amp;recovery key…</source>
+        <translation>Dùng &amp;khóa khôi phục…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Thoát</translation>
+    </message>
+    <message>
+        <source>The data of CĐS Xã is encrypted. This computer has no safe key store, so the data passphrase chosen at setup is needed to open it.</source>
+        <translation>Dữ liệu của CĐS Xã đã được mã hóa. Máy này không có kho khóa an toàn nên cần mật khẩu dữ liệu đã đặt khi thiết lập để mở dữ liệu.</translation>
+    </message>
+    <message>
+        <source>Data passphrase</source>
+        <translation>Mật khẩu dữ liệu</translation>
+    </message>
+    <message>
+        <source>Type the recovery key that was printed or written down when CĐS Xã was set up.</source>
+        <translation>Nhập khóa khôi phục đã được in ra hoặc chép lại khi thiết lập CĐS Xã.</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>This computer has no safe key store: choose a new data passphrase too.</source>
+        <translation>Máy này không có kho khóa an toàn: hãy đặt luôn mật khẩu dữ liệu mới.</translation>
+    </message>
+    <message>
+        <source>New data passphrase</source>
+        <translation>Mật khẩu dữ liệu mới</translation>
+    </message>
+    <message>
+        <source>New data passphrase again</source>
+        <translation>Nhập lại mật khẩu dữ liệu mới</translation>
+    </message>
+    <message>
+        <source>Open the data</source>
+        <translation>Mở dữ liệu</translation>
+    </message>
+    <message>
+        <source>Type the data passphrase.</source>
+        <translation>Hãy nhập mật khẩu dữ liệu.</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase. Check Caps Lock and the keyboard&apos;s input method (Unikey), then try again.</source>
+        <translation>Sai mật khẩu dữ liệu. Hãy kiểm tra phím Caps Lock và bộ gõ tiếng Việt (Unikey), rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>This recovery key is not right. Check each group of five characters.</source>
+        <translation>Khóa khôi phục không đúng. Hãy kiểm tra lại từng nhóm 5 ký tự.</translation>
+    </message>
+</context>
+<context>
+    <name>PassphrasePage</name>
+    <message>
+        <source>Data passphrase</source>
+        <translation>Mật khẩu dữ liệu</translation>
+    </message>
+    <message>
+        <source>This computer has no safe key store for the key that encrypts the data. Choose a data passphrase instead: CĐS Xã asks for it each time it starts.</source>
+        <translation>Máy này không có kho khóa an toàn để cất khóa mã hóa dữ liệu. Thay vào đó, hãy đặt mật khẩu dữ liệu: CĐS Xã sẽ hỏi mật khẩu này mỗi lần khởi động.</translation>
+    </message>
+    <message>
+        <source>Data passphrase again</source>
+        <translation>Nhập lại mật khẩu dữ liệu</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Set password</source>
+        <translation>Đặt mật khẩu</translation>
+    </message>
+    <message>
+        <source>New password for {name} ({login}).</source>
+        <translation>Mật khẩu mới cho {name} ({login}).</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Mật khẩu hiện tại</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Mật khẩu mới</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>Nhập lại mật khẩu mới</translation>
+    </message>
+</context>
+<context>
     <name>PeopleModel</name>
     <message>
         <source>Full name</source>
@@ -439,16 +1129,16 @@
         <translation>Đã lưu: {name}.</translation>
     </message>
     <message>
-        <source>Export to Excel</source>
-        <translation>Xuất Excel</translation>
-    </message>
-    <message>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Bảng tính Excel (*.xlsx)</translation>
     </message>
     <message>
         <source>&amp;Import from Excel…</source>
         <translation>&amp;Nhập từ Excel…</translation>
+    </message>
+    <message>
+        <source>Erased at the citizen&apos;s request. The audit log keeps who did it and why.</source>
+        <translation>Đã xóa hẳn theo yêu cầu của người dân. Nhật ký hoạt động ghi lại người thực hiện và lý do.</translation>
     </message>
     <message>
         <source>Import people from Excel</source>
@@ -490,8 +1180,16 @@
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
+        <source>Ask the citizen whether they agree to their data being kept (Decree 13/2023), and note their answer.</source>
+        <translation>Hỏi người dân có đồng ý cho lưu dữ liệu cá nhân của mình không (Nghị định 13/2023/NĐ-CP) và ghi lại ý kiến.</translation>
+    </message>
+    <message>
         <source>Fibre broadband (the household&apos;s)</source>
         <translation>Internet cáp quang (của hộ)</translation>
+    </message>
+    <message>
+        <source>Erase at the citizen&apos;s request…</source>
+        <translation>Xóa hẳn theo yêu cầu của người dân…</translation>
     </message>
     <message>
         <source>Smartphone</source>
@@ -524,6 +1222,22 @@
     <message>
         <source>Female</source>
         <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>Not asked yet</source>
+        <translation>Chưa hỏi</translation>
+    </message>
+    <message>
+        <source>Agrees</source>
+        <translation>Đồng ý</translation>
+    </message>
+    <message>
+        <source>Refuses</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <source>The day they agreed or refused</source>
+        <translation>Ngày người dân đồng ý hoặc từ chối</translation>
     </message>
     <message>
         <source>Full &amp;name</source>
@@ -564,6 +1278,10 @@
     <message>
         <source>N&amp;otes</source>
         <translation>Ghi &amp;chú</translation>
+    </message>
+    <message>
+        <source>&amp;Consent to keep data</source>
+        <translation>Đồng ý lư&amp;u dữ liệu</translation>
     </message>
     <message>
         <source>Digital outcomes (date reached)</source>
@@ -630,6 +1348,10 @@
         <translation>Hộ có {count} người.</translation>
     </message>
     <message>
+        <source>This ID number is already in the register, in a village you do not work in. Ask the commune officer.</source>
+        <translation>Số định danh này đã có trong sổ, ở một thôn/bản bạn không phụ trách. Hãy hỏi cán bộ xã.</translation>
+    </message>
+    <message>
         <source>ID number {number} is already in the register: {name}. Their record is open; nothing new was added.</source>
         <translation>Số định danh {number} đã có trong sổ: {name}. Đã mở hồ sơ của người này, không thêm người mới.</translation>
     </message>
@@ -693,6 +1415,98 @@
     <message>
         <source>Used as denominators while the register does not yet cover the whole commune. Leave unknown figures empty.</source>
         <translation>Dùng làm mẫu số khi sổ dân cư chưa phủ hết toàn xã. Số liệu chưa biết thì để trống.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyView</name>
+    <message>
+        <source>Write this recovery key on paper, or print it, and keep it somewhere safe away from this computer (for example in the commune office&apos;s safe). It is shown only this once.
+
+With it, the data can be opened on another computer or when the data passphrase is forgotten, and a forgotten administrator password can be reset. Anyone who has it can do the same: do not keep it with the computer.</source>
+        <translation>Hãy chép khóa khôi phục này ra giấy hoặc in ra, rồi cất ở nơi an toàn, tách khỏi máy tính này (ví dụ trong két sắt của UBND xã). Khóa chỉ hiển thị một lần này.
+
+Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên mật khẩu dữ liệu, và đặt lại được mật khẩu quản trị đã quên. Bất kỳ ai có khóa đều làm được như vậy: đừng cất khóa cùng với máy tính.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Sao chép</translation>
+    </message>
+    <message>
+        <source>Save as &amp;PDF…</source>
+        <translation>Lưu thành &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>I have written down the recovery key</source>
+        <translation>Tôi đã chép lại khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>Copied. Paste it only where it stays private, and write it down as well.</source>
+        <translation>Đã sao chép. Chỉ dán vào nơi không ai khác xem được, và vẫn phải chép ra giấy.</translation>
+    </message>
+    <message>
+        <source>Save the recovery key as PDF</source>
+        <translation>Lưu khóa khôi phục thành tệp PDF</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>Tài liệu PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not save {path}: {reason}</source>
+        <translation>Không lưu được {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Saved to {path}. Print it, then delete the file from this computer.</source>
+        <translation>Đã lưu vào {path}. Hãy in ra, rồi xóa tệp khỏi máy này.</translation>
+    </message>
+    <message>
+        <source>CĐS Xã recovery key</source>
+        <translation>Khóa khôi phục CĐS Xã</translation>
+    </message>
+    <message>
+        <source>the PDF was not written</source>
+        <translation>không ghi được tệp PDF</translation>
+    </message>
+    <message>
+        <source>Written on {day}.</source>
+        <translation>Ghi ngày {day}.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryPage</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>Khóa khôi phục</translation>
+    </message>
+    <message>
+        <source>The commune&apos;s data is set up and encrypted.</source>
+        <translation>Dữ liệu của xã đã được thiết lập và mã hóa.</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Commune administrator</source>
+        <translation>Quản trị xã</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Community tech team member</source>
+        <translation>Thành viên tổ CNS</translation>
+    </message>
+    <message>
+        <source>Viewer (figures only)</source>
+        <translation>Chỉ xem số liệu</translation>
+    </message>
+</context>
+<context>
+    <name>SecretPair</name>
+    <message>
+        <source>The two entries are not the same. Type them again.</source>
+        <translation>Hai lần nhập không giống nhau. Hãy nhập lại.</translation>
     </message>
 </context>
 <context>
@@ -789,6 +1603,14 @@
         <translation>Lưu số liệu</translation>
     </message>
     <message>
+        <source> minutes</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
     </message>
@@ -819,6 +1641,14 @@
     <message>
         <source>Settings</source>
         <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Screen lock</source>
+        <translation>Khóa màn hình</translation>
+    </message>
+    <message>
+        <source>Lock the window after</source>
+        <translation>Tự khóa màn hình sau</translation>
     </message>
     <message>
         <source>The new language applies when CĐS Xã starts again.</source>
@@ -852,6 +1682,10 @@
         <translation>&amp;Tiếp &gt;</translation>
     </message>
     <message>
+        <source>&amp;Create</source>
+        <translation>&amp;Tạo</translation>
+    </message>
+    <message>
         <source>&amp;Finish</source>
         <translation>&amp;Hoàn tất</translation>
     </message>
@@ -862,6 +1696,45 @@
     <message>
         <source>Choose the commune first.</source>
         <translation>Hãy chọn xã trước.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>CĐS Xã: sign in</source>
+        <translation>CĐS Xã: đăng nhập</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>Đăng &amp;nhập</translation>
+    </message>
+    <message>
+        <source>&amp;Forgot password?</source>
+        <translation>&amp;Quên mật khẩu?</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Thoát</translation>
+    </message>
+    <message>
+        <source>Wait {seconds} s</source>
+        <translation>Chờ {seconds} giây</translation>
+    </message>
+    <message>
+        <source>Sign-in name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <source>The new password is set. Sign in with it.</source>
+        <translation>Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu này.</translation>
     </message>
 </context>
 <context>
@@ -1046,18 +1919,26 @@
     </message>
 </context>
 <context>
-    <name>UserPage</name>
+    <name>UserDialog</name>
     <message>
-        <source>Who uses this computer</source>
-        <translation>Người sử dụng máy này</translation>
+        <source>Add user</source>
+        <translation>Thêm người dùng</translation>
     </message>
     <message>
-        <source>The first user of CĐS Xã on this computer.</source>
-        <translation>Người sử dụng đầu tiên của CĐS Xã trên máy này.</translation>
+        <source>Edit user</source>
+        <translation>Sửa người dùng</translation>
     </message>
     <message>
-        <source>e.g. Culture and Social Affairs officer</source>
-        <translation>ví dụ: Công chức Văn hóa - Xã hội</translation>
+        <source>optional, e.g. Culture officer</source>
+        <translation>không bắt buộc, ví dụ: Công chức Văn hóa - Xã hội</translation>
+    </message>
+    <message>
+        <source>Team members see and edit only their village.</source>
+        <translation>Thành viên tổ chỉ xem và sửa được hồ sơ của thôn/bản mình.</translation>
+    </message>
+    <message>
+        <source>Active (may sign in)</source>
+        <translation>Đang hoạt động (được phép đăng nhập)</translation>
     </message>
     <message>
         <source>Full name</source>
@@ -1066,6 +1947,93 @@
     <message>
         <source>Position</source>
         <translation>Chức vụ</translation>
+    </message>
+    <message>
+        <source>Sign-in name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>Nhập lại mật khẩu</translation>
+    </message>
+    <message>
+        <source>At least {count} characters. Tell it to the user; they can change it later.</source>
+        <translation>Ít nhất {count} ký tự. Hãy báo mật khẩu cho người dùng; họ có thể tự đổi sau.</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Sign-in name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Thôn/bản</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Đang hoạt động</translation>
+    </message>
+    <message>
+        <source>Last sign-in</source>
+        <translation>Lần đăng nhập gần nhất</translation>
+    </message>
+    <message>
+        <source>Add user…</source>
+        <translation>Thêm người dùng…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Sửa…</translation>
+    </message>
+    <message>
+        <source>Set password…</source>
+        <translation>Đặt mật khẩu…</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Người dùng</translation>
+    </message>
+    <message>
+        <source>Everyone who uses this PC signs in with their own name. Administrators manage users and settings; officers work with all records; team members only with their own village; viewers see figures and reports only.</source>
+        <translation>Mỗi người dùng máy này đăng nhập bằng tài khoản riêng của mình. Quản trị xã quản lý người dùng và cài đặt; cán bộ làm việc với mọi hồ sơ; thành viên tổ chỉ làm việc với hồ sơ của thôn/bản mình; tài khoản “Chỉ xem số liệu” chỉ xem được số liệu và báo cáo.</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Có</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Không</translation>
+    </message>
+    <message>
+        <source>{count} users, {active} active.</source>
+        <translation>{count} người dùng, {active} đang hoạt động.</translation>
+    </message>
+    <message>
+        <source>New password saved for {name}.</source>
+        <translation>Đã lưu mật khẩu mới cho {name}.</translation>
     </message>
 </context>
 <context>
@@ -1222,6 +2190,21 @@
     <message>
         <source>Status since</source>
         <translation>Trạng thái từ ngày</translation>
+    </message>
+</context>
+<context>
+    <name>_SavingDialog</name>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>Hai mật khẩu không giống nhau.</translation>
     </message>
 </context>
 </TS>
