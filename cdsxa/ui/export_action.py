@@ -67,22 +67,17 @@ def export_people(context: AppContext, choice: PeopleExport, village_id: Village
 
 
 def export_rows(path: Path, title: str, headers: Sequence[str],
-                rows: Sequence[Sequence[str]], status: QLabel,
-                context: AppContext | None = None) -> None:
+                rows: Sequence[Sequence[str]], status: QLabel, context: AppContext) -> None:
     """Write the rows in the background; say how it went in `status`.
 
-    With a context the rows name people: the export service checks the role and
-    records the export in the audit log.
+    Every list the app exports names people (citizens or team members): the export
+    service checks the role and records the export in the audit log.
     """
     status.setText(QCoreApplication.translate("ExportAction", "Exporting to {path}…").format(path=path))
-    principal = context.principal if context is not None else None
-    db = context.db if context is not None else None
+    principal, db = context.principal, context.db
 
     def work() -> int:
         module = _exporter()
-        if db is None:
-            count: int = module.export_table(path, title, headers, rows)
-            return count
         with db.transaction(principal) as session:
             named: int = module.export_named_list(session, path, title, headers, rows)
             return named
@@ -96,9 +91,9 @@ def export_rows(path: Path, title: str, headers: Sequence[str],
 
 
 def export_view(parent: QWidget, view: RowsView, title: str, stem: str, status: QLabel,
-                context: AppContext | None = None) -> None:
+                context: AppContext) -> None:
     """Export exactly what a RowsView lists, with its Vietnamese headers (masked numbers
-    stay masked). Pass the page's context when the list names people."""
+    stay masked), checked and audited as the page's user."""
     path = ask_path(parent, stem)
     if path is not None:
         model = view.rows_model

@@ -35,7 +35,7 @@ class SupportPage(Page):
         self.export_status = QLabel()
         self.export_button.clicked.connect(lambda: export_view(
             self, self.recent, self.tr("Latest support sessions"), "luot-ho-tro",
-            self.export_status))
+            self.export_status, self.context))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
         right = QWidget()
