@@ -161,6 +161,8 @@ def test_an_old_plain_profile_is_encrypted_in_place_and_loses_nothing(tmp_path: 
         open_database(data_dir, keys.new_data_key())
     done = encrypt_profile.encrypt(data_dir)
     assert done.recovery_key and done.in_keyring
+    [kept] = paths.backup_dir(data_dir).glob("*-before-encryption.sqlite3")
+    assert not is_plain_sqlite(kept)
     assert revealed(every_file_bytes(data_dir)) == []
     db = open_profile(data_dir, TESTER)  # migrates 0002 -> head after a backup
     try:
