@@ -139,46 +139,39 @@ def _shown(value: Any) -> str:
     return "∅" if value is None or value == "" else str(value)
 
 
+def _query(columns: tuple[Any, ...], where: AuditFilter) -> Select[Any]:
+    """One side of the union: columns are (at, actor, action, object_table, object_id,
+    summary, details) of the change log or of the events, filtered alike."""
+    at, actor, action, table, object_id, summary, details = columns
+    query = cast("Select[Any]", select(
+        at.label("at"), actor.label("actor"), action.label("action"),
+        table.label("object_table"), object_id.label("object_id"),
+        summary.label("summary"), details.label("details")))
+    if where.actor:
+        query = query.where(actor == where.actor)
+    if where.actions:
+        query = query.where(action.in_(where.actions))
+    if where.table:
+        query = query.where(table == where.table)
+    if where.since:
+        query = query.where(at >= where.since)
+    if where.until:
+        query = query.where(at < where.until)
+    if where.object_id:
+        query = query.where(object_id == where.object_id)
+    return query
+
+
 def _changes_query(where: AuditFilter) -> Select[Any]:
     c = ChangeLogEntry
-    query = cast("Select[Any]", select(
-        c.changed_at.label("at"), c.changed_by.label("actor"), c.op.label("action"),
-        c.table_name.label("object_table"), c.record_id.label("object_id"),
-        literal("").label("summary"), c.details.label("details")))
-    if where.actor:
-        query = query.where(c.changed_by == where.actor)
-    if where.actions:
-        query = query.where(c.op.in_(where.actions))
-    if where.table:
-        query = query.where(c.table_name == where.table)
-    if where.since:
-        query = query.where(c.changed_at >= where.since)
-    if where.until:
-        query = query.where(c.changed_at < where.until)
-    if where.object_id:
-        query = query.where(c.record_id == where.object_id)
-    return query
+    return _query((c.changed_at, c.changed_by, c.op, c.table_name, c.record_id, literal(""),
+                   c.details), where)
 
 
 def _events_query(where: AuditFilter) -> Select[Any]:
     e = AuditEvent
-    query = cast("Select[Any]", select(
-        e.at.label("at"), e.actor.label("actor"), e.action.label("action"),
-        e.object_table.label("object_table"), e.object_id.label("object_id"),
-        e.summary.label("summary"), e.details.label("details")))
-    if where.actor:
-        query = query.where(e.actor == where.actor)
-    if where.actions:
-        query = query.where(e.action.in_(where.actions))
-    if where.table:
-        query = query.where(e.object_table == where.table)
-    if where.since:
-        query = query.where(e.at >= where.since)
-    if where.until:
-        query = query.where(e.at < where.until)
-    if where.object_id:
-        query = query.where(e.object_id == where.object_id)
-    return query
+    return _query((e.at, e.actor, e.action, e.object_table, e.object_id, e.summary,
+                   e.details), where)
 
 
 def browse(session: Session, where: AuditFilter = AuditFilter(), limit: int = 500,
