@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from cdsxa import audit, settings, users
+from cdsxa import audit, settings
 from cdsxa.access import Principal
 from cdsxa.ui.account_fields import secret_field
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import heading, paragraph
-from cdsxa.ui.sign_in import Countdown
+from cdsxa.ui.sign_in import Countdown, try_password
 
 log = logging.getLogger(__name__)
 
@@ -110,15 +110,9 @@ class LockDialog(QDialog):
         if self.countdown.running() or not self.password.text():
             return
         principal = self.context.principal
-        try:
-            signed_in = users.attempt_sign_in(self.context.db, username_of(principal),
-                                        self.password.text())
-        except users.SignInFailed as exc:
-            self.error.show_error(exc.message)
-            self.password.clear()
-            self.password.setFocus()
-            if exc.wait_seconds > 0:
-                self.countdown.start(exc.wait_seconds)
+        signed_in = try_password(self.context.db, username_of(principal), self.password,
+                                 self.error, self.countdown)
+        if signed_in is None:
             return
         if signed_in.user_id != principal.user_id:  # the account was renamed meanwhile
             self.error.show_error(self.tr("Only {name} can unlock.").format(name=principal.label))

@@ -49,6 +49,22 @@ class Countdown(QObject):
         self.button.setEnabled(True)
 
 
+def try_password(db: Database, username: str, password: QLineEdit, error: ErrorLabel,
+                 countdown: Countdown) -> Principal | None:
+    """One sign-in attempt. On failure: say why, clear the password, start the wait."""
+    try:
+        principal = users.attempt_sign_in(db, username, password.text())
+    except users.SignInFailed as exc:
+        error.show_error(exc.message)
+        password.clear()
+        password.setFocus()
+        if exc.wait_seconds > 0:
+            countdown.start(exc.wait_seconds)
+        return None
+    error.clear_error()
+    return principal
+
+
 class SignInDialog(QDialog):
     """Who is using the app. `principal` holds the signed-in user after accept."""
 
@@ -103,18 +119,10 @@ class SignInDialog(QDialog):
             if not field.text().strip():
                 field.setFocus()
                 return
-        try:
-            self.principal = users.attempt_sign_in(self.db, self.username.text(),
-                                             self.password.text())
-        except users.SignInFailed as exc:
-            self.error.show_error(exc.message)
-            self.password.clear()
-            self.password.setFocus()
-            if exc.wait_seconds > 0:
-                self.countdown.start(exc.wait_seconds)
-            return
-        self.error.clear_error()
-        self.accept()
+        self.principal = try_password(self.db, self.username.text(), self.password,
+                                      self.error, self.countdown)
+        if self.principal is not None:
+            self.accept()
 
     def forgot(self) -> None:
         dialog = ForgotPasswordDialog(self.data_dir, self.db, self)
