@@ -23,7 +23,7 @@ from cdsxa.db.base import live, utcnow
 from cdsxa.db.models import AppUser, Village
 from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import UserId, VillageId
-from cdsxa.text import clean, fold
+from cdsxa.text import clean, fold, nfc
 
 # Argon2id with the library's defaults (RFC 9106's second recommendation). Tests
 # swap in a cheaper hasher; a hash records its own parameters, so both verify.
@@ -70,6 +70,18 @@ class UserView:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+
+def _hash(password: str) -> str:
+    # NFC: Vietnamese keyboards type "ậ" precomposed or as "a" + marks; either must match.
+    return HASHER.hash(nfc(password))
+
+
+def _matches(password_hash: str, password: str) -> bool:
+    try:
+        return bool(HASHER.verify(password_hash, nfc(password)))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def check_password(password: str) -> None:
@@ -153,7 +165,7 @@ def create_first_admin(session: Session, full_name: str, username: str,
     user = waiting or AppUser(full_name=name, role=Role.ADMIN.value)
     user.full_name, user.position = name, clean(position) or user.position
     user.username, user.username_key = login, key
-    user.password_hash = HASHER.hash(password)
+    user.password_hash = _hash(password)
     user.active = True
     session.add(user)
     session.flush()
@@ -195,9 +207,7 @@ def sign_in(session: Session, username: str, password: str,
     if user.locked_until is not None and user.locked_until > now:
         wait = math.ceil((user.locked_until - now).total_seconds())
         raise SignInFailed(f"Đăng nhập sai nhiều lần. Hãy thử lại sau {wait} giây.", wait)
-    try:
-        HASHER.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not _matches(user.password_hash, password):
         user.failed_attempts += 1
         delay = _delay(user.failed_attempts)
         user.locked_until = now + delay if delay else None
@@ -208,9 +218,9 @@ def sign_in(session: Session, username: str, password: str,
         message = "Sai tên đăng nhập hoặc mật khẩu."
         if wait:
             message += f" Hãy thử lại sau {wait} giây."
-        raise SignInFailed(message, wait) from None
+        raise SignInFailed(message, wait)
     if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(password)
+        user.password_hash = _hash(password)
     user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
     session.flush()
     principal = user_principal(str(user.username), Role(user.role), user.id, user.village_id,
@@ -266,7 +276,7 @@ def create_user(session: Session, data: UserInput) -> UserId:
     user = AppUser(full_name=name, position=clean(data.position), username=login,
                    username_key=key, role=data.role.value,
                    village_id=data.village_id if data.role is Role.TEAM_MEMBER else None,
-                   password_hash=HASHER.hash(data.password), active=True)
+                   password_hash=_hash(data.password), active=True)
     session.add(user)
     session.flush()
     audit.record(session, "user", f"Tạo tài khoản “{login}” ({ROLE_LABELS[data.role]})",
@@ -315,12 +325,10 @@ def set_password(session: Session, user_id: UserId, new_password: str,
     if not own:
         require(session, Permission.MANAGE_USERS)
     elif user.password_hash is not None:
-        try:
-            HASHER.verify(user.password_hash, current_password or "")
-        except (VerificationError, InvalidHashError):
-            raise UserError("Mật khẩu hiện tại không đúng.") from None
+        if not _matches(user.password_hash, current_password or ""):
+            raise UserError("Mật khẩu hiện tại không đúng.")
     check_password(new_password)
-    user.password_hash = HASHER.hash(new_password)
+    user.password_hash = _hash(new_password)
     user.failed_attempts, user.locked_until = 0, None
     session.flush()
     audit.record(session, "password", f"Đặt mật khẩu mới cho “{user.username}”",
@@ -334,7 +342,7 @@ def reset_admin_password(session: Session, username: str, new_password: str) -> 
     if user is None or user.role != Role.ADMIN.value:
         raise NotFound("Không có tài khoản quản trị với tên đăng nhập này.")
     check_password(new_password)
-    user.password_hash = HASHER.hash(new_password)
+    user.password_hash = _hash(new_password)
     user.failed_attempts, user.locked_until, user.active = 0, None, True
     session.flush()
     audit.record(session, "recovery", f"Đặt lại mật khẩu quản trị “{user.username}” "

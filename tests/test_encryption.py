@@ -177,3 +177,12 @@ def test_encrypting_twice_is_refused(db: Database, data_dir: Path) -> None:
     db.close()
     with pytest.raises(UserError, match="đã được mã hóa"):
         encrypt_profile.encrypt(data_dir)
+
+
+def test_a_passphrase_typed_with_combining_marks_unlocks(tmp_path: Path) -> None:
+    import unicodedata
+
+    keyring.set_keyring(fail.Keyring())
+    made = keys.create(tmp_path / "p", "mật khẩu dữ liệu")
+    typed = unicodedata.normalize("NFD", "mật khẩu dữ liệu")
+    assert keys.find(tmp_path / "p", prompt=lambda: typed) == made.key

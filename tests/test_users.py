@@ -166,3 +166,11 @@ def test_the_audit_log_lists_changes_with_old_and_new_values(admin: Database) ->
     officer = Principal("user:can-bo", Role.OFFICER)
     with admin.reading(officer) as session, pytest.raises(AccessDenied, match="xem nhật ký"):
         audit.browse(session)
+
+
+def test_a_password_typed_with_combining_marks_is_the_same_password(admin: Database) -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", PASSWORD)
+    assert decomposed != PASSWORD
+    assert sign_in(admin, "tam", decomposed).role is Role.ADMIN

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cdsxa.errors import UserError
+from cdsxa.text import nfc
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ def _unb64(text: str) -> bytes:
 def _derive(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret.encode("utf-8"))
+    # NFC: a passphrase typed with precomposed or combining marks is the same passphrase.
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(nfc(secret).encode("utf-8"))
 
 
 def wrap(key: DataKey, secret: str) -> dict[str, Any]:
