@@ -146,9 +146,7 @@ def _ask_new_password() -> str:
     return first
 
 
-def _print_recovery_key(recovery_key: str | None, in_keyring: bool) -> None:
-    if recovery_key is None:
-        return
+def _print_recovery_key(recovery_key: str, in_keyring: bool) -> None:
     where = ("kho khóa của hệ điều hành" if in_keyring
              else "mật khẩu dữ liệu (không có kho khóa trên máy này)")
     print(f"Khóa dữ liệu được giữ bằng {where}.")

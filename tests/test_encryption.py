@@ -186,3 +186,20 @@ def test_a_passphrase_typed_with_combining_marks_unlocks(tmp_path: Path) -> None
     made = keys.create(tmp_path / "p", "mật khẩu dữ liệu")
     typed = unicodedata.normalize("NFD", "mật khẩu dữ liệu")
     assert keys.find(tmp_path / "p", prompt=lambda: typed) == made.key
+
+
+def test_an_encryption_killed_after_the_key_was_made_resumes_with_a_new_recovery_key(
+    tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "old"
+    make_plain_profile(data_dir, "0002")
+    first = keys.create(data_dir)  # ... and the process died before encrypting anything
+    done = encrypt_profile.encrypt(data_dir)
+    assert done.recovery_key != first.recovery_key  # the first was never shown
+    keyring.set_keyring(type(keyring.get_keyring())())  # another PC
+    assert keys.recover(data_dir, done.recovery_key) == first.key
+    db = open_profile(data_dir, TESTER)
+    try:
+        assert name_of(db, ID_NUMBER) == NAME
+    finally:
+        db.close()

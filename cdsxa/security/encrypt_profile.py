@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Encrypted:
-    recovery_key: str | None  # None when the key already existed (a resumed run)
+    recovery_key: str
     in_keyring: bool
     backups_encrypted: int
 
@@ -81,9 +81,14 @@ def encrypt(data_dir: Path, passphrase: str | None = None,
     db_path = paths.database_path(data_dir)
     if not is_plain_sqlite(db_path):
         raise UserError("Dữ liệu này đã được mã hóa.")
-    # A run interrupted after the key was made reuses it: the key file is the truth.
+    # A run interrupted after the key was made reuses it (old backups may already be
+    # encrypted with it), under a new recovery key: the first one was never shown.
     if keys.has_key_file(data_dir):
-        key, recovery, in_keyring = keys.find(data_dir, prompt), None, True
+        keyfile = keys.KeyFile.load(data_dir)
+        assert keyfile is not None
+        ask = prompt or ((lambda: passphrase) if passphrase else None)
+        key, in_keyring = keys.find(data_dir, ask), keyfile.keyring
+        recovery = keys.renew_recovery_key(data_dir, key)
     else:
         made = keys.create(data_dir, passphrase)
         key, recovery, in_keyring = made.key, made.recovery_key, made.in_keyring

@@ -309,6 +309,17 @@ def recover(data_dir: Path, recovery_key: str) -> DataKey:
     return key
 
 
+def renew_recovery_key(data_dir: Path, key: DataKey) -> str:
+    """A new recovery key for the data key (the old one stops working); shown once."""
+    keyfile = KeyFile.load(data_dir)
+    if keyfile is None:
+        raise DataKeyError(f"Không có tệp khóa {data_dir / KEY_FILE}.")
+    recovery = new_recovery_key()
+    keyfile.wraps["recovery"] = wrap(key, recovery)
+    keyfile.save(data_dir)
+    return recovery
+
+
 def set_passphrase(data_dir: Path, key: DataKey, passphrase: str) -> None:
     check_passphrase(passphrase)
     keyfile = KeyFile.load(data_dir)

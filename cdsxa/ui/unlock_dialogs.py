@@ -268,9 +268,6 @@ class EncryptDialog(QDialog):
         QApplication.restoreOverrideCursor()
         self.busy = False
         self.key = done.key
-        if done.result.recovery_key is None:  # an interrupted run finished: key shown before
-            self.accept()
-            return
         self.recovery.set_key(done.result.recovery_key)
         self.pages.setCurrentIndex(1)
         self.encrypt_button.hide()
