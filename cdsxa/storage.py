@@ -23,17 +23,21 @@ class PlainProfileError(UserError):
     """A profile from before encryption: cdsxa.security.encrypt_profile must run first."""
 
 
+def _refuse_plain(data_dir: Path) -> None:
+    if is_plain_sqlite(paths.database_path(data_dir)):
+        raise PlainProfileError(
+            "Dữ liệu ở thư mục này chưa được mã hóa. Hãy mở ứng dụng, hoặc chạy "
+            "“cdsxa encrypt”, để mã hóa (có sao lưu trước)."
+        )
+
+
 def open_database(data_dir: Path, key: DataKey, principal: Principal | None = None) -> Database:
     """Open (creating if needed) the profile in data_dir, migrated to the current schema."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"Không tạo được thư mục dữ liệu {data_dir}: {exc.strerror}") from exc
-    if is_plain_sqlite(paths.database_path(data_dir)):
-        raise PlainProfileError(
-            "Dữ liệu ở thư mục này chưa được mã hóa. Hãy mở ứng dụng, hoặc chạy "
-            "“cdsxa encrypt”, để mã hóa (có sao lưu trước)."
-        )
+    _refuse_plain(data_dir)
     db = Database(paths.database_path(data_dir), key, principal=principal)
     try:
         migrate.upgrade(db.engine, paths.backup_dir(data_dir))
@@ -55,8 +59,7 @@ def open_profile(data_dir: Path, principal: Principal,
     """Open an existing profile: find its key (environment, keyring, prompt), then open."""
     if not paths.database_path(data_dir).exists():
         raise UserError(f"Chưa có hồ sơ xã tại {data_dir}. Hãy khởi tạo trước (cdsxa init).")
-    if is_plain_sqlite(paths.database_path(data_dir)):
-        open_database(data_dir, keys.new_data_key())  # raises PlainProfileError
+    _refuse_plain(data_dir)  # before asking for a key it does not have
     return open_database(data_dir, keys.find(data_dir, prompt), principal)
 
 
