@@ -7,6 +7,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from cdsxa import paths
 from cdsxa.db import migrate
@@ -61,6 +62,16 @@ def test_a_copy_of_the_data_folder_reveals_no_name_or_id_number(db: Database,
     assert revealed(every_file_bytes(data_dir)) == []
     key_file = json.loads((data_dir / keys.KEY_FILE).read_text("utf-8"))
     assert set(key_file["wraps"]) == {"recovery", "passphrase"}
+
+
+def test_a_database_error_does_not_carry_the_personal_data_being_written(
+        db: Database) -> None:
+    # Its text goes to the plain log file and to the screen.
+    with pytest.raises(SQLAlchemyError) as raised, db.transaction() as session:
+        session.execute(text("INSERT INTO person (full_name, id_number) VALUES (:n, :i)"),
+                        {"n": NAME, "i": ID_NUMBER})
+    assert "person" in str(raised.value)  # still says what failed
+    assert revealed(str(raised.value).encode("utf-8")) == []
 
 
 def test_the_wrong_key_opens_nothing(db: Database, data_dir: Path) -> None:

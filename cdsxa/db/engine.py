@@ -65,8 +65,10 @@ def _on_begin(connection: Any) -> None:
 
 def make_engine(db_path: Path, key: DataKey | None) -> Engine:
     # The pysqlite dialect speaks to sqlcipher3 unchanged (same DB-API, same SQLite).
+    # hide_parameters: a database error's text reaches the plain log file and the
+    # screen; it must not carry the names, ID numbers and phones being written.
     engine = create_engine(f"sqlite+pysqlite:///{db_path}", module=sqlcipher,
-                           creator=lambda: connect(db_path, key))
+                           creator=lambda: connect(db_path, key), hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
