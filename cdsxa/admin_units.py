@@ -80,3 +80,14 @@ def search_communes(province_code: int, query: str) -> list[CommuneInfo]:
     return [
         c for c in communes(province_code) if needle in c.search_key or needle == str(c.code)
     ]
+
+
+def commune_label(code: int | None) -> str:
+    """'Xã Mường Lát, Tỉnh Thanh Hóa' for any commune code; the code itself if unknown."""
+    if code is None:
+        return "(không rõ xã)"
+    for grouped in _communes_by_province().values():
+        for item in grouped:
+            if item.code == code:
+                return f"{item.name}, {province(item.province_code).name}"
+    return f"xã/phường mã {code}"

@@ -266,7 +266,7 @@ def _check_copy(archive: zipfile.ZipFile, info: BackupInfo, sink: IO[bytes] | No
 
 def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
             key: DataKey | None = None, recovery_key: str | None = None,
-            prompt: keys.Prompt | None = None) -> Restored:
+            prompt: keys.Prompt | None = None, other_commune: bool = False) -> Restored:
     """Replace the profile's database with the backup's, once the backup checks out.
 
     The caller must close its Database on this profile first: the file is
@@ -275,7 +275,9 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
     before anything changes; then the current data is kept as a backup
     ("before-restore") and the file is swapped in with one rename. key is the
     profile's data key (found with prompt when not given); recovery_key opens
-    a backup made by another profile or PC.
+    a backup made by another profile or PC. A backup of another commune replaces
+    this commune's data only with other_commune (the user said so knowingly):
+    restored by mistake, it would send the wrong commune's records to the province.
     """
     _require(principal)
     db_path = paths.database_path(data_dir)
@@ -291,6 +293,8 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
         info = _info(backup_path, _manifest(archive, backup_path))
         _refuse_newer(info, info.revision)
         backup_key = _backup_key(info, keyfile, current, recovery_key)
+        if not other_commune and current is not None:
+            _refuse_other_commune(info, _current_commune(db_path, current, principal))
         data_dir.mkdir(parents=True, exist_ok=True)
         try:
             rekeyed = _stage(archive, info, staging, backup_key, current)
@@ -359,6 +363,35 @@ def _refuse_newer(info: BackupInfo, revision: str | None) -> None:
             f"Bản sao lưu {info.path.name} chứa dữ liệu của phiên bản CĐS Xã mới hơn "
             f"(lược đồ {revision}). Hãy cài phiên bản mới nhất; dữ liệu hiện tại không bị "
             "thay đổi.")
+
+
+def _current_commune(db_path: Path, key: DataKey, principal: Principal) -> int | None:
+    """The commune of the data about to be replaced; None when it cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cdsxa import storage
+
+    if not db_path.exists():
+        return None
+    db = Database(db_path, key, principal=principal)
+    try:
+        return storage.commune_code(db)
+    except SQLAlchemyError:  # damaged: nothing worth guarding, and _keep_current copies it
+        return None
+    finally:
+        db.close()
+
+
+def _refuse_other_commune(info: BackupInfo, current: int | None) -> None:
+    if current is None or info.commune_code in (None, current):
+        return
+    from cdsxa import admin_units
+
+    raise UserError(
+        f"Bản sao lưu {info.path.name} là dữ liệu của {admin_units.commune_label(info.commune_code)}, "
+        f"không phải của {admin_units.commune_label(current)}. Dữ liệu hiện tại không bị thay "
+        "đổi. Nếu thật sự muốn thay bằng dữ liệu của xã kia, hãy khôi phục lại và xác nhận "
+        "(dòng lệnh: thêm --other-commune).")
 
 
 def _backup_key(info: BackupInfo, keyfile: keys.KeyFile | None, current: DataKey | None,

@@ -29,6 +29,8 @@ def add_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
     restore.add_argument("--recovery-key", action="store_true",
                          help="bản sao lưu của hồ sơ hoặc máy khác: hỏi khóa khôi phục "
                               f"(hoặc lấy từ ${RECOVERY_KEY_ENV})")
+    restore.add_argument("--other-commune", action="store_true",
+                         help="chấp nhận thay dữ liệu của xã này bằng bản sao lưu của xã khác")
     restore.set_defaults(handler=_cmd_restore)
 
 
@@ -58,7 +60,7 @@ def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
     recovery = os.environ.get(RECOVERY_KEY_ENV) or (_ask_recovery_key() if args.recovery_key
                                                     else None)
     done = backup.restore(data_dir, args.file, command_line(), recovery_key=recovery,
-                          prompt=keys.terminal_prompt)
+                          prompt=keys.terminal_prompt, other_commune=args.other_commune)
     made = done.backup.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
     print(f"Đã khôi phục dữ liệu từ bản sao lưu lúc {made} vào {data_dir}.")
     if done.previous is not None:

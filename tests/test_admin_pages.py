@@ -415,3 +415,46 @@ def test_ones_own_password_needs_the_current_one(
     dialog.current.setText("mat-khau-1")
     dialog.save_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_another_communes_backup_is_restored_only_after_a_warning(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+    import zipfile
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from cdsxa import admin_units, backup
+    from cdsxa.ui.backup_panel import BackupPanel
+
+    made = backup.make_backup(context.db, tmp_path / f"made{backup.SUFFIX}", "manual").path
+    other = tmp_path / f"other{backup.SUFFIX}"  # the same data, said to be Trung Lý's
+    trung_ly = admin_units.search_communes(38, "trung ly")[0].code
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(other, "w") as target:
+        manifest = json.loads(source.read(backup.MANIFEST))
+        target.writestr(backup.MANIFEST, json.dumps({**manifest, "commune_code": trung_ly}))
+        target.writestr(backup.DATA, source.read(backup.DATA))
+    panel = BackupPanel(context)
+    qtbot.addWidget(panel)
+    panel.show()
+    choose_file(monkeypatch, "getOpenFileName", other)
+    asked = answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    warned: list[str] = []
+
+    def warning(parent: object, title: str, text: str, *rest: object) -> object:
+        warned.append(text)
+        return reply
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    reply = QMessageBox.StandardButton.No
+    with qtbot.assertNotEmitted(panel.restart_requested):
+        panel.restore_button.click()
+    assert "Xã Trung Lý" in asked[0] and "KHÁC" in asked[0]
+    assert "Xã Trung Lý" in warned[0] and "Xã Mường Lát" in warned[0]
+    assert panel.status.text() == "Chưa khôi phục gì."
+
+    reply = QMessageBox.StandardButton.Yes
+    with qtbot.waitSignal(panel.restart_requested, timeout=5000):
+        panel.restore_button.click()
+    assert not panel.error.isVisible()

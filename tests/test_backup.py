@@ -249,9 +249,9 @@ def test_corrupted_backups_are_refused_with_nothing_changed(db: Database,
     assert backup.inspect_backup(saved).reason == "manual"
 
 
-def new_profile(folder: Path) -> tuple[Database, str]:
+def new_profile(folder: Path, commune_code: int | None = None) -> tuple[Database, str]:
     made = keys.create(folder)
-    setup = ProfileSetup(province_code=38, commune_code=muong_lat_code(),
+    setup = ProfileSetup(province_code=38, commune_code=commune_code or muong_lat_code(),
                          village_names=["Bản Hang"])
     return initialise(folder, setup, made.key, TESTER), made.recovery_key
 
@@ -278,6 +278,32 @@ def test_a_backup_from_another_profile_needs_its_recovery_key_and_is_rekeyed(
     assert done.rekeyed
     assert (here_dir / keys.KEY_FILE).read_bytes() == (tmp_path / "b" / keys.KEY_FILE).read_bytes()
     restored = reopen(here_dir, keys.find(here_dir))  # this profile's own key opens it
+    assert names(restored) == {NAME}
+    restored.close()
+
+
+def test_another_communes_backup_replaces_nothing_unless_that_is_confirmed(
+        tmp_path: Path) -> None:
+    from cdsxa import admin_units
+
+    other_code = admin_units.search_communes(38, "trung ly")[0].code
+    source, recovery = new_profile(tmp_path / "a", other_code)
+    person(source, NAME)
+    saved = backup.make_backup(source, tmp_path / "a.cdsxa-backup", "manual").path
+    source.close()
+    here, _ = new_profile(tmp_path / "b")
+    person(here, "Hà Văn Páo")
+    here_dir = here.path.parent
+    here.close()
+    before = file_hashes(here_dir)
+
+    with pytest.raises(UserError) as refused:
+        backup.restore(here_dir, saved, TESTER, recovery_key=recovery)
+    assert "Xã Trung Lý" in refused.value.message and "Xã Mường Lát" in refused.value.message
+    assert file_hashes(here_dir) == before
+
+    backup.restore(here_dir, saved, TESTER, recovery_key=recovery, other_commune=True)
+    restored = reopen(here_dir, keys.find(here_dir))
     assert names(restored) == {NAME}
     restored.close()
 

@@ -60,18 +60,8 @@ class Inspected:
     """A backup file checked whole, and what is known of the commune it holds."""
 
     info: backup.BackupInfo
-    commune_name: str | None
+    commune_name: str
     same_profile: bool
-
-
-def _commune_name(code: int | None) -> str | None:
-    if code is None:
-        return None
-    for province in admin_units.provinces():
-        for commune in admin_units.communes(province.code):
-            if commune.code == code:
-                return f"{commune.name}, {province.name}"
-    return None
 
 
 def _inspect(path: Path, data_dir: Path) -> Inspected:
@@ -79,13 +69,14 @@ def _inspect(path: Path, data_dir: Path) -> Inspected:
     info = backup.inspect_backup(path)
     keyfile = keys.KeyFile.load(data_dir)
     same = keyfile is not None and info.profile_id in (None, keyfile.profile_id)
-    return Inspected(info, _commune_name(info.commune_code), same)
+    return Inspected(info, admin_units.commune_label(info.commune_code), same)
 
 
 def _restore(data_dir: Path, path: Path, principal: Principal, key: keys.DataKey | None,
-             recovery_key: str | None) -> backup.Restored:
+             recovery_key: str | None, other_commune: bool) -> backup.Restored:
     """Worker thread: the profile is closed; replace its database with the backup's."""
-    return backup.restore(data_dir, path, principal, key=key, recovery_key=recovery_key)
+    return backup.restore(data_dir, path, principal, key=key, recovery_key=recovery_key,
+                          other_commune=other_commune)
 
 
 class BackupPanel(QGroupBox):
@@ -201,11 +192,9 @@ class BackupPanel(QGroupBox):
 
     def describe(self, found: Inspected) -> str:
         info = found.info
-        if info.commune_code == self.context.db.commune_code:
-            commune = found.commune_name or str(info.commune_code)
-        else:
-            commune = self.tr("ANOTHER commune: {name}").format(
-                name=found.commune_name or info.commune_code or self.tr("unknown"))
+        commune = found.commune_name
+        if self.other_commune(found):
+            commune = self.tr("ANOTHER commune: {name}").format(name=commune)
         revision = info.revision or "?"
         if info.revision and info.revision < migrate.SCHEMA_HEAD:
             revision = self.tr("{revision} (older; it is upgraded when opened)").format(
@@ -221,6 +210,10 @@ class BackupPanel(QGroupBox):
                                  "is needed."))
         return "\n".join(lines)
 
+    def other_commune(self, found: Inspected) -> bool:
+        here = self.context.db.commune_code
+        return found.info.commune_code not in (None, here) and here is not None
+
     def _inspected(self, found: Inspected) -> None:
         self._idle()
         self.status.setText(self.tr("{file} is whole and readable.").format(
@@ -233,6 +226,18 @@ class BackupPanel(QGroupBox):
         if answer != QMessageBox.StandardButton.Yes:
             self.status.setText(self.tr("Nothing was restored."))
             return
+        other = self.other_commune(found)
+        if other and QMessageBox.warning(
+                self, self.tr("Restore from backup"),
+                self.tr("This backup holds the data of {other}, not of {here}. Restoring it "
+                        "replaces this commune's data with the other commune's, and that is "
+                        "what will be sent to the province.\n\nReplace it anyway?").format(
+                    other=found.commune_name,
+                    here=admin_units.commune_label(self.context.db.commune_code)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            self.status.setText(self.tr("Nothing was restored."))
+            return
         recovery_key = None
         if not found.same_profile:
             recovery_key, given = QInputDialog.getText(
@@ -242,9 +247,10 @@ class BackupPanel(QGroupBox):
             if not given or not recovery_key.strip():
                 self.status.setText(self.tr("Nothing was restored."))
                 return
-        self.restore(found.info.path, recovery_key)
+        self.restore(found.info.path, recovery_key, other_commune=other)
 
-    def restore(self, path: Path, recovery_key: str | None = None) -> None:
+    def restore(self, path: Path, recovery_key: str | None = None,
+                other_commune: bool = False) -> None:
         """Close the profile, replace its data in the background, then ask to reopen."""
         principal = self.context.principal
         db: Database = self.context.db
@@ -252,7 +258,8 @@ class BackupPanel(QGroupBox):
         key, data_dir = db.key, self.context.data_dir
         db.close()
         self._busy(self.tr("Restoring {file}…").format(file=path.name), modal=True)
-        run_in_background(lambda: _restore(data_dir, path, principal, key, recovery_key),
+        run_in_background(lambda: _restore(data_dir, path, principal, key, recovery_key,
+                                           other_commune),
                           self._restored, self._failed)
 
     def _restored(self, done: backup.Restored) -> None:

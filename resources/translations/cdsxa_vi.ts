@@ -360,10 +360,6 @@
         <translation>XÃ KHÁC: {name}</translation>
     </message>
     <message>
-        <source>unknown</source>
-        <translation>không rõ</translation>
-    </message>
-    <message>
         <source>{revision} (older; it is upgraded when opened)</source>
         <translation>{revision} (cũ hơn; sẽ được nâng cấp khi mở)</translation>
     </message>
@@ -406,6 +402,14 @@ Dữ liệu hiện tại sẽ được sao lưu trước. Mọi thứ nhập sau
     <message>
         <source>Nothing was restored.</source>
         <translation>Chưa khôi phục gì.</translation>
+    </message>
+    <message>
+        <source>This backup holds the data of {other}, not of {here}. Restoring it replaces this commune&apos;s data with the other commune&apos;s, and that is what will be sent to the province.
+
+Replace it anyway?</source>
+        <translation>Bản sao lưu này là dữ liệu của {other}, không phải của {here}. Khôi phục sẽ thay dữ liệu của xã này bằng dữ liệu của xã kia, và đó là dữ liệu sẽ được gửi lên tỉnh.
+
+Vẫn thay thế?</translation>
     </message>
     <message>
         <source>Recovery key</source>
