@@ -458,3 +458,33 @@ def test_another_communes_backup_is_restored_only_after_a_warning(
     with qtbot.waitSignal(panel.restart_requested, timeout=5000):
         panel.restore_button.click()
     assert not panel.error.isVisible()
+
+
+def test_closing_waits_for_a_backup_in_progress_and_says_so(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
+    release, finished = threading.Event(), []
+    tasks.run_in_background(lambda: release.wait(10) and finished.append(True),
+                            lambda _: None, lambda _: None)
+    seen: list[str] = []
+
+    def look() -> None:  # runs while finish_all waits
+        shown = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, QProgressDialog) and w.isVisible()]
+        seen.extend(w.labelText() for w in shown)
+        if shown:
+            release.set()
+        else:
+            QTimer.singleShot(50, look)
+
+    QTimer.singleShot(0, look)
+    tasks.finish_all("Đang hoàn tất sao lưu…")
+    assert finished == [True] and seen == ["Đang hoàn tất sao lưu…"]
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())

@@ -31,6 +31,7 @@ from cdsxa.ui import i18n
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.i18n import tr
 from cdsxa.ui.style import STYLE_SHEET
+from cdsxa.ui.tasks import finish_all, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +130,7 @@ class Startup:
         try:
             return self._open(db)
         finally:
-            # An export or import may still be writing: let it finish before closing.
-            QThreadPool.globalInstance().waitForDone()
-            db.close()
+            _close(db)
 
     def _open(self, db: Database) -> int:
         self.language.use(_language(db))
@@ -157,8 +156,7 @@ class Startup:
             user = wizard.first_user()
             return self._main_window(db, self._sign_in_as(db, user.username, user.password))
         finally:
-            QThreadPool.globalInstance().waitForDone()
-            db.close()
+            _close(db)
 
     def _encrypt_old(self) -> keys.DataKey | None:
         from cdsxa.ui.unlock_dialogs import EncryptDialog
@@ -299,10 +297,15 @@ class Shell(QObject):
             dialog.deleteLater()
 
 
+def _close(db: Database) -> None:
+    # An export or the daily backup may still be writing: let it finish first.
+    finish_all(tr("Finishing the work in progress (backup, export) before closing…"))
+    db.close()
+
+
 def _daily_backup(db: Database, data_dir: Path) -> None:
     """Today's automatic backup, if none yet, off the UI thread."""
     from cdsxa import backup
-    from cdsxa.ui.tasks import run_in_background
 
     def failed(message: str) -> None:
         log.error("automatic backup failed: %s", message)

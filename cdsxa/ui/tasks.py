@@ -9,7 +9,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog
 
 from cdsxa.errors import UserError
 
@@ -60,3 +61,23 @@ def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None]
         job.run()
     else:
         QThreadPool.globalInstance().start(job)
+
+
+def finish_all(note: str) -> None:
+    """Wait for background work (an export, the daily backup) before the profile closes.
+
+    A daily backup of a large commune takes some seconds: the window is gone by then,
+    so say what the app is still doing rather than linger unseen.
+    """
+    pool = QThreadPool.globalInstance()
+    if pool.waitForDone(300):
+        return
+    dialog = QProgressDialog(note, "", 0, 0)
+    dialog.setWindowTitle("CĐS Xã")
+    dialog.setCancelButton(None)  # stopping a backup half-way gains nothing
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    while not pool.waitForDone(100):
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    dialog.close()
+    dialog.deleteLater()

@@ -28,6 +28,10 @@
         <translation>Đã mở hộp thoại đăng nhập. Hãy đặt biến môi trường CDSXA_SELF_TEST_USER và CDSXA_SELF_TEST_PASSWORD để đăng nhập và hiển thị mọi trang.</translation>
     </message>
     <message>
+        <source>Finishing the work in progress (backup, export) before closing…</source>
+        <translation>Đang hoàn tất công việc dở dang (sao lưu, xuất tệp) trước khi đóng…</translation>
+    </message>
+    <message>
         <source>Self-test passed: {count} pages shown.</source>
         <translation>Tự kiểm tra đạt: đã hiển thị {count} trang.</translation>
     </message>
