@@ -65,7 +65,7 @@ def snapshot(db: Database) -> list[tuple[Any, ...]]:
             (p.full_name, p.gender, p.birth_date, p.birth_year, p.id_number, p.phone, p.ethnicity,
              names[p.village_id], codes.get(p.household_id) if p.household_id else None,
              p.relation_to_head, p.notes, tuple(sorted(reached.get(p.id, set()))),
-             p.vneid_status, p.vneid_level)
+             p.vneid_status, p.vneid_level, p.consent, p.consent_on)
             for p in session.scalars(select(Person)))
 
 
@@ -73,6 +73,9 @@ def test_exported_people_import_back_unchanged(db: Database, tmp_path: Path) -> 
     source = people_import.read_sheet(write_list(tmp_path / "ds.xlsx", GOOD))
     with db.transaction(as_actor("test")) as session:
         people_import.apply(session, people_import.preview(session, source, today=TODAY))
+        answers = {"Lò Văn Tâm": ("given", date(2025, 3, 1)), "Lò Thị Mai": ("refused", TODAY)}
+        for someone in session.scalars(select(Person)):
+            someone.consent, someone.consent_on = answers.get(someone.full_name, (None, None))
     with db.transaction() as session:  # the full list: every column imports back
         assert export.export_people(session, tmp_path / "xuat.xlsx", include_personal=True,
                                     reason="Chuyển sang máy khác") == 5
@@ -89,7 +92,8 @@ def test_exported_people_import_back_unchanged(db: Database, tmp_path: Path) -> 
     finally:
         fresh.close()
     assert ("Lò Văn Tâm", "male", None, 1985, "038085000123", "0912345678", None, "Bản Hang",
-            ("HK01", True), "Chủ hộ", None, ("smartphone",), "activated", 2) in snapshot(db)
+            ("HK01", True), "Chủ hộ", None, ("smartphone",), "activated", 2, "given",
+            date(2025, 3, 1)) in snapshot(db)
 
 
 def test_export_of_one_village(db: Database, tmp_path: Path) -> None:

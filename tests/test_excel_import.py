@@ -284,6 +284,63 @@ def test_yes_gender_and_vneid_cells() -> None:
         (True, 1), (True, 2), (True, 2), (True, 2), (True, None), (False, None), (False, None)]
 
 
+def test_consent_and_date_cells() -> None:
+    given: list[cells.CellValue] = ["Đồng ý", "đã đồng ý", "Có", "x", 1, True]
+    refused: list[cells.CellValue] = ["Từ chối", "KHÔNG ĐỒNG Ý", "Không", 0, False]
+    assert {cells.consent(v) for v in given} == {"given"}
+    assert {cells.consent(v) for v in refused} == {"refused"}
+    assert {cells.consent(v) for v in (None, "", " ", "-", "Chưa hỏi")} == {None}
+    with pytest.raises(CellError, match="Đồng ý lưu dữ liệu.*Có lẽ"):
+        cells.consent("Có lẽ")
+    label = "Ngày đồng ý/từ chối"
+    assert [cells.day(v, label, TODAY) for v in ("02/04/2025", datetime(2025, 4, 2), 45749,
+                                                   None)] == [date(2025, 4, 2)] * 3 + [None]
+    for value, fragment in (("2025", "không đọc được"), ("31/04/2025", "không có thật"),
+                            ("02/07/2025", "tương lai")):
+        with pytest.raises(CellError, match=f"{label}.*{fragment}"):
+            cells.day(value, label, TODAY)
+
+
+def test_consent_is_imported_and_an_answer_updates_the_register(
+        register: Database, tmp_path: Path) -> None:
+    header = ["Họ và tên", "Năm sinh", "Giới tính", "Thôn/bản", "Số CCCD", "Đồng ý lưu dữ liệu",
+              "Ngày đồng ý"]
+    rows: list[list[object]] = [
+        ["Hà Thị Lan", 1990, "Nữ", "Bản Hang", "038190000111", "Đồng ý", "02/04/2025"],
+        ["Lò Văn Sinh", 1980, "Nam", "Bản Hang", "038080000222", "Từ chối", None],
+        ["Vi Văn Pọm", 1975, "Nam", "Bản Hang", "038075000333", None, None]]
+    first = preview_of(register, write_list(tmp_path / "a.xlsx", list(rows), header=header))
+    assert first.counts["new"] == 3 and not first.has_errors
+    with register.transaction(as_actor("test")) as session:
+        people_import.apply(session, first)
+    with register.reading() as session:
+        answers = {p.full_name: (p.consent, p.consent_on) for p in session.scalars(select(Person))
+                   if p.full_name in ("Hà Thị Lan", "Lò Văn Sinh", "Vi Văn Pọm")}
+    assert answers == {"Hà Thị Lan": ("given", date(2025, 4, 2)),
+                       "Lò Văn Sinh": ("refused", TODAY), "Vi Văn Pọm": (None, None)}
+
+    rows[2][5:] = ["Đồng ý", "15/05/2025"]  # asked since
+    rows[0][5:] = [None, None]  # a blank cell keeps the register's answer
+    again = preview_of(register, write_list(tmp_path / "b.xlsx", list(rows), header=header))
+    assert [(r.person.full_name, r.changes) for r in again.rows if r.action == "update"] == [
+        ("Hà Thị Lan", ()), ("Lò Văn Sinh", ()),
+        ("Vi Văn Pọm", ("Đồng ý lưu dữ liệu",))]
+    with register.transaction(as_actor("test")) as session:
+        people_import.apply(session, again)
+    with register.reading() as session:
+        answers = {p.full_name: (p.consent, p.consent_on) for p in session.scalars(select(Person))}
+    assert answers["Vi Văn Pọm"] == ("given", date(2025, 5, 15))
+    assert answers["Hà Thị Lan"] == ("given", date(2025, 4, 2))
+
+    rows.append(["Cầm Thị Hoa", 1992, "Nữ", "Bản Hang", None, None, "01/05/2025"])
+    rows.append(["Cầm Văn Ánh", 1993, "Nam", "Bản Hang", None, "Có lẽ", None])
+    bad = preview_of(register, write_list(tmp_path / "c.xlsx", list(rows), header=header))
+    assert [r.reason for r in bad.rows if r.action == "error"] == [
+        "Có ngày đồng ý/từ chối nhưng không ghi là đồng ý hay từ chối.",
+        "Cột “Đồng ý lưu dữ liệu”: không hiểu “Có lẽ” (ghi Đồng ý hoặc Từ chối; để trống là "
+        "chưa hỏi)."]
+
+
 def test_a_chosen_mapping_is_used_and_remembered(register: Database, tmp_path: Path) -> None:
     header = ["Tên người dân", "Năm sinh", "Giới tính", "Thôn", "Điện thoại"]
     path = write_list(tmp_path / "ds.xlsx", [["Hà Thị Lan", 1990, "Nữ", "Bản Hang", "không có"]],

@@ -15,6 +15,9 @@ CellValue = str | int | float | bool | datetime | date | None
 
 _YES = frozenset({"co", "x", "1", "yes", "da co", "roi", "da"})
 _NO = frozenset({"", "khong", "0", "no", "chua", "chua co", "-"})
+_AGREED = frozenset({"dong y", "da dong y", "co dong y", "co", "x", "1", "yes", "given"})
+_REFUSED = frozenset({"tu choi", "da tu choi", "khong dong y", "khong", "0", "no", "refused"})
+_NOT_ASKED = frozenset({"", "-", "chua", "chua hoi"})
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -57,30 +60,51 @@ def birth(value: CellValue, today: date) -> tuple[date | None, int | None]:
     """(birth date, birth year): an Excel date, dd/mm/yyyy, yyyy-mm-dd or a year alone."""
     if is_blank(value):
         return None, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and float(value).is_integer() and 1900 <= value <= 2100:
+        return None, _checked_year(int(value), today)
+    if isinstance(value, str) and (match := _YEAR.match(" ".join(value.split()))):
+        return None, _checked_year(int(match.group(1)), today)
+    found = _as_date(value, "Ngày sinh")
+    if found is None:
+        raise CellError(f"Ngày sinh “{text(value)}” không đọc được "
+                        "(cần dd/mm/yyyy hoặc năm sinh).")
+    return _checked(found, today), None
+
+
+def day(value: CellValue, label: str, today: date) -> date | None:
+    """A full date that cannot be in the future (when someone agreed, say); blank -> None."""
+    if is_blank(value):
+        return None
+    found = _as_date(value, label)
+    if found is None:
+        raise CellError(f"{label} “{text(value)}” không đọc được (cần dd/mm/yyyy).")
+    if found > today:
+        raise CellError(f"{label} {found:%d/%m/%Y} ở tương lai.")
+    return found
+
+
+def _as_date(value: CellValue, label: str) -> date | None:
+    """An Excel date or serial, dd/mm/yyyy or yyyy-mm-dd; None when not shaped like one."""
     if isinstance(value, datetime):
-        return _checked(value.date(), today), None
+        return value.date()
     if isinstance(value, date):
-        return _checked(value, today), None
+        return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and 1900 <= value <= 2100:
-            return None, _checked_year(int(value), today)
         if float(value).is_integer() and int(value) in _SERIAL_RANGE:
-            return _checked(from_excel(int(value)).date(), today), None
-        raise CellError(f"Ngày sinh “{text(value)}” không đọc được (cần dd/mm/yyyy hoặc năm sinh).")
+            return from_excel(int(value)).date()  # type: ignore[no-any-return]
+        return None
     raw = " ".join(str(value).split())
     if match := _DMY.match(raw):
-        day, month, year = (int(g) for g in match.groups())
+        day_, month, year = (int(g) for g in match.groups())
     elif match := _YMD.match(raw):
-        year, month, day = (int(g) for g in match.groups())
-    elif match := _YEAR.match(raw):
-        return None, _checked_year(int(match.group(1)), today)
+        year, month, day_ = (int(g) for g in match.groups())
     else:
-        raise CellError(f"Ngày sinh “{raw}” không đọc được (cần dd/mm/yyyy hoặc năm sinh).")
+        return None
     try:
-        parsed = date(year, month, day)
+        return date(year, month, day_)
     except ValueError:
-        raise CellError(f"Ngày sinh “{raw}” không có thật.") from None
-    return _checked(parsed, today), None
+        raise CellError(f"{label} “{raw}” không có thật.") from None
 
 
 def _checked(value: date, today: date) -> date:
@@ -121,6 +145,19 @@ def yes(value: CellValue, label: str) -> bool:
         return False
     raise CellError(f"Cột “{label}”: không hiểu “{text(value)}” "
                     "(ghi Có, x hoặc 1; để trống là không).")
+
+
+def consent(value: CellValue) -> str | None:
+    """'Đồng ý'/'Có'/'x' -> 'given'; 'Từ chối'/'Không' -> 'refused'; blank -> not asked."""
+    key = fold(text(value) or "")
+    if key in _NOT_ASKED:
+        return None
+    if key in _AGREED:
+        return "given"
+    if key in _REFUSED:
+        return "refused"
+    raise CellError(f"Cột “Đồng ý lưu dữ liệu”: không hiểu “{text(value)}” "
+                    "(ghi Đồng ý hoặc Từ chối; để trống là chưa hỏi).")
 
 
 def vneid_level(value: CellValue) -> tuple[bool, int | None]:

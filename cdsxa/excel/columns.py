@@ -32,6 +32,8 @@ LABELS: dict[str, str] = {
     "digital_signature": "Chữ ký số",
     "protection_software": "Phần mềm bảo vệ",
     "digital_skills": "Kỹ năng số cơ bản",
+    "consent": "Đồng ý lưu dữ liệu",
+    "consent_on": "Ngày đồng ý/từ chối",
 }
 FIELDS = tuple(LABELS)
 # Yes/no survey columns stored as person_outcome rows (codes of cdsxa.outcomes).
@@ -64,6 +66,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "digital_signature": ("chu ky so", "chu ky so ca nhan"),
     "protection_software": ("phan mem bao ve", "phan mem bao ve co ban"),
     "digital_skills": ("ky nang so co ban", "ky nang so"),
+    "consent": ("dong y luu du lieu", "dong y", "dong y luu thong tin",
+                "dong y xu ly du lieu", "dong y xu ly du lieu ca nhan",
+                "dong y cung cap thong tin", "y kien dong y"),
+    "consent_on": ("ngay dong y/tu choi", "ngay dong y", "ngay dong y luu du lieu"),
 }
 _BY_KEY = {key: field for field, keys in _SYNONYMS.items() for key in keys}
 

@@ -133,7 +133,6 @@ def _save(workbook: Workbook, path: Path) -> None:
 # Columns of personal data: exported only with EXPORT_PERSONAL and a reason.
 PERSONAL_FIELDS = ("birth", "id_number", "phone")
 PERSONAL_LABELS = "số định danh, số điện thoại, ngày sinh"
-CONSENT_HEADERS = ["Đồng ý lưu dữ liệu", "Ngày đồng ý/từ chối"]
 CONSENT_LABELS = {"given": "Đồng ý", "refused": "Từ chối"}
 
 
@@ -142,8 +141,7 @@ def people_fields(include_personal: bool) -> tuple[str, ...]:
 
 
 def people_headers(include_personal: bool) -> list[str]:
-    return ["STT", *(columns.LABELS[f] for f in people_fields(include_personal)),
-            *CONSENT_HEADERS]
+    return ["STT", *(columns.LABELS[f] for f in people_fields(include_personal))]
 
 
 PEOPLE_HEADERS = people_headers(include_personal=True)
@@ -237,9 +235,9 @@ def _people_rows(session: Session, village_id: VillageId | None,
             "village": village, "household_code": code, "relation": person.relation_to_head,
             "notes": person.notes, "fibre": YES if fibre else None, "vneid": _vneid(person),
             **{f: YES if f in have else None for f in columns.PERSON_OUTCOME_FIELDS},
+            "consent": CONSENT_LABELS.get(person.consent or ""), "consent_on": person.consent_on,
         }
-        yield [number, *(values[f] for f in fields),
-               CONSENT_LABELS.get(person.consent or ""), person.consent_on]
+        yield [number, *(values[f] for f in fields)]
 
 
 def _vneid(person: Person) -> str | None:

@@ -5,6 +5,7 @@ hook records each record; queries are per 500 records, never per row.
 """
 
 import uuid
+from datetime import date
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -18,7 +19,7 @@ from cdsxa.db.models import Household, Person
 from cdsxa.errors import UserError
 from cdsxa.excel import columns
 from cdsxa.excel.people_preview import ImportPreview, ImportRow, chunks
-from cdsxa.excel.people_rows import ParsedPerson, vneid_is_news
+from cdsxa.excel.people_rows import ParsedPerson, consent_is_news, vneid_is_news
 from cdsxa.ids import HouseholdId, PersonId, VillageId
 from cdsxa.register import people
 from cdsxa.text import fold
@@ -119,7 +120,8 @@ class _Writer:
             birth_date=row.birth_date, birth_year=row.birth_year, ethnicity=row.ethnicity,
             id_number=row.id_number, phone=row.phone,
             household_id=self._household(row.village_id, row.household_code),
-            relation_to_head=row.relation, notes=row.notes)
+            relation_to_head=row.relation, notes=row.notes,
+            consent=row.consent, consent_on=row.consent_on or self._consent_day(row))
 
     def _update(self, row: ImportRow,
                 existing: dict[PersonId | None, Person]) -> tuple[ImportRow, Person]:
@@ -136,6 +138,9 @@ class _Writer:
         elif given.birth_year is not None and not (
                 person.birth_date and person.birth_date.year == given.birth_year):
             values.update(birth_date=None, birth_year=given.birth_year)
+        if consent_is_news(person, given):
+            values.update(consent=given.consent,
+                          consent_on=given.consent_on or self._consent_day(given))
         values["household_id"] = self._household(given.village_id or person.village_id,
                                                   given.household_code)
         for attr, value in values.items():
@@ -143,6 +148,10 @@ class _Writer:
             if (value is not None or attr == "birth_date") and getattr(person, attr) != value:
                 setattr(person, attr, value)
         return row, person
+
+    def _consent_day(self, row: ParsedPerson) -> date | None:
+        # An answer without its date was recorded no later than the import.
+        return self.preview.today if row.consent is not None else None
 
     def _vneid(self, row: ParsedPerson, person: Person) -> int:
         if not vneid_is_news(person, row):

@@ -18,7 +18,9 @@ from cdsxa.db.base import live
 from cdsxa.db.models import Person, PersonOutcome, Village
 from cdsxa.errors import UserError
 from cdsxa.excel import columns
-from cdsxa.excel.people_rows import ParsedPerson, RowProblems, parse_row, same_birth, vneid_is_news
+from cdsxa.excel.people_rows import (
+    ParsedPerson, RowProblems, consent_is_news, parse_row, same_birth, vneid_is_news,
+)
 from cdsxa.excel.workbook import Sheet
 from cdsxa.formatting import vn_date
 from cdsxa.ids import PersonId, VillageId
@@ -206,6 +208,8 @@ class _Classifier:
             changed.add("fibre")
         if vneid_is_news(person, row):
             changed.add("vneid")
+        if consent_is_news(person, row):
+            changed.add("consent")
         return tuple(columns.LABELS[f] for f in columns.FIELDS if f in changed)
 
 

@@ -41,6 +41,8 @@ class ParsedPerson:
     fibre: bool = False
     vneid: bool = False  # an activated account
     vneid_level: int | None = None  # 1 or 2; None when the file says only "Có"
+    consent: str | None = None  # "given", "refused"; None: the file does not say
+    consent_on: date | None = None
 
 
 @dataclass
@@ -74,6 +76,11 @@ def parse_row(values: tuple[CellValue, ...], mapping: Mapping[int, str],
             found.unknown_village = text["village"]
             found.errors.append(f"Thôn/bản “{text['village']}” chưa có trong danh sách của xã.")
     vneid, level = _read(cells.vneid_level, (cell.get("vneid"),), _NO_VNEID, found)
+    consent = _read(cells.consent, (cell.get("consent"),), None, found)
+    consent_on = _read(cells.day, (cell.get("consent_on"), columns.LABELS["consent_on"], today),
+                       None, found)
+    if consent_on is not None and consent is None:
+        found.errors.append("Có ngày đồng ý/từ chối nhưng không ghi là đồng ý hay từ chối.")
     return ParsedPerson(
         full_name=text["full_name"], gender=gender, birth_date=birth_date,
         birth_year=birth_year if birth_date is None else birth_date.year,
@@ -83,7 +90,7 @@ def parse_row(values: tuple[CellValue, ...], mapping: Mapping[int, str],
         outcomes=frozenset(f for f in columns.PERSON_OUTCOME_FIELDS
                            if f in cell and _yes(cell[f], f, found)),
         fibre="fibre" in cell and _yes(cell["fibre"], "fibre", found),
-        vneid=vneid, vneid_level=level,
+        vneid=vneid, vneid_level=level, consent=consent, consent_on=consent_on,
     ), found
 
 
@@ -141,3 +148,10 @@ def vneid_is_news(person: Person | None, row: ParsedPerson) -> bool:
     if person is None or person.vneid_status != "activated":
         return True
     return row.vneid_level is not None and (person.vneid_level or 0) < row.vneid_level
+
+
+def consent_is_news(person: Person, row: ParsedPerson) -> bool:
+    """Whether the row records an answer (or its date) the register does not have."""
+    return row.consent is not None and (
+        person.consent != row.consent
+        or (row.consent_on is not None and person.consent_on != row.consent_on))
