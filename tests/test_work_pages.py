@@ -239,3 +239,36 @@ def test_deleting_a_mistaken_session_asks_and_undoes_its_outcome(
     assert count(db, PersonOutcome) == 1  # the row stays as a tombstone for sync ...
     with db.reading() as session:
         assert session.scalars(select(PersonOutcome)).one().deleted  # ... marked deleted
+
+
+def test_the_team_roster_export_is_audited_as_personal_when_it_has_full_phones(
+    qtbot: QtBot, context: AppContext, db: Database, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from openpyxl import load_workbook
+
+    from cdsxa.db.models import AuditEvent
+    from cdsxa.ui import tasks
+    from cdsxa.ui.pages import teams_page
+
+    with db.transaction(as_actor("t")) as session:
+        team = teams.team_of_village(session, village(db))
+        teams.add_member(session, team, teams.MemberInput("Hà Văn Sơn", "youth_union",
+                                                          phone="0901234567"))
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", True)
+    target = tmp_path / "to.xlsx"
+    monkeypatch.setattr(teams_page, "ask_path", lambda parent, stem: target)
+    page = TeamsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+
+    assert "Đã xuất 1 dòng" in page.export_status.text()
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert ["Hà Văn Sơn", "0901234567"] == [c for c in rows[-1] if c is not None][1:5:3]
+    with db.reading() as session:
+        logged = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert json.loads(logged.details or "")["personal"] is True
+    assert "số điện thoại đầy đủ" in logged.summary

@@ -182,14 +182,18 @@ def export_people(session: Session, path: Path, village_id: VillageId | None = N
 
 
 def export_named_list(session: Session, path: Path, title: str, headers: Sequence[str],
-                      rows: Iterable[Sequence[ExportValue]]) -> int:
-    """A list that names people as a page shows it (a worklist, ID numbers and phones
-    masked): EXPORT_PEOPLE, and audited like the people list."""
+                      rows: Iterable[Sequence[ExportValue]], personal: bool = False) -> int:
+    """A list that names people as a page shows it: EXPORT_PEOPLE, audited like the
+    people list. A worklist has ID numbers and phones masked; personal says the rows
+    carry some in full (team members' phones), which needs EXPORT_PERSONAL."""
     require(session, Permission.EXPORT_PEOPLE)
+    if personal:
+        require(session, Permission.EXPORT_PERSONAL)
     _require_transaction(session)
     count = export_table(path, title, headers, rows)
-    audit.record(session, "export", f"Xuất danh sách “{title}”: {count} dòng, tệp {path.name}.",
-                 details={"file": path.name, "rows": count, "personal": False,
+    audit.record(session, "export", f"Xuất danh sách “{title}”: {count} dòng, tệp {path.name}."
+                 + (" Có số điện thoại đầy đủ." if personal else ""),
+                 details={"file": path.name, "rows": count, "personal": personal,
                           "columns": list(headers)})
     return count
 

@@ -67,7 +67,8 @@ def export_people(context: AppContext, choice: PeopleExport, village_id: Village
 
 
 def export_rows(path: Path, title: str, headers: Sequence[str],
-                rows: Sequence[Sequence[str]], status: QLabel, context: AppContext) -> None:
+                rows: Sequence[Sequence[str]], status: QLabel, context: AppContext,
+                personal: bool = False) -> None:
     """Write the rows in the background; say how it went in `status`.
 
     Every list the app exports names people (citizens or team members): the export
@@ -79,7 +80,8 @@ def export_rows(path: Path, title: str, headers: Sequence[str],
     def work() -> int:
         module = _exporter()
         with db.transaction(principal) as session:
-            named: int = module.export_named_list(session, path, title, headers, rows)
+            named: int = module.export_named_list(session, path, title, headers, rows,
+                                                  personal=personal)
             return named
 
     run_in_background(

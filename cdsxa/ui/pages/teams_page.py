@@ -152,7 +152,8 @@ class TeamsPage(Page):
                  vn_date(m.joined_on), vn_date(m.left_on), f"{m.training_hours:g}")
                 for m in everyone]
         export_rows(path, self.tr("Community tech team members"), headers, rows,
-                    self.export_status, self.context)
+                    self.export_status, self.context,
+                    personal=any(teams.phone_in_full(m) for m in everyone))
 
     def _team(self) -> teams.TeamView | None:
         row = self.teams_table.currentRow()
