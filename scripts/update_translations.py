@@ -4,7 +4,9 @@
     python scripts/update_translations.py --check  # exit 1 if anything is stale or unfinished
 
 Sources (.ts, edited by translators or Qt Linguist) live in resources/translations/;
-the compiled .qm files ship inside the package (cdsxa/ui/i18n/).
+the compiled .qm files ship inside the package (cdsxa/ui/i18n/). qt_<lang>.ts holds
+Qt's own widget texts (standard buttons, edit menus), which Qt does not ship in
+Vietnamese; it is edited by hand and only compiled here.
 """
 
 import argparse
@@ -63,10 +65,12 @@ def check() -> list[str]:
             lupdate(fresh)
             problems += [f"{language}: not translated: {s!r}" for s in unfinished(fresh)]
             qm = Path(tmp) / f"cdsxa_{language}.qm"
-            lrelease(ts_file, qm)
-            if qm.read_bytes() != (QM_DIR / qm.name).read_bytes():
-                problems.append(f"{language}: {qm.name} is older than {ts_file.name}; run "
-                                "scripts/update_translations.py")
+            for source in (ts_file, TS_DIR / f"qt_{language}.ts"):
+                qm = Path(tmp) / f"{source.stem}.qm"
+                lrelease(source, qm)
+                if qm.read_bytes() != (QM_DIR / qm.name).read_bytes():
+                    problems.append(f"{language}: {qm.name} is older than {source.name}; run "
+                                    "scripts/update_translations.py")
     return problems
 
 
@@ -81,6 +85,7 @@ def main() -> int:
         ts_file = TS_DIR / f"cdsxa_{language}.ts"
         lupdate(ts_file)
         lrelease(ts_file, QM_DIR / f"cdsxa_{language}.qm")
+        lrelease(TS_DIR / f"qt_{language}.ts", QM_DIR / f"qt_{language}.qm")
         for source in unfinished(ts_file):
             print(f"{language}: not translated yet: {source!r}")
     return 0

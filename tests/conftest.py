@@ -71,9 +71,9 @@ def vietnamese(qapp: object) -> Iterator[None]:
     """GUI tests see what an officer sees: the Vietnamese interface."""
     from cdsxa.ui import i18n
 
-    translator = i18n.install(qapp, "vi")  # type: ignore[arg-type]
+    translators = i18n.install(qapp, "vi")  # type: ignore[arg-type]
     yield
-    if translator is not None:
+    for translator in translators:
         qapp.removeTranslator(translator)  # type: ignore[attr-defined]
 
 

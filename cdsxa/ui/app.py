@@ -56,16 +56,16 @@ class Language:
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
-        self.translator: QTranslator | None = None
+        self.translators: list[QTranslator] = []
 
     def use(self, language: str) -> None:
         self.remove()
-        self.translator = i18n.install(self.app, language)
+        self.translators = i18n.install(self.app, language)
 
     def remove(self) -> None:
-        if self.translator is not None:
-            self.app.removeTranslator(self.translator)
-            self.translator = None
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
+        self.translators = []
 
 
 def _language(db: Database) -> str:
