@@ -15,7 +15,8 @@ def test_translations_are_complete_and_compiled() -> None:
 
 def test_qts_own_buttons_and_menus_speak_vietnamese(qtbot: object, vietnamese: None) -> None:
     # Qt ships no Vietnamese of its own: without ours, every question says "Yes"/"No".
-    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox, QFileSystemModel, QLineEdit
 
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes
                                | QDialogButtonBox.StandardButton.No
@@ -26,3 +27,6 @@ def test_qts_own_buttons_and_menus_speak_vietnamese(qtbot: object, vietnamese: N
     menu = field.createStandardContextMenu()
     assert {"&Sao chép", "&Dán", "Chọn tất cả"} <= {a.text().split("\t")[0]
                                                       for a in menu.actions()}
+    files = QFileSystemModel()  # the columns of Qt's own file dialog (Linux desktops)
+    assert [files.headerData(i, Qt.Orientation.Horizontal) for i in range(4)] == [
+        "Tên", "Cỡ", "Loại", "Ngày sửa"]
