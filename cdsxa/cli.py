@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from cdsxa import __version__, paths
+from cdsxa import __version__, logs, paths
 from cdsxa.access import command_line
 from cdsxa.errors import UserError
 
@@ -207,13 +207,8 @@ def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _configure_logging(data_dir: Path | None) -> None:
-    handlers: list[logging.Handler] = []
-    if data_dir is not None and data_dir.is_dir():
-        handlers.append(logging.FileHandler(paths.log_path(data_dir), encoding="utf-8"))
-    logging.basicConfig(
-        level=logging.INFO, handlers=handlers or [logging.NullHandler()],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(paths.log_path(data_dir) if data_dir is not None and data_dir.is_dir()
+                   else None)
 
 
 def _run_gui(args: argparse.Namespace, data_dir: Path) -> int:

@@ -7,16 +7,26 @@ import unicodedata
 _EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})
 
 
+# C0 controls other than tab and line breaks, and DEL: pasted from old files, they
+# break Excel exports (openpyxl refuses them) and mean nothing on paper.
+_CONTROLS = dict.fromkeys([*(c for c in range(32) if chr(c) not in "\t\n\r"), 127])
+
+
 def nfc(value: str) -> str:
     """Vietnamese keyboards emit composed and decomposed forms; store one."""
     return unicodedata.normalize("NFC", value)
+
+
+def stored(value: str) -> str:
+    """Text as it is kept: NFC, without control characters."""
+    return nfc(value).translate(_CONTROLS)
 
 
 def clean(value: str | None) -> str | None:
     """NFC, trimmed, inner runs of white space collapsed; empty becomes None."""
     if value is None:
         return None
-    text = " ".join(nfc(value).split())
+    text = " ".join(stored(value).split())
     return text or None
 
 

@@ -130,3 +130,31 @@ def test_self_test_without_a_profile_opens_the_wizard_and_exits(tmp_path: Path) 
     result = cdsxa("--self-test", "--data-dir", str(tmp_path / "none"))
     assert result.returncode == 0
     assert "trình thiết lập" in result.stderr
+
+
+def test_the_log_file_keeps_tracebacks_but_not_the_values_in_messages(tmp_path: Path) -> None:
+    import logging
+
+    from cdsxa import logs
+
+    log_file = tmp_path / "cdsxa.log"
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logs.WithoutValues(logs.FORMAT))
+    log = logging.getLogger("test.logs")
+    log.addHandler(handler)
+    values = ("038190001234", "Lò Thị Mai", "0912345678")  # the raising lines quote none
+    try:
+        try:
+            try:
+                raise KeyError(values[0])
+            except KeyError as inner:
+                raise ValueError(f"{values[1]}, {values[2]} cannot be used") from inner
+        except ValueError:
+            log.exception("export failed")
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    written = log_file.read_text("utf-8")
+    assert "export failed" in written and "builtins.ValueError" in written
+    assert "builtins.KeyError" in written and "test_the_log_file_keeps" in written  # the frames
+    assert not any(value in written for value in values)

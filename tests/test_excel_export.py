@@ -118,3 +118,23 @@ def test_export_of_one_village(db: Database, tmp_path: Path) -> None:
     assert rows[0][:6] == ("STT", "Họ và tên", "Giới tính", "Dân tộc", "Thôn/bản", "Mã hộ")
     assert [(r[0], r[1], r[4], r[5]) for r in rows[1:]] == [
         (1, "Hà Văn Dũng", "Thôn Đồng Tâm", "HK02"), (2, "Vi Văn Pọm", "Thôn Đồng Tâm", "HK03")]
+
+
+def test_a_control_character_neither_stays_nor_blocks_the_export(db: Database,
+                                                                  tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from tests.helpers import person
+
+    person(db, "Lò Thị Mai", notes="gọi Zalo\x07 trước")
+    person(db, "Lò Văn Tâm", born=date(1985, 1, 1), gender="male")
+    with db.transaction() as session:  # written before control characters were dropped
+        session.execute(text("UPDATE person SET notes = :n WHERE full_name = :who"),
+                        {"n": "số\x01 cũ", "who": "Lò Văn Tâm"})
+        notes = {p.full_name: p.notes for p in session.scalars(select(Person))}
+        assert notes == {"Lò Thị Mai": "gọi Zalo trước", "Lò Văn Tâm": "số\x01 cũ"}
+        assert export.export_people(session, tmp_path / "ds.xlsx") == 2
+    sheet = openpyxl.load_workbook(tmp_path / "ds.xlsx").active
+    assert sheet is not None
+    assert {"gọi Zalo trước", "số cũ"} <= {c for row in sheet.iter_rows(values_only=True)
+                                          for c in row}

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsxa.text import clean, fold, nfc
+from cdsxa.text import clean, fold, nfc, stored
 
 
 def test_fold_removes_diacritics_case_and_d_stroke() -> None:
@@ -20,6 +20,11 @@ def test_decomposed_and_composed_forms_store_and_fold_alike() -> None:
     assert nfc(decomposed) == composed
     assert clean(f"  {decomposed}  ") == composed
     assert fold(decomposed) == fold(composed) == "nguyen thi huong"
+
+
+def test_control_characters_pasted_from_old_files_are_not_kept() -> None:
+    assert clean("Lò\x07 Văn\x00 Tâm\x1f\x7f") == "Lò Văn Tâm"
+    assert stored("dòng 1\ndòng 2\x0b\tcột") == "dòng 1\ndòng 2\tcột"
 
 
 def test_clean_turns_blank_into_none() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from cdsxa.db.base import is_travelling, is_travelling_class, new_id, utcnow
 from cdsxa.db.models import ChangeLogEntry
-from cdsxa.text import nfc
+from cdsxa.text import stored
 
 ACTOR_KEY = "actor"
 COMMUNE_KEY = "commune_code"
@@ -41,14 +41,14 @@ def record_state(obj: object) -> dict[str, Any]:
 
 
 def _normalise_text(obj: object) -> None:
-    """NFC on the way in, for every text column of every model."""
+    """NFC without control characters on the way in, for every text column of every model."""
     mapper = inspect(type(obj))
     for attr in mapper.column_attrs:
         column = attr.columns[0]
         if isinstance(column.type, (String, Text)):
             value = getattr(obj, attr.key)
             if isinstance(value, str):
-                normal = nfc(value)
+                normal = stored(value)
                 if normal != value:
                     setattr(obj, attr.key, normal)
 
