@@ -71,7 +71,7 @@ FIELD_LABELS: dict[str, str] = {
     "vneid_status": "Trạng thái VNeID", "vneid_status_on": "Ngày trạng thái VNeID",
     "reached_on": "Ngày đạt", "has_fibre": "Có cáp quang", "fibre_since": "Cáp quang từ",
     "code": "Mã hộ", "role": "Vai trò", "active": "Đang hoạt động", "person_id": "Người dân",
-    "phone_number": "Số điện thoại", "left_on": "Ngày rời tổ",
+    "phone_number": "Số điện thoại", "left_on": "Ngày rời tổ", "position": "Chức vụ",
 }
 
 

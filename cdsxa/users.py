@@ -77,6 +77,16 @@ def _hash(password: str) -> str:
     return HASHER.hash(nfc(password))
 
 
+UNKNOWN_ACTOR = "user:?"
+_DUMMY: list[str] = []  # a hash to check unknown names against, made on first use
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(HASHER.hash("không phải mật khẩu của ai"))
+    return _DUMMY[0]
+
+
 def _matches(password_hash: str, password: str) -> bool:
     try:
         return bool(HASHER.verify(password_hash, nfc(password)))
@@ -199,13 +209,23 @@ def sign_in(session: Session, username: str, password: str,
     """
     now = now or utcnow()
     user = _find(session, username) if clean(username) else None
-    if user is None or not user.active or user.password_hash is None:
-        # Same message as a wrong password: do not tell which names exist.
-        audit.record(session, "sign_in_failed", f"Tên đăng nhập “{clean(username)}”",
-                     actor=f"user:{clean(username)}")
+    if user is None:
+        # Same message, and the same time spent hashing, as a wrong password: do not
+        # tell which names exist. What was typed is not kept: people type their
+        # password into the name field.
+        _matches(_dummy_hash(), password)
+        audit.record(session, "sign_in_failed", "Tên đăng nhập không có (điều đã gõ không "
+                     "được ghi lại)", actor=UNKNOWN_ACTOR)
+        raise SignInFailed("Sai tên đăng nhập hoặc mật khẩu.")
+    if not user.active or user.password_hash is None:
+        _matches(_dummy_hash(), password)
+        audit.record(session, "sign_in_failed", "Tài khoản đã bị khóa hoặc chưa có mật khẩu",
+                     object_table="app_user", object_id=user.id, actor=f"user:{user.username}")
         raise SignInFailed("Sai tên đăng nhập hoặc mật khẩu.")
     if user.locked_until is not None and user.locked_until > now:
         wait = math.ceil((user.locked_until - now).total_seconds())
+        audit.record(session, "sign_in_failed", f"Thử lại khi còn phải chờ {wait} giây",
+                     object_table="app_user", object_id=user.id, actor=f"user:{user.username}")
         raise SignInFailed(f"Đăng nhập sai nhiều lần. Hãy thử lại sau {wait} giây.", wait)
     if not _matches(user.password_hash, password):
         user.failed_attempts += 1
@@ -300,7 +320,7 @@ def update_user(session: Session, user_id: UserId, role: Role,
     if was_admin and (role is not Role.ADMIN or not active) and _active_admins(session) <= 1:
         raise UserError("Phải còn ít nhất một quản trị đang hoạt động.")
     before = {"role": user.role, "village_id": str(user.village_id) if user.village_id else None,
-              "active": user.active, "full_name": user.full_name}
+              "active": user.active, "full_name": user.full_name, "position": user.position}
     user.role, user.active = role.value, active
     user.village_id = village_id if role is Role.TEAM_MEMBER else None
     if full_name is not None and clean(full_name):
@@ -308,7 +328,7 @@ def update_user(session: Session, user_id: UserId, role: Role,
     if position is not None:
         user.position = clean(position)
     after = {"role": user.role, "village_id": str(user.village_id) if user.village_id else None,
-             "active": user.active, "full_name": user.full_name}
+             "active": user.active, "full_name": user.full_name, "position": user.position}
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     session.flush()
     if changes:

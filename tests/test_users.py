@@ -1,5 +1,6 @@
 """Accounts: the first administrator, sign-in with lock-out, recovery, and their audit."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -73,17 +74,21 @@ def test_failures_grow_the_wait_and_are_audited(admin: Database) -> None:
     assert fourth.value.wait_seconds == 60
     principal = sign_in(admin, "tam", PASSWORD, now + timedelta(seconds=92))
     assert principal.role is Role.ADMIN
-    assert len(events(admin, "sign_in_failed")) == 4
+    failed_events = events(admin, "sign_in_failed")
+    assert len(failed_events) == 5  # with the try while locked out
+    assert failed_events[3].summary == "Thử lại khi còn phải chờ 25 giây"
     with admin.reading() as session:
         user = session.scalars(select(AppUser)).one()
         assert (user.failed_attempts, user.locked_until) == (0, None)
 
 
-def test_an_unknown_name_fails_like_a_wrong_password(admin: Database) -> None:
+def test_an_unknown_name_fails_like_a_wrong_password_and_is_not_kept(admin: Database) -> None:
+    # Someone types their password into the name field: it must not reach the log.
     with pytest.raises(users.SignInFailed, match="Sai tên đăng nhập hoặc mật khẩu"):
-        sign_in(admin, "không có", PASSWORD)
+        sign_in(admin, PASSWORD, PASSWORD)
     [event] = events(admin, "sign_in_failed")
-    assert PASSWORD not in (event.summary + (event.details or ""))
+    assert PASSWORD not in event.summary + event.actor + (event.details or "")
+    assert event.actor == users.UNKNOWN_ACTOR
 
 
 def test_roles_and_villages_of_new_users(admin: Database) -> None:
@@ -110,6 +115,17 @@ def test_the_last_administrator_cannot_be_demoted(admin: Database) -> None:
         [me] = users.list_users(session)
         with pytest.raises(UserError, match="ít nhất một quản trị"):
             users.update_user(session, me.id, Role.OFFICER, None, True)
+
+
+def test_account_changes_are_audited_with_old_and_new(admin: Database) -> None:
+    boss = sign_in(admin, "tam", PASSWORD)
+    with admin.transaction(boss) as session:
+        [me] = users.list_users(session)
+        users.update_user(session, me.id, Role.ADMIN, None, True, position="Phó Chủ tịch UBND")
+        users.update_user(session, me.id, Role.ADMIN, None, True, position="Phó Chủ tịch UBND")
+    [event] = events(admin, "user")[-1:]
+    assert json.loads(event.details or "") == {"position": ["Công chức", "Phó Chủ tịch UBND"]}
+    assert len([e for e in events(admin, "user") if "position" in (e.details or "")]) == 1
 
 
 def test_a_user_changes_their_own_password_only_with_the_current_one(admin: Database) -> None:
