@@ -1,6 +1,7 @@
 """Encryption at rest: the raw files reveal nothing, and the key is handled safely."""
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import keyring
@@ -54,9 +55,13 @@ def revealed(blob: bytes) -> list[str]:
 
 def test_a_copy_of_the_data_folder_reveals_no_name_or_id_number(db: Database,
                                                                   data_dir: Path) -> None:
+    from cdsxa import backup
+
     add_known_person(db)
     assert name_of(db, ID_NUMBER) == NAME  # the data is there, readable with the key
+    backup.auto_backup(db, data_dir, datetime.now())  # backups are in the folder too
     db.close()
+    assert list(paths.backup_dir(data_dir).iterdir())
     # The WAL and the main file, after a checkpoint and before one.
     assert not is_plain_sqlite(paths.database_path(data_dir))
     assert revealed(every_file_bytes(data_dir)) == []
