@@ -19,6 +19,7 @@ from cdsxa.access import Permission, principal_of, require
 from cdsxa.db.base import utcnow
 from cdsxa.db.changelog import COMMUNE_KEY
 from cdsxa.db.models import AuditEvent, ChangeLogEntry
+from cdsxa.formatting import mask_id_number, mask_phone
 
 # Record operations (change log) and events (audit_event), with their labels.
 ACTIONS: dict[str, str] = {
@@ -121,11 +122,15 @@ class AuditRow:
     def table_label(self) -> str:
         return TABLE_LABELS.get(self.object_table or "", self.object_table or "")
 
-    def describe(self) -> str:
-        """What changed, in words: the summary, or old → new for each field."""
+    def describe(self, hide_personal: bool = False) -> str:
+        """What changed, in words: the summary, or old → new for each field; with
+        hide_personal, ID numbers and phones masked and birth dates left out (a copy
+        of the log leaving the app)."""
         if self.summary:
             return self.summary
-        parts = [f"{FIELD_LABELS.get(name, name)}: {_shown(pair[0])} → {_shown(pair[1])}"
+        shown = _hidden if hide_personal else _shown
+        parts = [f"{FIELD_LABELS.get(name, name)}: {shown(name, pair[0])} → "
+                 f"{shown(name, pair[1])}"
                  for name, pair in self.details.items()
                  if isinstance(pair, list) and len(pair) == 2]
         if parts:
@@ -135,8 +140,21 @@ class AuditRow:
         return ""
 
 
-def _shown(value: Any) -> str:
+def _shown(_name: str, value: Any) -> str:
     return "∅" if value is None or value == "" else str(value)
+
+
+_MASKED = {"id_number": mask_id_number, "phone": mask_phone, "phone_number": mask_phone}
+_LEFT_OUT = frozenset({"birth_date", "birth_year"})
+
+
+def _hidden(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "∅"
+    if name in _LEFT_OUT:
+        return "(ẩn)"
+    masking = _MASKED.get(name)
+    return masking(str(value)) if masking else str(value)
 
 
 def _query(columns: tuple[Any, ...], where: AuditFilter) -> Select[Any]:

@@ -19,7 +19,7 @@ from cdsxa.access import Permission, Role, principal_of, require, require_villag
 from cdsxa.db.base import live
 from cdsxa.db.activity import Team, TeamMember, Training
 from cdsxa.db.models import Person, Village
-from cdsxa.formatting import MASK, mask_phone
+from cdsxa.formatting import mask_phone
 from cdsxa.errors import NotFound, UserError
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import phone as phones
@@ -204,10 +204,6 @@ def members(session: Session, team_id: TeamId | None = None,
                        m.organisation, m.phone if shown(vid) else (mask_phone(m.phone) or None),
                        m.joined_on, m.left_on, float(h))
             for m, vid, village, h in session.execute(query)]
-
-
-def phone_in_full(member: MemberView) -> bool:
-    return member.phone is not None and MASK not in member.phone
 
 
 def _phone_shown(session: Session) -> Callable[[uuid.UUID], bool]:

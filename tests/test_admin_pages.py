@@ -488,3 +488,32 @@ def test_closing_waits_for_a_backup_in_progress_and_says_so(
     assert finished == [True] and seen == ["Đang hoàn tất sao lưu…"]
     assert not any(isinstance(w, QProgressDialog) and w.isVisible()
                    for w in QApplication.topLevelWidgets())
+
+
+def test_the_exported_log_masks_id_numbers_and_phones_the_screen_shows(
+    qtbot: QtBot, context: AppContext, db: Database, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from cdsxa.db.models import Person
+    from tests.helpers import person
+
+    person(db, "Lò Thị Mai", phone="0912345678")
+    with context.write("person") as session:
+        mai = session.scalars(select(Person)).one()
+        mai.phone, mai.id_number = "0987654321", "038190001234"
+    target = tmp_path / "nhat-ky.xlsx"
+    choose_file(monkeypatch, "getSaveFileName", target)
+    page = AuditPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.action.setCurrentIndex(page.action.findData("update"))
+    on_screen = " ".join(str(row) for row in page.table.rows_model.rows)
+    assert "0912345678" in on_screen and "038190001234" in on_screen  # an administrator's view
+    page.export_button.click()
+
+    written = " ".join(str(cell.value) for row in load_workbook(target).active.iter_rows()
+                       for cell in row)
+    assert "091•••••78" in written and "098•••••21" in written and "038•••••••34" in written
+    assert not any(n in written for n in ("0912345678", "0987654321", "038190001234"))

@@ -407,3 +407,14 @@ def test_erasing_a_person_without_links(db: Database) -> None:
     with pytest.raises(UserError, match="Không tìm thấy"):
         with db.transaction(officer()) as session:
             erase_person(session, person_id, REASON)
+
+
+def test_a_named_list_with_full_phones_needs_a_reason(db: Database, tmp_path: Path) -> None:
+    target = tmp_path / "to.xlsx"
+    with db.transaction() as session, pytest.raises(UserError, match="lý do"):
+        export.export_named_list(session, target, "Tổ CNSCĐ", ["Họ và tên", "Số điện thoại"],
+                                 [["Hà Văn Sơn", "0901234567"]], personal=True, reason=" ")
+    assert not target.exists()
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.action == "export")) == 0

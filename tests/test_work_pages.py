@@ -241,9 +241,10 @@ def test_deleting_a_mistaken_session_asks_and_undoes_its_outcome(
         assert session.scalars(select(PersonOutcome)).one().deleted  # ... marked deleted
 
 
-def test_the_team_roster_export_is_audited_as_personal_when_it_has_full_phones(
+@pytest.mark.parametrize("with_phones, shown", [(False, "090•••••67"), (True, "0901234567")])
+def test_the_team_roster_exports_full_phones_only_with_a_reason(
     qtbot: QtBot, context: AppContext, db: Database, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, with_phones: bool, shown: str
 ) -> None:
     import json
 
@@ -251,24 +252,31 @@ def test_the_team_roster_export_is_audited_as_personal_when_it_has_full_phones(
 
     from cdsxa.db.models import AuditEvent
     from cdsxa.ui import tasks
-    from cdsxa.ui.pages import teams_page
 
     with db.transaction(as_actor("t")) as session:
         team = teams.team_of_village(session, village(db))
         teams.add_member(session, team, teams.MemberInput("Hà Văn Sơn", "youth_union",
                                                           phone="0901234567"))
     monkeypatch.setattr(tasks, "SYNCHRONOUS", True)
-    target = tmp_path / "to.xlsx"
-    monkeypatch.setattr(teams_page, "ask_path", lambda parent, stem: target)
     page = TeamsPage(context)
     qtbot.addWidget(page)
     page.show()
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    dialog = page.export_dialog
+    assert dialog is not None and not dialog.personal.isChecked()  # off by default
+    target = tmp_path / "to.xlsx"
+    dialog.path.setText(str(target))
+    if with_phones:
+        dialog.personal.setChecked(True)
+        assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+        dialog.reason.setText("Gửi danh sách cho Đoàn xã")
+    dialog.accept()
 
     assert "Đã xuất 1 dòng" in page.export_status.text()
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
-    assert ["Hà Văn Sơn", "0901234567"] == [c for c in rows[-1] if c is not None][1:5:3]
+    assert ["Hà Văn Sơn", shown] == [c for c in rows[-1] if c is not None][1:5:3]
     with db.reading() as session:
         logged = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
-    assert json.loads(logged.details or "")["personal"] is True
-    assert "số điện thoại đầy đủ" in logged.summary
+    details = json.loads(logged.details or "")
+    assert (details["personal"], details["reason"]) == (
+        (True, "Gửi danh sách cho Đoàn xã") if with_phones else (False, None))

@@ -184,19 +184,23 @@ def export_people(session: Session, path: Path, village_id: VillageId | None = N
 
 
 def export_named_list(session: Session, path: Path, title: str, headers: Sequence[str],
-                      rows: Iterable[Sequence[ExportValue]], personal: bool = False) -> int:
+                      rows: Iterable[Sequence[ExportValue]], personal: bool = False,
+                      reason: str | None = None) -> int:
     """A list that names people as a page shows it: EXPORT_PEOPLE, audited like the
     people list. A worklist has ID numbers and phones masked; personal says the rows
-    carry some in full (team members' phones), which needs EXPORT_PERSONAL."""
+    carry some in full (team members' phones), which needs EXPORT_PERSONAL and a reason."""
     require(session, Permission.EXPORT_PEOPLE)
+    why = clean(reason)
     if personal:
         require(session, Permission.EXPORT_PERSONAL)
+        if why is None:
+            raise UserError("Hãy ghi lý do xuất số điện thoại đầy đủ.")
     _require_transaction(session)
     count = export_table(path, title, headers, rows)
     audit.record(session, "export", f"Xuất danh sách “{title}”: {count} dòng, tệp {path.name}."
-                 + (" Có số điện thoại đầy đủ." if personal else ""),
+                 + (f" Có số điện thoại đầy đủ. Lý do: {why}" if personal else ""),
                  details={"file": path.name, "rows": count, "personal": personal,
-                          "columns": list(headers)})
+                          "columns": list(headers), "reason": why})
     return count
 
 

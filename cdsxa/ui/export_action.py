@@ -68,7 +68,7 @@ def export_people(context: AppContext, choice: PeopleExport, village_id: Village
 
 def export_rows(path: Path, title: str, headers: Sequence[str],
                 rows: Sequence[Sequence[str]], status: QLabel, context: AppContext,
-                personal: bool = False) -> None:
+                personal: bool = False, reason: str | None = None) -> None:
     """Write the rows in the background; say how it went in `status`.
 
     Every list the app exports names people (citizens or team members): the export
@@ -81,7 +81,7 @@ def export_rows(path: Path, title: str, headers: Sequence[str],
         module = _exporter()
         with db.transaction(principal) as session:
             named: int = module.export_named_list(session, path, title, headers, rows,
-                                                  personal=personal)
+                                                  personal=personal, reason=reason)
             return named
 
     run_in_background(

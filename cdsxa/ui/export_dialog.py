@@ -24,14 +24,24 @@ class PeopleExport:
 
 
 class ExportDialog(QDialog):
+    """Where to, and whether with personal data: off by default, with a reason when on.
+
+    The people list by default; another list says what its personal columns are
+    (personal) and what the file holds without them (without).
+    """
+
     def __init__(self, suggested: Path, may_include_personal: bool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, title: str | None = None,
+                 personal: str | None = None, without: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Export people to Excel"))
+        self.setWindowTitle(title or self.tr("Export people to Excel"))
         self.setMinimumWidth(560)
+        self.without = without or self.tr(
+            "Names, villages, households, outcomes and consent only. The export is "
+            "recorded in the audit log.")
         self.path = QLineEdit(str(suggested))
         self.browse = QPushButton(self.tr("&Browse…"))
-        self.personal = QCheckBox(self.tr("Include ID numbers, phones and birth dates"))
+        self.personal = QCheckBox(personal or self.tr("Include ID numbers, phones and birth dates"))
         self.reason_label = QLabel(self.tr("&Reason (required)"))
         self.reason = QLineEdit(placeholderText=self.tr(
             "e.g. report requested by the province, letter no. …"))
@@ -45,8 +55,7 @@ class ExportDialog(QDialog):
         self.personal.setChecked(False)
         self.personal.setEnabled(may_include_personal)
         if not may_include_personal:
-            self.personal.setToolTip(self.tr(
-                "Your role may not export ID numbers, phones or birth dates."))
+            self.personal.setToolTip(self.tr("Your role may not export personal data."))
         self.reason_label.setBuddy(self.reason)
         self.note.setWordWrap(True)
         self.note.setStyleSheet(HINT_STYLE)
@@ -90,9 +99,7 @@ class ExportDialog(QDialog):
                 "The file will hold personal data. The export, its reason and your name are "
                 "recorded in the audit log. Keep the file safe and delete it when done."))
         else:
-            self.note.setText(self.tr(
-                "Names, villages, households, outcomes and consent only. The export is "
-                "recorded in the audit log."))
+            self.note.setText(self.without)
         ready = bool(self.path.text().strip()) and (
             not personal or bool(self.reason.text().strip()))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)

@@ -590,8 +590,8 @@ Vẫn thay thế?</translation>
         <translation>ví dụ: báo cáo theo yêu cầu của tỉnh, công văn số …</translation>
     </message>
     <message>
-        <source>Your role may not export ID numbers, phones or birth dates.</source>
-        <translation>Vai trò của bạn không được xuất số định danh, số điện thoại hay ngày sinh.</translation>
+        <source>Your role may not export personal data.</source>
+        <translation>Vai trò của bạn không được xuất dữ liệu cá nhân.</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1912,6 +1912,18 @@ Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên 
     <message>
         <source>Set up teams for {count} villages without one</source>
         <translation>Lập tổ cho {count} thôn/bản chưa có tổ</translation>
+    </message>
+    <message>
+        <source>Export team members to Excel</source>
+        <translation>Xuất danh sách thành viên Tổ ra Excel</translation>
+    </message>
+    <message>
+        <source>Include full phone numbers</source>
+        <translation>Kèm số điện thoại đầy đủ</translation>
+    </message>
+    <message>
+        <source>Phone numbers masked (090•••••67). The export is recorded in the audit log.</source>
+        <translation>Số điện thoại được che (090•••••67). Việc xuất được ghi vào nhật ký hoạt động.</translation>
     </message>
     <message>
         <source>Community tech team members</source>

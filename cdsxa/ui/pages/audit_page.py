@@ -265,16 +265,17 @@ def _export(db: Database, principal: Principal, where: audit.AuditFilter, path: 
         while True:  # browse() checks the reader may see the log
             batch = audit.browse(session, where, limit=EXPORT_BATCH, offset=len(entries))
             entries.extend((when(r.at), labels.get(r.actor, r.actor), r.action_label,
-                            r.table_label, r.describe()) for r in batch)
+                            r.table_label, r.describe(hide_personal=True)) for r in batch)
             if len(batch) < EXPORT_BATCH:
                 break
     count = export_table(path, title, headers, entries, sheet_name=title)
     try:
         with db.transaction(principal) as session:
             # Stored data, in Vietnamese like every entry the services write.
-            summary = f"Xuất nhật ký hoạt động ({thousands(count)} dòng) ra tệp {path.name}"
+            summary = (f"Xuất nhật ký hoạt động ({thousands(count)} dòng) ra tệp {path.name}, "
+                       "số định danh và số điện thoại đã che")
             audit.record(session, "export", summary,
-                         details={"rows": count, "file": path.name})
+                         details={"rows": count, "file": path.name, "personal": False})
     except Exception:
         path.unlink(missing_ok=True)
         raise

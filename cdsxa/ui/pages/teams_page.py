@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (
 from cdsxa import teams
 from cdsxa.errors import UserError
 from cdsxa.ids import PersonId
-from cdsxa.formatting import vn_date
+from cdsxa.access import Permission
+from cdsxa.formatting import mask_phone, vn_date
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
-from cdsxa.ui.export_action import ask_path, export_rows
+from cdsxa.ui.export_action import export_rows, suggested_path
+from cdsxa.ui.export_dialog import ExportDialog, PeopleExport
 from cdsxa.ui.person_picker import PersonPicker, register_search
 from cdsxa.ui.widgets import date_edit, to_date
 
@@ -38,6 +40,7 @@ class TeamsPage(Page):
         super().__init__(context)
         self.team_rows: list[teams.TeamView] = []
         self.member_rows: list[teams.MemberView] = []
+        self.export_dialog: ExportDialog | None = None
         self.teams_table = _table([self.tr("Village"), self.tr("Active members"),
                                    self.tr("Trained")])
         self.members_table = _table([self.tr("Full name"), self.tr("Role"),
@@ -138,22 +141,33 @@ class TeamsPage(Page):
             self.teams_table.selectRow(max(0, min(selected, len(self.team_rows) - 1)))
         self._show_members()
 
-    def export(self) -> None:
-        path = ask_path(self, "to-cnscd")
-        if path is None:
-            return
+    def export(self) -> ExportDialog:
+        """Ask where, and whether with full phone numbers (off by default); then write."""
+        dialog = ExportDialog(
+            suggested_path("to-cnscd"), self.context.may(Permission.EXPORT_PERSONAL), self,
+            title=self.tr("Export team members to Excel"),
+            personal=self.tr("Include full phone numbers"),
+            without=self.tr("Phone numbers masked (090•••••67). The export is recorded in "
+                            "the audit log."))
+        self.export_dialog = dialog
+        dialog.accepted.connect(lambda: self._export(dialog.choice()))
+        dialog.open()
+        return dialog
+
+    def _export(self, choice: PeopleExport) -> None:
         with self.context.read() as session:
             everyone = teams.members(session)
         headers = [self.tr("Village"), self.tr("Full name"), self.tr("Role"),
                    self.tr("Comes from"), self.tr("Phone"), self.tr("Joined"), self.tr("Left"),
                    self.tr("Training hours")]
         rows = [(m.village, m.full_name, m.role or "",
-                 teams.ORGANISATIONS.get(m.organisation, m.organisation), m.phone or "",
+                 teams.ORGANISATIONS.get(m.organisation, m.organisation),
+                 (m.phone if choice.include_personal else mask_phone(m.phone)) or "",
                  vn_date(m.joined_on), vn_date(m.left_on), f"{m.training_hours:g}")
                 for m in everyone]
-        export_rows(path, self.tr("Community tech team members"), headers, rows,
+        export_rows(choice.path, self.tr("Community tech team members"), headers, rows,
                     self.export_status, self.context,
-                    personal=any(teams.phone_in_full(m) for m in everyone))
+                    personal=choice.include_personal, reason=choice.reason)
 
     def _team(self) -> teams.TeamView | None:
         row = self.teams_table.currentRow()
