@@ -31,7 +31,7 @@ from cdsxa.errors import UserError
 from cdsxa.excel import people_import
 from cdsxa.ids import PersonId, VillageId
 from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise
-from cdsxa.register import search, villages
+from cdsxa.register import people, search, villages
 from cdsxa.security import keys
 from cdsxa.security.keys import DataKey
 from cdsxa.support import sessions
@@ -496,3 +496,15 @@ def test_every_declared_key_is_a_preference_or_needs_a_permission() -> None:
     assert commune == {"import.people.mapping", "sync.last_success",
                        "security.idle_lock_minutes"}
     assert all(k.label for k in settings.KEYS if k.commune_level)
+
+
+def test_a_household_of_another_village_cannot_be_given(db: Database, world: World) -> None:
+    with db.transaction(TESTER) as session:
+        other_household = people.add_household(session, world.dong_tam, "HK-DT")
+    for acting in (principal(TEAM, world.hang), principal(OFFICER)):
+        before = written(db)
+        with db.transaction(acting) as session, pytest.raises(UserError, match="Hộ đã chọn"):
+            people.add_person(session, people.PersonInput(
+                full_name="Lò Văn Mới", gender="male", village_id=world.hang,
+                birth_year=1990, household_id=other_household))
+        assert written(db) == before

@@ -73,6 +73,7 @@ def update_person(session: Session, person_id: PersonId, data: PersonInput) -> N
     require_village(session, Permission.EDIT_RECORDS, person.village_id)
     require_village(session, Permission.EDIT_RECORDS, data.village_id)
     require_villages(session, {data.village_id})
+    _require_households(session, [data])
     row = _validated(data)
     if row["id_number"]:
         other = session.scalars(select(Person).where(
@@ -96,6 +97,7 @@ def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]
     for village_id in villages:
         require_village(session, Permission.EDIT_RECORDS, village_id)
     require_villages(session, villages)
+    _require_households(session, batch)
     rows = [_validated(data) for data in batch]
     _refuse_duplicates(session, [r["id_number"] for r in rows if r["id_number"]])
     people = [Person(id=new_id(), **row) for row in rows]
@@ -110,6 +112,24 @@ def require_villages(session: Session, village_ids: set[VillageId]) -> None:
         ))
     if existing != village_ids:
         raise UserError("Thôn/bản đã chọn không còn trong danh sách của xã.")
+
+
+def _require_households(session: Session, batch: Sequence[PersonInput]) -> None:
+    """A person's household is a live one of the same village (a team member's
+    household choice cannot reach into another village either)."""
+    wanted = {data.household_id for data in batch if data.household_id is not None}
+    if not wanted:
+        return
+    # Households added in this transaction are not flushed yet: take them as they are.
+    found = {h.id: h.village_id for h in session.new if isinstance(h, Household)}
+    with session.no_autoflush:
+        found.update((household, village) for household, village in session.execute(
+            select(Household.id, Household.village_id).where(
+                Household.id.in_(wanted - found.keys()), live(Household))))
+    for data in batch:
+        if data.household_id is not None and found.get(data.household_id) != data.village_id:
+            raise UserError("Hộ đã chọn không thuộc thôn/bản của người này (hoặc đã bị xoá). "
+                            "Hãy chọn lại hộ.")
 
 
 def _validated(data: PersonInput) -> dict[str, object]:
