@@ -117,8 +117,11 @@ def add_member(session: Session, team_id: TeamId, data: MemberInput) -> MemberId
         raise UserError("Hãy nhập họ tên thành viên.")
     if data.organisation not in ORGANISATIONS:
         raise UserError("Hãy chọn thành viên đến từ tổ chức nào.")
-    if data.person_id is not None and session.get(Person, data.person_id) is None:
-        raise NotFound("Người được liên kết không có trong sổ dân cư.")
+    if data.person_id is not None:
+        linked = session.get(Person, data.person_id)
+        if linked is None or linked.deleted:
+            raise NotFound("Người được liên kết không có trong sổ dân cư.")
+        require_village(session, Permission.VIEW_PERSONAL, linked.village_id)
     member = TeamMember(
         team_id=team_id, full_name=name, name_key=fold(name),
         phone=phones.optional(data.phone),

@@ -390,6 +390,11 @@ def test_a_team_member_changes_only_their_own_village(db: Database, world: World
             attendee_count=12)),
         lambda s: sessions.record_group(s, sessions.GroupInput(  # commune-wide
             held_on=TODAY, topic="online_payment", attendee_count=12)),
+        lambda s: sessions.record_group(s, sessions.GroupInput(  # naming a neighbour
+            held_on=TODAY, topic="online_payment", village_id=world.hang,
+            attendee_ids=[world.citizen, world.neighbour])),
+        lambda s: teams.add_member(s, world.team_hang, teams.MemberInput(  # linked to one
+            "Hà Văn Sơn", "other", person_id=world.neighbour)),
         lambda s: sessions.remove(s, world.session_dong_tam),
         lambda s: vneid.record_step(s, world.neighbour, "guided", TODAY),
         lambda s: teams.create_team(s, world.new_village),

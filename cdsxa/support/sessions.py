@@ -146,6 +146,9 @@ def record_group(session: Session, data: GroupInput) -> SessionId:
             Person.id.in_(attendees), live(Person))))
         if known != set(attendees):
             raise NotFound("Một người tham dự không còn trong sổ dân cư.")
+        # A team member names only people they may see: those of their own village.
+        people.require_people(session, [PersonId(a) for a in attendees],
+                              Permission.VIEW_PERSONAL)
     count = len(attendees) if attendees else (data.attendee_count or 0)
     if count <= 0:
         raise UserError("Hãy chọn người tham dự hoặc nhập số người tham dự.")
