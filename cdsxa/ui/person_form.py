@@ -89,7 +89,8 @@ class EraseDialog(QDialog):
         self.warning = QLabel(self.tr(
             "This erases {name} from the register for good: their details, outcomes and "
             "VNeID steps. Support sessions and classes keep their counts but no longer name "
-            "them. This cannot be undone.").format(name=name))
+            "them. This cannot be undone. Encrypted backups made before today still hold "
+            "them until those backups expire (a year at most).").format(name=name))
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(NOTE_STYLE)
         self.reason = QLineEdit(placeholderText=self.tr(

@@ -520,8 +520,8 @@ Vẫn thay thế?</translation>
         <translation>Xóa hẳn theo yêu cầu của người dân</translation>
     </message>
     <message>
-        <source>This erases {name} from the register for good: their details, outcomes and VNeID steps. Support sessions and classes keep their counts but no longer name them. This cannot be undone.</source>
-        <translation>Thao tác này xóa hẳn {name} khỏi sổ dân cư: thông tin cá nhân, kết quả chuyển đổi số và các bước VNeID. Các lượt hỗ trợ và buổi hướng dẫn vẫn giữ số lượng nhưng không còn ghi tên người này. Không thể hoàn tác.</translation>
+        <source>This erases {name} from the register for good: their details, outcomes and VNeID steps. Support sessions and classes keep their counts but no longer name them. This cannot be undone. Encrypted backups made before today still hold them until those backups expire (a year at most).</source>
+        <translation>Thao tác này xóa hẳn {name} khỏi sổ dân cư: thông tin cá nhân, kết quả chuyển đổi số và các bước VNeID. Các lượt hỗ trợ và buổi hướng dẫn vẫn giữ số lượng nhưng không còn ghi tên người này. Không thể hoàn tác. Các bản sao lưu (đã mã hóa) tạo trước hôm nay vẫn còn thông tin này cho đến khi hết hạn (lâu nhất một năm).</translation>
     </message>
     <message>
         <source>e.g. written request received on 03/11</source>
