@@ -30,7 +30,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from cdsxa import __version__, audit, paths
 from cdsxa.access import DENIED, ROLE_LABELS, SYSTEM, AccessDenied, Permission, Principal, require
 from cdsxa.db import migrate
-from cdsxa.db.engine import Database, connect, is_plain_sqlite
+from cdsxa.db.engine import Database, connect, is_plain_sqlite, make_engine
 from cdsxa.errors import UserError
 from cdsxa.security import keys
 from cdsxa.security.keys import DataKey
@@ -65,6 +65,7 @@ class Restored:
     backup: BackupInfo
     previous: Path | None  # where the data it replaced was kept
     rekeyed: bool
+    carried: int = 0  # audit events recorded since the backup, carried into it
 
 
 # --- making backups ----------------------------------------------------------------
@@ -272,8 +273,10 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
     The caller must close its Database on this profile first: the file is
     replaced underneath it (and Windows cannot replace an open file at all).
     The backup is checked whole (zip, sha256, decryption, integrity, schema)
-    before anything changes; then the current data is kept as a backup
-    ("before-restore") and the file is swapped in with one rename. key is the
+    and a copy of an older schema is migrated before anything changes; then the
+    current data is kept as a backup ("before-restore"), the audit events the
+    backup lacks are carried into the copy (a restore must not erase the audit
+    log), and the file is swapped in with one rename. key is the
     profile's data key (found with prompt when not given); recovery_key opens
     a backup made by another profile or PC. A backup of another commune replaces
     this commune's data only with other_commune (the user said so knowingly):
@@ -289,6 +292,7 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
         _check_adoptable()
     current = key or (keys.find(data_dir, prompt) if keyfile else None)
     staging = db_path.with_name(db_path.name + ".restoring")
+    scratch = staging.with_name(staging.name + "-migration")
     with _open_archive(backup_path) as archive:
         info = _info(backup_path, _manifest(archive, backup_path))
         _refuse_newer(info, info.revision)
@@ -298,7 +302,12 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
         data_dir.mkdir(parents=True, exist_ok=True)
         try:
             rekeyed = _stage(archive, info, staging, backup_key, current)
+            staged_key = current or backup_key
+            _upgrade(staging, staged_key, info, scratch)
             previous = _keep_current(data_dir, current, principal)
+            # After _keep_current: its own "backup" event is carried too.
+            carried = _carry_audit_events(staging, staged_key, db_path, current)
+            _settle(staging, staged_key)
             if keyfile is None:  # a new PC: the backup's key becomes this profile's
                 _adopt(data_dir, info, backup_key, recovery_key or "")
             try:
@@ -312,11 +321,13 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
                                 f"{previous}.") from None
             _fsync_dir(data_dir)
         finally:
-            for leftover in (staging, Path(f"{staging}-journal")):
+            for leftover in (staging, *(Path(f"{staging}-{t}") for t in ("journal", "wal", "shm"))):
                 leftover.unlink(missing_ok=True)
-    _record_restore(data_dir, current or backup_key, principal, info, previous)
-    log.info("restored %s from %s (previous data kept in %s)", db_path, backup_path, previous)
-    return Restored(info, previous, rekeyed)
+            shutil.rmtree(scratch, ignore_errors=True)
+    _record_restore(data_dir, current or backup_key, principal, info, previous, carried)
+    log.info("restored %s from %s (previous data kept in %s, %d audit events carried)",
+             db_path, backup_path, previous, carried)
+    return Restored(info, previous, rekeyed, carried)
 
 
 def _stage(archive: zipfile.ZipFile, info: BackupInfo, staging: Path, backup_key: DataKey,
@@ -332,8 +343,97 @@ def _stage(archive: zipfile.ZipFile, info: BackupInfo, staging: Path, backup_key
         # profile's passphrase and the recovery key printed for it keep working.
         _rekey(staging, backup_key, current)
         _verify(staging, current, info)
-    _fsync_file(staging)
     return rekeyed
+
+
+def _upgrade(staging: Path, key: DataKey, info: BackupInfo, scratch: Path) -> None:
+    """Migrate the staged copy of an older backup to this app's schema.
+
+    Before the swap, so that a failed upgrade leaves the current data as it was
+    (after it, the profile would be a file that does not open). The migration's
+    own backup goes to scratch, deleted afterwards: the backup file being restored
+    is already that copy, and an extra file in the backups folder would confuse.
+    """
+    engine = make_engine(staging, key)
+    try:
+        migrate.upgrade(engine, scratch)
+    except migrate.MigrationFailedError as exc:
+        raise UserError(
+            f"Không nâng cấp được bản sao lưu {info.path.name} lên phiên bản hiện tại "
+            f"({exc.__cause__ or exc}). Dữ liệu hiện tại không bị thay đổi.") from exc
+    finally:
+        engine.dispose()
+
+
+def _carry_audit_events(staging: Path, key: DataKey, db_path: Path,
+                        current: DataKey | None) -> int:
+    """Copy into the staged database the audit events of the current one it lacks.
+
+    Otherwise a restore erases the audit log since the backup: export personal
+    data, restore yesterday's backup, and the export is gone from the log. The
+    events keep their id, time and actor; seq is the staged database's own, so
+    they follow the backup's events. change_log rows stay behind: they describe
+    records that the restore replaces. Returns how many were copied.
+    """
+    if current is None or not db_path.exists():
+        return 0
+    connection = connect(staging, key)
+    try:
+        columns, rows = _events_missing(connection, db_path, current)
+        if rows:
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            with connection:  # one transaction: all of them or none
+                connection.executemany(
+                    f"INSERT INTO main.audit_event ({names}) VALUES ({marks})", rows)
+        return len(rows)
+    finally:
+        connection.close()
+
+
+def _events_missing(connection: Any, db_path: Path,
+                    current: DataKey) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The current database's audit events not in the staged one, oldest first.
+
+    Nothing when the current file cannot be read (damaged: _keep_current copied
+    its bytes) or has no audit log yet. Only the columns both have: the current
+    file may be of an older schema than the migrated copy.
+    """
+    try:
+        connection.execute(f"ATTACH DATABASE ? AS cur KEY \"x'{current.raw.hex()}'\"",
+                           (str(db_path),))
+        try:
+            theirs = [str(r[1]) for r in
+                      connection.execute("PRAGMA cur.table_info(audit_event)")]
+            ours = [str(r[1]) for r in
+                    connection.execute("PRAGMA main.table_info(audit_event)")]
+            columns = [c for c in ours if c in theirs and c != "seq"]
+            if "id" not in columns:
+                return [], []
+            listed = ", ".join(f'"{c}"' for c in columns)
+            rows = connection.execute(
+                f"SELECT {listed} FROM cur.audit_event WHERE id NOT IN "
+                "(SELECT id FROM main.audit_event) ORDER BY seq").fetchall()
+        finally:
+            connection.execute("DETACH DATABASE cur")
+    except sqlcipher.DatabaseError as exc:
+        log.warning("could not read the current audit log to carry it over: %s", exc)
+        return [], []
+    return columns, rows
+
+
+def _settle(staging: Path, key: DataKey) -> None:
+    """Leave the staged copy one self-contained file on disk, ready for the rename.
+
+    The migration opened it in WAL mode; what sits in a -wal beside it would
+    not follow it through the rename.
+    """
+    connection = connect(staging, key)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        connection.close()
+    _fsync_file(staging)
 
 
 def _require(principal: Principal) -> None:
@@ -480,17 +580,18 @@ def _adopt(data_dir: Path, info: BackupInfo, key: DataKey, recovery_key: str) ->
 
 
 def _record_restore(data_dir: Path, key: DataKey, principal: Principal, info: BackupInfo,
-                    previous: Path | None) -> None:
+                    previous: Path | None, carried: int) -> None:
     from cdsxa import storage
 
-    db = storage.open_database(data_dir, key, principal)  # migrates an older backup
+    db = storage.open_database(data_dir, key, principal)  # already migrated (_upgrade)
     try:
         made = info.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
         with db.transaction(principal) as session:
             audit.record(session, "restore", f"Khôi phục từ {info.path.name} (sao lưu lúc {made})",
                          details={"file": str(info.path), "created_at": info.created_at,
                                   "revision": info.revision,
-                                  "previous": str(previous) if previous else None})
+                                  "previous": str(previous) if previous else None,
+                                  "carried_events": carried})
     finally:
         db.close()
 

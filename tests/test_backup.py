@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from cdsxa import backup, paths
-from cdsxa.access import AccessDenied, Principal, Role
+from cdsxa import audit, backup, paths, users
+from cdsxa.access import SYSTEM, AccessDenied, Principal, Role
 from cdsxa.db import migrate
 from cdsxa.db.base import live
 from cdsxa.db.engine import Database, make_engine
-from cdsxa.db.models import AuditEvent, Person
+from cdsxa.db.models import AuditEvent, ChangeLogEntry, Person
 from cdsxa.errors import UserError
 from cdsxa.profile import ProfileSetup, initialise
 from cdsxa.register import people
@@ -49,6 +49,22 @@ def file_hashes(folder: Path) -> dict[str, str]:
 def audit_actions(db: Database) -> list[tuple[str, str]]:
     with db.reading() as session:
         return [(e.action, e.actor) for e in session.scalars(select(AuditEvent))]
+
+
+def audit_log(db: Database) -> list[AuditEvent]:
+    with db.reading() as session:
+        return list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+
+
+def event_fields(event: AuditEvent) -> tuple[Any, ...]:
+    """All but seq, which each database numbers on its own."""
+    return (event.id, event.commune_code, event.at, event.actor, event.action,
+            event.object_table, event.object_id, event.summary, event.details, event.sent_at)
+
+
+def all_paths(folder: Path) -> set[str]:
+    """Files and folders: a leftover empty folder counts too."""
+    return {str(f.relative_to(folder)) for f in folder.rglob("*")}
 
 
 def repack(source: Path, target: Path, *, manifest: dict[str, Any] | None = None,
@@ -148,10 +164,23 @@ def test_a_damaged_current_database_is_kept_as_it_was_then_replaced(
 
     done = backup.restore(data_dir, saved, TESTER)
     assert done.previous is not None and done.previous.suffix == ".sqlite3"
+    assert done.carried == 0  # nothing readable to carry over
     assert done.previous.read_bytes() == damaged  # still encrypted, for a rescue
     restored = reopen(data_dir, key)
     assert names(restored) == {NAME}
     restored.close()
+
+
+def older_backup(saved: Path, key: keys.DataKey, folder: Path) -> Path:
+    """The backup taken back to revision 0002, as a backup from an older app would be."""
+    snapshot = folder / "old.sqlite3"
+    with zipfile.ZipFile(saved) as archive:
+        snapshot.write_bytes(archive.read(backup.DATA))
+    engine = make_engine(snapshot, key)
+    migrate.downgrade(engine, "0002")
+    engine.dispose()
+    return repack(saved, folder / "old.cdsxa-backup", manifest={"revision": "0002"},
+                  data=snapshot.read_bytes(), rehash=True)
 
 
 def test_an_older_schema_backup_is_restored_and_migrated(db: Database, tmp_path: Path) -> None:
@@ -160,22 +189,108 @@ def test_an_older_schema_backup_is_restored_and_migrated(db: Database, tmp_path:
     person(db, NAME)
     saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
     db.close()
-    # Take the snapshot back to revision 0002, as a backup from an older app would be.
-    snapshot = tmp_path / "old.sqlite3"
-    with zipfile.ZipFile(saved) as archive:
-        snapshot.write_bytes(archive.read(backup.DATA))
-    engine = make_engine(snapshot, key)
-    migrate.downgrade(engine, "0002")
-    engine.dispose()
-    older = repack(saved, tmp_path / "old.cdsxa-backup", manifest={"revision": "0002"},
-                   data=snapshot.read_bytes(), rehash=True)
+    older = older_backup(saved, key, tmp_path)
 
-    backup.restore(data_dir, older, TESTER)
+    live = Database(paths.database_path(data_dir), key, principal=TESTER)
+    with live.transaction() as session:
+        audit.record(session, "export", "Xuất danh sách người dân")
+    logged = [event_fields(e) for e in audit_log(live)]
+    live.close()
+    before = all_paths(data_dir)
+
+    done = backup.restore(data_dir, older, TESTER)
+    # Migrated before the swap, without a migration backup of the staged copy.
+    assert done.previous is not None
+    assert all_paths(data_dir) - before - {"backups"} == {f"backups/{done.previous.name}"}
     restored = reopen(data_dir, key)
     assert migrate.current_revision(restored.engine) == migrate.SCHEMA_HEAD
     assert names(restored) == {NAME}
-    assert ("restore", "test") in audit_actions(restored)
+    # Revision 0002 had no audit log: the migrated copy takes all of the current one.
+    events = audit_log(restored)
+    assert [event_fields(e) for e in events[:len(logged)]] == logged
+    assert [e.action for e in events[len(logged):]] == ["backup", "restore"]  # kept, restored
+    assert done.carried == len(logged) + 1
     restored.close()
+
+
+def test_a_failed_migration_of_an_older_backup_changes_nothing(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir, key = db.path.parent, db.key
+    assert key is not None
+    person(db, NAME)
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    db.close()
+    older = older_backup(saved, key, tmp_path)
+    before, hashes = all_paths(data_dir), file_hashes(data_dir)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(migrate, "_run_alembic", broken)
+    with pytest.raises(UserError) as refused:
+        backup.restore(data_dir, older, TESTER)
+    assert older.name in refused.value.message and "disk I/O error" in refused.value.message
+    assert "không bị thay đổi" in refused.value.message
+    assert all_paths(data_dir) == before and file_hashes(data_dir) == hashes
+    monkeypatch.undo()
+    kept = reopen(data_dir, key)
+    assert names(kept) == {NAME} and "restore" not in dict(audit_actions(kept))
+    kept.close()
+
+
+def test_a_restore_keeps_the_audit_events_recorded_since_the_backup(
+        db: Database, tmp_path: Path) -> None:
+    """Otherwise: export personal data, restore yesterday's backup, and the export is hidden."""
+    data_dir, key = db.path.parent, db.key
+    assert key is not None
+    with db.transaction() as session:
+        users.create_user(session, users.UserInput("Lò Văn Lan", "lan", Role.OFFICER,
+                                                   password="Mật khẩu 2026"))
+    person(db, NAME)
+    in_backup = {e.id for e in audit_log(db)}  # its own event comes after its snapshot
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    nam = person(db, "Hà Văn Nam")
+    with db.transaction() as session:
+        audit.record(session, "export", "Xuất danh sách người dân ra Excel",
+                     details={"rows": 2})
+    with db.transaction(SYSTEM) as session:
+        users.sign_in(session, "lan", "Mật khẩu 2026")
+    since = [e for e in audit_log(db) if e.id not in in_backup]
+    db.close()
+
+    done = backup.restore(data_dir, saved, TESTER)
+    restored = reopen(data_dir, key)
+    assert names(restored) == {NAME}
+    events = audit_log(restored)
+    # The backup's own event, the export, the sign-in, the "before-restore" backup.
+    assert [(e.action, e.actor) for e in since] == [
+        ("backup", "test"), ("export", "test"), ("sign_in", "user:lan")]
+    carried = [e for e in events if e.id not in in_backup and e.action != "restore"]
+    assert [event_fields(e) for e in carried[:3]] == [event_fields(e) for e in since]
+    assert [e.action for e in carried[3:]] == ["backup"] and done.carried == 4
+    assert "before-restore" in carried[3].summary
+    assert {e.id for e in events} >= in_backup
+    assert len({e.id for e in events}) == len(events)  # none twice
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert events[-1].action == "restore"
+    assert json.loads(events[-1].details or "{}")["carried_events"] == 4
+    # Record changes made since the backup went with the data they describe.
+    with restored.reading() as session:
+        assert not session.scalars(
+            select(ChangeLogEntry).where(ChangeLogEntry.record_id == nam)).all()
+    restored.close()
+
+    # Restoring the data kept before: the events both files hold are not doubled.
+    assert done.previous is not None
+    again_done = backup.restore(data_dir, done.previous, TESTER)
+    again = reopen(data_dir, key)
+    assert names(again) == {NAME, "Hà Văn Nam"}
+    twice = audit_log(again)
+    assert len({e.id for e in twice}) == len(twice)
+    assert {e.id for e in twice} >= {e.id for e in events}
+    assert [e.action for e in twice][-4:] == ["backup", "restore", "backup", "restore"]
+    assert again_done.carried == 3  # the kept backup's event, the restore, the new backup's
+    again.close()
 
 
 def corrupted_backups(saved: Path, folder: Path) -> dict[str, tuple[Path, str]]:
