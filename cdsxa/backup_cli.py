@@ -1,4 +1,8 @@
-"""`cdsxa backup` and `cdsxa restore`: the command line acts as whoever holds the key."""
+"""`cdsxa backup` and `cdsxa restore`: the command line acts as whoever holds the key.
+
+A restore takes the profile's lock (cdsxa.profile_lock) and is refused while a
+window has the profile open; a backup only reads, and may run beside one.
+"""
 
 import argparse
 import getpass
@@ -52,15 +56,18 @@ def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa import backup
+    from cdsxa import backup, profile_lock
     from cdsxa.access import command_line
     from cdsxa.security import keys
 
-    # Never on the command line itself: it would stay in the shell's history.
-    recovery = os.environ.get(RECOVERY_KEY_ENV) or (_ask_recovery_key() if args.recovery_key
-                                                    else None)
-    done = backup.restore(data_dir, args.file, command_line(), recovery_key=recovery,
-                          prompt=keys.terminal_prompt, other_commune=args.other_commune)
+    # First of all: the file must not be swapped under an open window, whose later
+    # saves would go to the replaced file and be lost.
+    with profile_lock.hold(data_dir):
+        # Never on the command line itself: it would stay in the shell's history.
+        recovery = os.environ.get(RECOVERY_KEY_ENV) or (_ask_recovery_key()
+                                                        if args.recovery_key else None)
+        done = backup.restore(data_dir, args.file, command_line(), recovery_key=recovery,
+                              prompt=keys.terminal_prompt, other_commune=args.other_commune)
     made = done.backup.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
     print(f"Đã khôi phục dữ liệu từ bản sao lưu lúc {made} vào {data_dir}.")
     if done.previous is not None:

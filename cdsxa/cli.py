@@ -156,9 +156,11 @@ def _print_recovery_key(recovery_key: str, in_keyring: bool) -> None:
 
 
 def _cmd_encrypt(args: argparse.Namespace, data_dir: Path) -> int:
+    from cdsxa import profile_lock
     from cdsxa.security import encrypt_profile
 
-    done = encrypt_profile.encrypt(data_dir)
+    with profile_lock.hold(data_dir):  # not under an open window
+        done = encrypt_profile.encrypt(data_dir)
     print(f"Đã mã hóa dữ liệu tại {data_dir}"
           + (f" và {done.backups_encrypted} bản sao lưu cũ." if done.backups_encrypted else "."))
     _print_recovery_key(done.recovery_key, done.in_keyring)

@@ -6,6 +6,12 @@
     no administrator    -> create one (a profile from `cdsxa init` or an older version)
     sign in             -> the main window; signing out comes back to sign in
 
+The whole time the profile is open the process holds its lock (cdsxa.profile_lock):
+a second window on the same folder, or `cdsxa restore` / `cdsxa encrypt`, is refused
+rather than swapping the file under this one. While the app is open, the daily
+automatic backup is checked for every hour, not only at start: an office PC may stay
+on for weeks.
+
 `--self-test` never waits on a dialog: each dialog it would need is shown once,
 and it exits 0. With CDSXA_SELF_TEST_USER and CDSXA_SELF_TEST_PASSWORD it signs
 in and shows every page of the main window.
@@ -13,15 +19,16 @@ in and shows every page of the main window.
 
 import logging
 import os
-from datetime import datetime
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from cdsxa import paths, profile, settings, users
+from cdsxa import paths, profile, profile_lock, settings, users
 from cdsxa.access import SYSTEM, Principal
 from cdsxa.db.engine import Database
 from cdsxa.errors import UserError
@@ -37,6 +44,8 @@ log = logging.getLogger(__name__)
 
 SELF_TEST_USER_ENV = "CDSXA_SELF_TEST_USER"
 SELF_TEST_PASSWORD_ENV = "CDSXA_SELF_TEST_PASSWORD"
+# How often the open app checks for today's automatic backup (at most one a day).
+BACKUP_CHECK_MS = 60 * 60 * 1000
 
 
 def application() -> QApplication:
@@ -84,7 +93,9 @@ def run(data_dir: Path, self_test: bool = False) -> int:
     language = Language(app)
     language.use("vi")
     try:
-        return Startup(app, data_dir, self_test, language).run()
+        # Before anything is read or made, and held until the profile is closed.
+        with profile_lock.hold(data_dir):
+            return Startup(app, data_dir, self_test, language).run()
     except _Stop:
         return 0
     except UserError as exc:
@@ -221,10 +232,11 @@ class Startup:
         if self.self_test:
             QTimer.singleShot(0, lambda: _self_test(self.app, shell))
         else:
-            _daily_backup(db, self.data_dir)
+            shell.start_daily_backups()
         try:
             return self.app.exec()
         finally:
+            shell.stop_daily_backups()  # before the profile closes
             if shell.db is not db:  # reopened after a restore
                 QThreadPool.globalInstance().waitForDone()
                 shell.db.close()
@@ -240,11 +252,45 @@ class _Stop(UserError):
 class Shell(QObject):
     """The signed-in app: the main window, and signing out back to the sign-in dialog."""
 
-    def __init__(self, app: QApplication, data_dir: Path, db: Database) -> None:
+    def __init__(self, app: QApplication, data_dir: Path, db: Database,
+                 backup_check_ms: int = BACKUP_CHECK_MS) -> None:
         super().__init__()
         self.app, self.data_dir, self.db = app, data_dir, db
         self.window: "QWidget | None" = None
         self.sign_in_dialog: QDialog | None = None
+        self.backing_up = False
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(backup_check_ms)
+        self.backup_timer.timeout.connect(self._backup_check)
+
+    # --- the daily automatic backup ------------------------------------------------------
+
+    def start_daily_backups(self) -> None:
+        """Today's backup now (if none yet), then a check every hour while the app is open;
+        signed out too: the sign-in dialog may sit there for days."""
+        self.back_up_today()
+        self.backup_timer.start()
+
+    def stop_daily_backups(self) -> None:
+        self.backup_timer.stop()
+
+    def _backup_check(self) -> None:
+        # A restore from Settings runs in the pool with the profile closed (and reopens
+        # it afterwards): a backup must not open it meanwhile. An export or a backup
+        # still running is waited for too; the next check comes within the hour.
+        if QThreadPool.globalInstance().activeThreadCount() == 0:
+            self.back_up_today()
+
+    def back_up_today(self) -> None:
+        """Today's automatic backup in the background, unless one is still running."""
+        if self.backing_up:
+            return
+        self.backing_up = True
+
+        def finished() -> None:
+            self.backing_up = False
+
+        _daily_backup(self.db, self.data_dir, finished)
 
     def start(self, principal: Principal) -> "QWidget":
         from cdsxa.ui.main_window import MainWindow
@@ -303,15 +349,23 @@ def _close(db: Database) -> None:
     db.close()
 
 
-def _daily_backup(db: Database, data_dir: Path) -> None:
-    """Today's automatic backup, if none yet, off the UI thread."""
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _daily_backup(db: Database, data_dir: Path, finished: Callable[[], None]) -> None:
+    """Today's automatic backup, if none yet, off the UI thread; then finished()."""
     from cdsxa import backup
 
+    def made(path: Path | None) -> None:
+        finished()
+        log.info("automatic backup: %s", path)
+
     def failed(message: str) -> None:
+        finished()
         log.error("automatic backup failed: %s", message)
 
-    run_in_background(lambda: backup.auto_backup(db, data_dir, datetime.now().astimezone()),
-                      lambda made: log.info("automatic backup: %s", made), failed)
+    run_in_background(lambda: backup.auto_backup(db, data_dir, _now()), made, failed)
 
 
 def _self_test(app: QApplication, shell: Shell) -> None:
