@@ -27,7 +27,7 @@ from cdsxa.db.models import CommuneProfile, Household, Person, PersonOutcome, Vi
 from cdsxa.errors import UserError
 from cdsxa.excel import columns
 from cdsxa.ids import VillageId
-from cdsxa.text import clean, stored
+from cdsxa.text import clean, without_controls
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def _cell(sheet: object, value: ExportValue) -> object:
         cell.number_format = TEXT_FORMAT  # typing over it in Excel keeps it text too
         return cell
     if isinstance(value, str):
-        return stored(value)  # a control character kept from before would fail the export
+        return without_controls(value)  # one kept from before would fail the export
     return value
 
 
