@@ -4,6 +4,7 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -78,13 +79,12 @@ def _hash(password: str) -> str:
 
 
 UNKNOWN_ACTOR = "user:?"
-_DUMMY: list[str] = []  # a hash to check unknown names against, made on first use
 
 
+@cache
 def _dummy_hash() -> str:
-    if not _DUMMY:
-        _DUMMY.append(HASHER.hash("không phải mật khẩu của ai"))
-    return _DUMMY[0]
+    """What an unknown name's password is checked against, made on first use."""
+    return HASHER.hash("không phải mật khẩu của ai")
 
 
 def _matches(password_hash: str, password: str) -> bool:

@@ -78,14 +78,6 @@ class PersonEdit:
     has_fibre: bool = False
     fibre_since: date | None = None
 
-    @property
-    def consent(self) -> str | None:
-        return self.data.consent
-
-    @property
-    def consent_on(self) -> date | None:
-        return self.data.consent_on
-
 
 def parse_date(text: str, what: str) -> date | None:
     """'7/3/1985' (also with '.' or '-') → a date; empty → None."""
