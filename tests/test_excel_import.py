@@ -292,6 +292,9 @@ def test_consent_and_date_cells() -> None:
     assert {cells.consent(v) for v in (None, "", " ", "-", "Chưa hỏi")} == {None}
     with pytest.raises(CellError, match="Đồng ý lưu dữ liệu.*Có lẽ"):
         cells.consent("Có lẽ")
+    with pytest.raises(CellError) as long_cell:  # a pasted paragraph is cut short
+        cells.consent("không rõ " * 500)
+    assert len(str(long_cell.value)) < 150 and "…”" in str(long_cell.value)
     label = "Ngày đồng ý/từ chối"
     assert [cells.day(v, label, TODAY) for v in ("02/04/2025", datetime(2025, 4, 2), 45749,
                                                    None)] == [date(2025, 4, 2)] * 3 + [None]

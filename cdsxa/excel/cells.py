@@ -41,6 +41,13 @@ def text(value: CellValue) -> str | None:
     return clean(str(value))
 
 
+def _quoted(value: CellValue, limit: int = 40) -> str:
+    """A cell's value in an error message: quoted, and cut short when long (the
+    message sits in one line of the import preview)."""
+    shown = text(value) or ""
+    return f"“{shown[:limit]}…”" if len(shown) > limit else f"“{shown}”"
+
+
 def digits(value: CellValue) -> str | None:
     """An ID number or phone that Excel may have turned into a number."""
     if isinstance(value, float) and value.is_integer():
@@ -67,7 +74,7 @@ def birth(value: CellValue, today: date) -> tuple[date | None, int | None]:
         return None, _checked_year(int(match.group(1)), today)
     found = _as_date(value, "Ngày sinh")
     if found is None:
-        raise CellError(f"Ngày sinh “{text(value)}” không đọc được "
+        raise CellError(f"Ngày sinh {_quoted(value)} không đọc được "
                         "(cần dd/mm/yyyy hoặc năm sinh).")
     return _checked(found, today), None
 
@@ -78,7 +85,7 @@ def day(value: CellValue, label: str, today: date) -> date | None:
         return None
     found = _as_date(value, label)
     if found is None:
-        raise CellError(f"{label} “{text(value)}” không đọc được (cần dd/mm/yyyy).")
+        raise CellError(f"{label} {_quoted(value)} không đọc được (cần dd/mm/yyyy).")
     if found > today:
         raise CellError(f"{label} {found:%d/%m/%Y} ở tương lai.")
     return found
@@ -104,7 +111,7 @@ def _as_date(value: CellValue, label: str) -> date | None:
     try:
         return date(year, month, day_)
     except ValueError:
-        raise CellError(f"{label} “{raw}” không có thật.") from None
+        raise CellError(f"{label} {_quoted(raw)} không có thật.") from None
 
 
 def _checked(value: date, today: date) -> date:
@@ -129,7 +136,7 @@ def gender(value: CellValue) -> str | None:
         return "male"
     if key in ("nu", "f", "female", "gai"):
         return "female"
-    raise CellError(f"Giới tính “{text(value)}” không rõ (cần Nam hoặc Nữ).")
+    raise CellError(f"Giới tính {_quoted(value)} không rõ (cần Nam hoặc Nữ).")
 
 
 def yes(value: CellValue, label: str) -> bool:
@@ -143,7 +150,7 @@ def yes(value: CellValue, label: str) -> bool:
         return True
     if key in _NO:
         return False
-    raise CellError(f"Cột “{label}”: không hiểu “{text(value)}” "
+    raise CellError(f"Cột “{label}”: không hiểu {_quoted(value)} "
                     "(ghi Có, x hoặc 1; để trống là không).")
 
 
@@ -156,7 +163,7 @@ def consent(value: CellValue) -> str | None:
         return "given"
     if key in _REFUSED:
         return "refused"
-    raise CellError(f"Cột “Đồng ý lưu dữ liệu”: không hiểu “{text(value)}” "
+    raise CellError(f"Cột “Đồng ý lưu dữ liệu”: không hiểu {_quoted(value)} "
                     "(ghi Đồng ý hoặc Từ chối; để trống là chưa hỏi).")
 
 
@@ -171,4 +178,4 @@ def vneid_level(value: CellValue) -> tuple[bool, int | None]:
         return False, None
     if key in _YES - {"1"}:
         return True, None
-    raise CellError(f"Cột “VNeID”: không hiểu “{text(value)}” (ghi Mức 1 hoặc Mức 2).")
+    raise CellError(f"Cột “VNeID”: không hiểu {_quoted(value)} (ghi Mức 1 hoặc Mức 2).")
