@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from common import large_profile, open_bench
-from cdsxa import backup, paths
-from cdsxa.access import command_line
+
+from cdsxa.profile import backup, paths
 from cdsxa.security import keys
+from cdsxa.security.access import command_line
 
 T = TypeVar("T")
 

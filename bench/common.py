@@ -28,8 +28,8 @@ def large_profile() -> Path:
 
 def ensure_admin(data_dir: Path) -> tuple[str, str]:
     """An administrator who can sign in (a profile made before sign-in has none)."""
-    from cdsxa import users
-    from cdsxa.access import SYSTEM
+    from cdsxa.security import users
+    from cdsxa.security.access import SYSTEM
 
     password = os.environ["CDSXA_ADMIN_PASSWORD"]
     db = open_bench(data_dir)
@@ -44,8 +44,8 @@ def ensure_admin(data_dir: Path) -> tuple[str, str]:
 
 def open_bench(data_dir: Path) -> "Database":
     """Open a bench profile as the command line does (passphrase from the environment)."""
-    from cdsxa.access import command_line
-    from cdsxa.storage import open_profile
+    from cdsxa.profile.storage import open_profile
+    from cdsxa.security.access import command_line
 
     return open_profile(data_dir, command_line())
 

@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from datetime import date
 
+from common import large_profile, open_bench, summary
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common import open_bench, large_profile, summary
-from cdsxa import indicators
+from cdsxa.counting import indicators
 from cdsxa.db.activity import SupportSession, VneidStep
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Household, Person, PersonOutcome

@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from cdsxa.access import command_line
-from cdsxa.profile import ProfileSetup, initialise
-from cdsxa.security import keys
+from cdsxa.commune.profile import ProfileSetup, initialise
 from cdsxa.register import people, villages
+from cdsxa.security import keys
+from cdsxa.security.access import command_line
 
 
 def person(i: int, village: object) -> people.PersonInput:

@@ -16,10 +16,10 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import psutil  # noqa: E402
-from common import open_bench, large_profile, summary  # noqa: E402
+from common import large_profile, open_bench, summary  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
-from cdsxa.formatting import thousands  # noqa: E402
+from cdsxa.common.formatting import thousands  # noqa: E402
 from cdsxa.ui.context import AppContext, Changes  # noqa: E402
 from cdsxa.ui.pages.people_page import PeoplePage  # noqa: E402
 from cdsxa.ui.people_model import PeopleModel  # noqa: E402

@@ -15,12 +15,12 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from common import large_profile, open_bench, summary
 from sqlalchemy import select
 
 from cdsxa.db.activity import TeamMember
 from cdsxa.db.models import Person
 from cdsxa.support import sessions
-from common import open_bench, large_profile, summary
 
 TOPICS = [["payment_account"], ["dvc_account", "dvc_skills"], ["fraud_awareness"],
           ["digital_signature"], ["online_shopping"]]

@@ -12,7 +12,7 @@ Target (issue): search p95 under 30 ms.
 import sys
 import time
 
-from common import open_bench, large_profile, summary
+from common import large_profile, open_bench, summary
 
 from cdsxa.register import search, villages
 

@@ -11,8 +11,9 @@ import psutil
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from cdsxa import users
-from cdsxa.ui import app as app_module, main_window
+from cdsxa.security import users
+from cdsxa.ui import app as app_module
+from cdsxa.ui import main_window
 from cdsxa.ui.app import run
 
 started = float(os.environ["CDSXA_BENCH_T0"])

@@ -1,3 +1,3 @@
-from cdsxa.cli import main
+from cdsxa.cli.main import main
 
 raise SystemExit(main())

@@ -11,10 +11,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from cdsxa import users
-from cdsxa.access import command_line
-from cdsxa.security import keys
-from cdsxa.storage import open_profile
+from cdsxa.profile.storage import open_profile
+from cdsxa.security import keys, users
+from cdsxa.security.access import command_line
 from cdsxa.ui import i18n
 from cdsxa.ui.app import application
 from cdsxa.ui.context import AppContext, Changes

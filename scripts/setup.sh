@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything CĐS Xã needs on Debian/Ubuntu: the system libraries Qt loads,
-# fonts with Vietnamese glyphs, a virtual display for headless machines, and a
-# virtual environment (.venv) with the app and its test tools. Safe to run again.
+# fonts with Vietnamese glyphs, a virtual display for headless machines, a PostgreSQL
+# server for the tests (they start their own, see tests/postgres.py), and a virtual
+# environment (.venv) with the app and its test tools. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,13 +12,21 @@ QT_RUNTIME_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
   fonts-dejavu-core fonts-liberation2 xvfb xauth
 )
+# The tests run a throwaway PostgreSQL server of their own (a province hub runs one).
+POSTGRES_PACKAGE=postgresql
+
+postgres_server_present() {
+  # Any version will do: Debian keeps initdb in /usr/lib/postgresql/<version>/bin.
+  command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
 
 install_system_packages() {
-  command -v apt-get >/dev/null 2>&1 || { echo "setup: not Debian/Ubuntu; install Qt's runtime libraries yourself" >&2; return 0; }
+  command -v apt-get >/dev/null 2>&1 || { echo "setup: not Debian/Ubuntu; install Qt's runtime libraries and PostgreSQL yourself" >&2; return 0; }
   local missing=()
   for package in "${QT_RUNTIME_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
   done
+  postgres_server_present || missing+=("$POSTGRES_PACKAGE")
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

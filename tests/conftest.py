@@ -10,11 +10,13 @@ import keyring  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 
-from cdsxa import users  # noqa: E402
-from cdsxa.access import Principal, Role  # noqa: E402
+from cdsxa.commune.profile import FirstUser, Population, ProfileSetup, initialise  # noqa: E402
 from cdsxa.db.engine import Database  # noqa: E402
-from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise  # noqa: E402
-from cdsxa.security import keys  # noqa: E402
+from cdsxa.security import (
+    keys,  # noqa: E402
+    users,  # noqa: E402
+)
+from cdsxa.security.access import Principal, Role  # noqa: E402
 
 # Cheap key derivation and password hashing, as Django does in tests: the
 # parameters are stored with each hash or wrap, so the code paths are the same.
@@ -61,7 +63,7 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
 
 
 def muong_lat_code() -> int:
-    from cdsxa import admin_units
+    from cdsxa.common import admin_units
 
     return admin_units.search_communes(38, "muong lat")[0].code
 

@@ -76,16 +76,17 @@ import sqlalchemy as sa
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from cdsxa import admin_units, paths
-from cdsxa.access import Principal, Role
+from cdsxa.common import admin_units
+from cdsxa.common.ids import PersonId, VillageId
+from cdsxa.commune.profile import FirstUser, Population, ProfileSetup, initialise
 from cdsxa.db.base import Base, is_travelling, is_travelling_class, live
 from cdsxa.db.changelog import record_state
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
-from cdsxa.ids import PersonId, VillageId
-from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise
+from cdsxa.profile import paths
 from cdsxa.register import people
 from cdsxa.security import keys
+from cdsxa.security.access import Principal, Role
 from cdsxa.support import sessions
 
 WRITER = Principal("crash-writer", Role.ADMIN)
@@ -756,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Last, open the profile as the app does (key from the environment, schema version
     # checked) and check the whole database once more.
-    from cdsxa.storage import open_profile
+    from cdsxa.profile.storage import open_profile
 
     db = open_profile(args.data_dir, CHECKER)
     with db.reading() as session:

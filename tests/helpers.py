@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from cdsxa import users
-from cdsxa.access import SYSTEM, Principal, Role
+from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.db.engine import Database
-from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people, villages
+from cdsxa.security import users
+from cdsxa.security.access import SYSTEM, Principal, Role
 
 
 def village(db: Database, name: str = "Bản Hang") -> VillageId:

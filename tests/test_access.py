@@ -23,18 +23,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cdsxa import indicators, paths, profile, settings, teams, vneid
-from cdsxa.access import AccessDenied, Principal, Role
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import MemberId, PersonId, SessionId, TeamId, VillageId
+from cdsxa.commune import profile, settings
+from cdsxa.commune.profile import FirstUser, Population, ProfileSetup, initialise
+from cdsxa.counting import indicators
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Setting
-from cdsxa.errors import UserError
 from cdsxa.excel import people_import
-from cdsxa.ids import PersonId, VillageId
-from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise
-from cdsxa.register import people, search, villages
+from cdsxa.profile import paths
+from cdsxa.register import people, search, teams, villages
 from cdsxa.security import keys
+from cdsxa.security.access import AccessDenied, Principal, Role
 from cdsxa.security.keys import DataKey
-from cdsxa.support import sessions
+from cdsxa.support import sessions, vneid
 from cdsxa.sync import outbox, status
 from tests.conftest import TESTER, MemoryKeyring, muong_lat_code
 from tests.helpers import person, village
@@ -57,12 +59,12 @@ class World:
     new_village: VillageId
     citizen: PersonId  # in Bản Hang
     neighbour: PersonId  # in Thôn Đồng Tâm
-    team_hang: teams.TeamId
-    team_dong_tam: teams.TeamId
-    member_hang: teams.MemberId
-    member_dong_tam: teams.MemberId
-    session_hang: sessions.SessionId
-    session_dong_tam: sessions.SessionId
+    team_hang: TeamId
+    team_dong_tam: TeamId
+    member_hang: MemberId
+    member_dong_tam: MemberId
+    session_hang: SessionId
+    session_dong_tam: SessionId
     sheet: people_import.Sheet
     preview: people_import.ImportPreview
 
@@ -148,7 +150,7 @@ def build_world(db: Database, folder: Path) -> World:
                  member_hang, member_dong_tam, session_hang, session_dong_tam, sheet, preview)
 
 
-def _session(session: Session, citizen: PersonId) -> sessions.SessionId:
+def _session(session: Session, citizen: PersonId) -> SessionId:
     return sessions.record(session, sessions.SessionInput(
         held_on=TODAY, person_id=citizen, topics=["payment_account"], result="done"))
 

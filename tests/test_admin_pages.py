@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
 
-from cdsxa import audit, users
-from cdsxa.access import Principal, Role
 from cdsxa.db.engine import Database
 from cdsxa.register import villages
+from cdsxa.security import audit, users
+from cdsxa.security.access import Principal, Role
 from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.audit_page import AuditPage
@@ -265,7 +265,7 @@ def answer(monkeypatch: pytest.MonkeyPatch, button: object) -> list[str]:
 def test_the_panel_backs_up_to_a_chosen_file(
     qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from cdsxa import backup
+    from cdsxa.profile import backup
     from cdsxa.ui.backup_panel import BackupPanel
 
     panel = BackupPanel(context)
@@ -288,7 +288,7 @@ def test_the_panel_shows_the_last_automatic_backup(
 ) -> None:
     from datetime import datetime
 
-    from cdsxa import backup
+    from cdsxa.profile import backup
     from cdsxa.ui.backup_panel import BackupPanel
 
     panel = BackupPanel(context)
@@ -307,7 +307,7 @@ def test_the_panel_restores_after_saying_what_the_backup_is(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from cdsxa import backup, storage
+    from cdsxa.profile import backup, storage
     from cdsxa.ui.backup_panel import BackupPanel
 
     db = context.db
@@ -341,7 +341,7 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from cdsxa import backup
+    from cdsxa.profile import backup
     from cdsxa.ui.backup_panel import BackupPanel
 
     good = backup.make_backup(context.db, tmp_path / f"good{backup.SUFFIX}", "manual")
@@ -425,7 +425,8 @@ def test_another_communes_backup_is_restored_only_after_a_warning(
 
     from PySide6.QtWidgets import QMessageBox
 
-    from cdsxa import admin_units, backup
+    from cdsxa.common import admin_units
+    from cdsxa.profile import backup
     from cdsxa.ui.backup_panel import BackupPanel
 
     made = backup.make_backup(context.db, tmp_path / f"made{backup.SUFFIX}", "manual").path

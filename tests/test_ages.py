@@ -1,4 +1,4 @@
-"""Ages at a date and the age rules of the indicators (cdsxa.ages)."""
+"""Ages at a date and the age rules of the indicators (cdsxa.common.ages)."""
 
 from datetime import date, timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsxa import ages
+from cdsxa.common import ages
 
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 genders = st.sampled_from(["male", "female"])

@@ -9,13 +9,15 @@ from pathlib import Path
 from unittest.mock import ANY
 
 import pytest
-from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
-from cdsxa import audit, backup, profile_lock
 from cdsxa.db.engine import Database
-from cdsxa.profile_lock import ProfileInUse
+from cdsxa.profile import backup
+from cdsxa.profile import lock as profile_lock
+from cdsxa.profile.lock import ProfileInUse
+from cdsxa.security import audit
 from cdsxa.ui import app as gui_app
 from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes

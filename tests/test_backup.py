@@ -14,17 +14,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from cdsxa import audit, backup, paths, users
-from cdsxa.access import SYSTEM, AccessDenied, Principal, Role
+from cdsxa.common.errors import UserError
+from cdsxa.commune.profile import ProfileSetup, initialise
 from cdsxa.db import migrate
 from cdsxa.db.base import live
 from cdsxa.db.engine import Database, make_engine
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Person
-from cdsxa.errors import UserError
-from cdsxa.profile import ProfileSetup, initialise
+from cdsxa.profile import backup, paths
+from cdsxa.profile.storage import open_database
 from cdsxa.register import people
-from cdsxa.security import keys
-from cdsxa.storage import open_database
+from cdsxa.security import audit, keys, users
+from cdsxa.security.access import SYSTEM, AccessDenied, Principal, Role
 from tests.conftest import TESTER, muong_lat_code
 from tests.helpers import person, village
 
@@ -399,7 +399,7 @@ def test_a_backup_from_another_profile_needs_its_recovery_key_and_is_rekeyed(
 
 def test_another_communes_backup_replaces_nothing_unless_that_is_confirmed(
         tmp_path: Path) -> None:
-    from cdsxa import admin_units
+    from cdsxa.common import admin_units
 
     other_code = admin_units.search_communes(38, "trung ly")[0].code
     source, recovery = new_profile(tmp_path / "a", other_code)

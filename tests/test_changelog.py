@@ -2,10 +2,9 @@
 
 import json
 import unicodedata
-
-import pytest
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -101,7 +100,7 @@ def test_an_insert_copies_nothing_and_an_update_keeps_old_and_new_values(db: Dat
 
 
 def test_the_change_log_cannot_be_edited_or_deleted(db: Database) -> None:
-    from cdsxa import audit
+    from cdsxa.security import audit
 
     with db.transaction(as_actor("t")) as session:
         villages.add(session, "Bản Mới")

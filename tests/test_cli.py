@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cdsxa import __version__, paths
+from cdsxa import __version__
 from cdsxa.db.engine import connect
+from cdsxa.profile import paths
 from cdsxa.security import keys
 from cdsxa.security.keys import PASSPHRASE_ENV
 from tests.conftest import PASSPHRASE, muong_lat_code
@@ -135,7 +136,7 @@ def test_self_test_without_a_profile_opens_the_wizard_and_exits(tmp_path: Path) 
 def test_the_log_file_keeps_tracebacks_but_not_the_values_in_messages(tmp_path: Path) -> None:
     import logging
 
-    from cdsxa import logs
+    from cdsxa.profile import logs
 
     log_file = tmp_path / "cdsxa.log"
     handler = logging.FileHandler(log_file, encoding="utf-8")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cdsxa import demo
 from cdsxa.db.models import ChangeLogEntry, Household, Person
+from cdsxa.demo import commune as demo
+from cdsxa.profile.storage import open_profile
 from cdsxa.register import idnumber
-from cdsxa.storage import open_profile
 from tests.conftest import TESTER
 
 TODAY = date(2026, 6, 1)
@@ -58,7 +58,7 @@ def test_demo_people_are_valid_and_counted(tmp_path: Path) -> None:
 def test_demo_work_is_consistent_with_the_people(tmp_path: Path) -> None:
     """Every outcome a session reached names a done session of that person on that day;
     VNeID states agree with the steps; sessions have helpers from the village's team."""
-    from cdsxa.db.activity import SupportSession, TeamMember, Team, VneidStep
+    from cdsxa.db.activity import SupportSession, Team, TeamMember, VneidStep
     from cdsxa.db.models import PersonOutcome
 
     summary = demo.create(tmp_path / "p", "small", today=TODAY)

@@ -10,14 +10,15 @@ from keyring.backends import fail
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from cdsxa import paths
+from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database, connect, is_plain_sqlite, make_engine
-from cdsxa.errors import UserError
+from cdsxa.profile import encryption as encrypt_profile
+from cdsxa.profile import paths
+from cdsxa.profile.storage import PlainProfileError, open_database, open_profile
 from cdsxa.register import people
 from cdsxa.register.people import PersonInput
-from cdsxa.security import encrypt_profile, keys
-from cdsxa.storage import PlainProfileError, open_database, open_profile
+from cdsxa.security import keys
 from tests.conftest import PASSPHRASE, TESTER
 from tests.helpers import village
 
@@ -55,7 +56,7 @@ def revealed(blob: bytes) -> list[str]:
 
 def test_a_copy_of_the_data_folder_reveals_no_name_or_id_number(db: Database,
                                                                   data_dir: Path) -> None:
-    from cdsxa import backup
+    from cdsxa.profile import backup
 
     add_known_person(db)
     assert name_of(db, ID_NUMBER) == NAME  # the data is there, readable with the key
@@ -144,7 +145,7 @@ def test_recovery_keys_read_back_from_paper() -> None:
 
 def make_plain_profile(data_dir: Path, revision: str) -> Path:
     """A profile as an older CĐS Xã left it: plain SQLite at an older schema."""
-    from cdsxa.profile import ProfileSetup, initialise
+    from cdsxa.commune.profile import ProfileSetup, initialise
     from tests.conftest import muong_lat_code
 
     db = initialise(data_dir, ProfileSetup(38, muong_lat_code(), ["Bản Hang"]),

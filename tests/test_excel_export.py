@@ -8,15 +8,15 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from cdsxa.common.errors import UserError
+from cdsxa.commune.profile import ProfileSetup, initialise
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Household, Person, PersonOutcome
-from cdsxa.errors import UserError
 from cdsxa.excel import export, people_import
-from cdsxa.profile import ProfileSetup, initialise
 from cdsxa.register import villages
 from cdsxa.security import keys
-from tests.helpers import as_actor
 from tests.conftest import muong_lat_code
+from tests.helpers import as_actor
 from tests.test_excel_import import GOOD, TODAY, write_list
 
 

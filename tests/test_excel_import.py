@@ -2,8 +2,8 @@
 
 import re
 import unicodedata
-from datetime import date, datetime
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +12,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cdsxa import settings
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import VillageId
+from cdsxa.commune import settings
 from cdsxa.db.activity import VneidStep
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Household, Person, PersonOutcome
-from cdsxa.errors import UserError
 from cdsxa.excel import cells, people_import
 from cdsxa.excel.cells import CellError
 from cdsxa.excel.columns import IGNORE, detect_mapping
-from cdsxa.ids import VillageId
 from cdsxa.register import people, villages
 from tests.helpers import as_actor
 from tests.test_cli import cdsxa

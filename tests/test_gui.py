@@ -7,12 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 
-from cdsxa import profile, settings, users
-from cdsxa.access import SYSTEM, Principal, Role
+from cdsxa.commune import profile, settings
 from cdsxa.db.engine import Database
+from cdsxa.profile.storage import open_database
 from cdsxa.register import villages
-from cdsxa.security import keys
-from cdsxa.storage import open_database
+from cdsxa.security import keys, users
+from cdsxa.security.access import SYSTEM, Role
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.overview import OverviewPage
@@ -211,7 +211,7 @@ def test_language_and_layout_are_remembered(qtbot: QtBot, window: MainWindow, db
 def test_a_second_window_on_a_reopened_profile_starts_on_the_overview(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from cdsxa import demo
+    from cdsxa.demo import commune as demo
 
     demo.create(tmp_path / "demo", "small", admin_password=PASSWORD)
     db = open_database(tmp_path / "demo", keys.find(tmp_path / "demo"))

@@ -1,4 +1,4 @@
-"""Commune indicators (cdsxa.indicators) over a small register built through the services.
+"""Commune indicators (cdsxa.counting.indicators) over a small register built through the services.
 
 The reporting date is 30/06/2025 unless a test says otherwise. Every expected figure
 is written out by hand, with the people it counts named in a comment.
@@ -17,17 +17,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from cdsxa import ages, indicators
+from cdsxa.common import ages
+from cdsxa.common.ids import HouseholdId, PersonId, VillageId
+from cdsxa.commune.profile import Population, set_population
+from cdsxa.counting import indicators
+from cdsxa.counting.indicators import Indicator, compute, records_behind
 from cdsxa.db.activity import SupportSession, VneidStep
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Household, Person
-from cdsxa.ids import HouseholdId, PersonId, VillageId
-from cdsxa.indicators import Indicator, compute, records_behind
-from cdsxa.profile import Population, set_population
+from cdsxa.profile.storage import open_database
 from cdsxa.register import people, villages
 from cdsxa.register.people import PersonInput
 from cdsxa.security import keys
-from cdsxa.storage import open_database
 from tests.conftest import PASSPHRASE
 from tests.helpers import as_actor
 

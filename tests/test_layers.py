@@ -30,7 +30,7 @@ def test_only_the_ui_package_imports_qt() -> None:
 
 
 def test_the_core_runs_without_loading_qt() -> None:
-    code = ("import sys, cdsxa.cli, cdsxa.demo, cdsxa.profile, cdsxa.storage, cdsxa.sync.status;"
+    code = ("import sys, cdsxa.cli.main, cdsxa.demo.commune, cdsxa.commune.profile, cdsxa.profile.storage, cdsxa.sync.status;"
             "print(any(m.startswith('PySide6') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr

@@ -11,13 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from cdsxa import paths
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database, connect, make_engine
 from cdsxa.db.models import Base
+from cdsxa.profile import paths
+from cdsxa.profile.storage import open_database
 from cdsxa.security import keys
 from cdsxa.security.keys import DataKey
-from cdsxa.storage import open_database
 from tests.conftest import TESTER
 
 
@@ -65,8 +65,8 @@ def test_a_populated_database_of_every_older_revision_upgrades_intact(
     db: Database, tmp_path: Path
 ) -> None:
     """Real data at each earlier revision, then the start-up upgrade: nothing lost."""
-    from cdsxa import demo
-    from cdsxa.storage import open_database as reopen
+    from cdsxa.demo import commune as demo
+    from cdsxa.profile.storage import open_database as reopen
 
     demo.fill(db, "small")
     with db.reading() as session:

@@ -10,12 +10,12 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from cdsxa.access import Principal, Role
+from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Household, Person
-from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people, person_detail, villages
 from cdsxa.register.people import PersonInput
+from cdsxa.security.access import Principal, Role
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.people_page import PeoplePage

@@ -9,20 +9,20 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from cdsxa import audit, teams, vneid
-from cdsxa.access import AccessDenied, Principal, Role
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import mask, mask_id_number, mask_phone
+from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.db.activity import GroupSession, SupportSession, TeamMember, VneidStep
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Household, Person, PersonOutcome
-from cdsxa.errors import UserError
 from cdsxa.excel import export
-from cdsxa.formatting import mask, mask_id_number, mask_phone
-from cdsxa.ids import PersonId, VillageId
-from cdsxa.register import people, person_detail
+from cdsxa.register import people, person_detail, teams
 from cdsxa.register.erase import erase_person
 from cdsxa.register.people import PersonInput
 from cdsxa.register.person_detail import PersonEdit
-from cdsxa.support import sessions
+from cdsxa.security import audit
+from cdsxa.security.access import AccessDenied, Principal, Role
+from cdsxa.support import sessions, vneid
 from tests.helpers import as_actor, village
 
 NAME = "Giàng Thị Xớ"

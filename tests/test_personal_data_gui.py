@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from cdsxa import audit
-from cdsxa.access import Principal, Role
+from cdsxa.common.formatting import vn_date
+from cdsxa.common.ids import PersonId
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
-from cdsxa.formatting import vn_date
-from cdsxa.ids import PersonId
 from cdsxa.register import search
+from cdsxa.security import audit
+from cdsxa.security.access import Principal, Role
 from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.export_dialog import ExportDialog

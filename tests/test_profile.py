@@ -4,15 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from cdsxa import admin_units, profile, users
-from cdsxa.access import Role
+from cdsxa.common import admin_units
+from cdsxa.common.errors import UserError
+from cdsxa.commune import profile
+from cdsxa.commune.profile import Population, ProfileSetup, initialise
 from cdsxa.db.engine import Database
-from cdsxa.errors import UserError
-from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise
 from cdsxa.register import people, villages
-from cdsxa.security import keys
-from tests.helpers import as_actor
+from cdsxa.security import keys, users
+from cdsxa.security.access import Role
 from tests.conftest import muong_lat_code
+from tests.helpers import as_actor
 
 
 def test_thanh_hoa_has_its_166_communes_searchable_without_diacritics() -> None:

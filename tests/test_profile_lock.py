@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from cdsxa import backup, paths, profile_lock
 from cdsxa.db.engine import Database
-from cdsxa.profile_lock import ProfileInUse
+from cdsxa.profile import backup, paths
+from cdsxa.profile import lock as profile_lock
+from cdsxa.profile.lock import ProfileInUse
 from cdsxa.security import keys
 from tests.conftest import PASSPHRASE
 
 IN_USE = "đang được mở bởi một cửa sổ CĐS Xã khác"
 
 # Holds the lock until killed; says so on stdout once it does.
-HOLDER = ("import sys, time; from pathlib import Path; from cdsxa import profile_lock; "
+HOLDER = ("import sys, time; from pathlib import Path; from cdsxa.profile import lock as profile_lock; "
           "lock = profile_lock.hold(Path(sys.argv[1])); print('held', flush=True); "
           "time.sleep(600)")
 

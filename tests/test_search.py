@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Household, Person
-from cdsxa.errors import UserError
-from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people, person_detail, search, villages
 from cdsxa.register.people import DuplicateIdNumber, PersonInput
 from cdsxa.register.person_detail import PersonEdit

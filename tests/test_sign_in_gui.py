@@ -13,13 +13,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from cdsxa import paths, users
-from cdsxa.access import SYSTEM, Principal, Role
 from cdsxa.db.engine import Database, connect
 from cdsxa.db.models import AppUser, AuditEvent
+from cdsxa.profile import encryption as encrypt_profile
+from cdsxa.profile import paths
+from cdsxa.profile.storage import open_database
 from cdsxa.register import villages
-from cdsxa.security import encrypt_profile, keys
-from cdsxa.storage import open_database
+from cdsxa.security import keys, users
+from cdsxa.security.access import SYSTEM, Principal, Role
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.idle_lock import Curtain
 from cdsxa.ui.main_window import MainWindow, RestrictedPage
@@ -119,7 +120,7 @@ def test_repeated_failures_disable_the_button_with_a_countdown(
 def test_forgotten_admin_password_is_reset_with_the_recovery_key(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from cdsxa.profile import FirstUser, ProfileSetup, initialise
+    from cdsxa.commune.profile import FirstUser, ProfileSetup, initialise
     from tests.conftest import muong_lat_code
 
     data_dir = tmp_path / "p"
@@ -333,7 +334,7 @@ def test_idle_lock_keeps_the_typed_form_and_only_the_same_user_unlocks(
 
 def test_the_idle_time_is_the_profiles_setting(qtbot: QtBot, db: Database,
                                                data_dir: Path) -> None:
-    from cdsxa import settings
+    from cdsxa.commune import settings
 
     window = open_window(qtbot, db, data_dir, signed_in(db))
     assert window.idle_lock.timeout_ms == 15 * 60_000

@@ -5,17 +5,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cdsxa import teams, vneid
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import MemberId
 from cdsxa.db.activity import GroupSession, SupportSession
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
-from cdsxa.errors import NotFound, UserError
-from cdsxa.support import sessions, topics
+from cdsxa.register import teams
+from cdsxa.support import sessions, topics, vneid
 from tests.helpers import as_actor, person, village
 
 
 @pytest.fixture
-def member(db: Database) -> teams.MemberId:
+def member(db: Database) -> MemberId:
     with db.transaction(as_actor("test")) as session:
         team = teams.team_of_village(session, village(db))
         return teams.add_member(session, team, teams.MemberInput(
@@ -41,7 +42,7 @@ def test_the_catalogue_is_data_with_the_four_basic_skills(db: Database) -> None:
 
 
 def test_a_done_session_reaches_its_outcomes_in_one_action(db: Database,
-                                                           member: teams.MemberId) -> None:
+                                                           member: MemberId) -> None:
     citizen = person(db)
     day = date(2025, 3, 10)
     with db.transaction(as_actor("officer")) as session:
@@ -78,7 +79,7 @@ def test_an_earlier_session_keeps_the_earliest_date(db: Database) -> None:
     assert outcomes_of(db, citizen) == {"digital_skills": date(2025, 2, 1)}
 
 
-def test_vneid_topics_move_the_vneid_state(db: Database, member: teams.MemberId) -> None:
+def test_vneid_topics_move_the_vneid_state(db: Database, member: MemberId) -> None:
     citizen = person(db)
     with db.transaction(as_actor("officer")) as session:
         sessions.record(session, sessions.SessionInput(
@@ -122,7 +123,7 @@ def test_bad_sessions_are_refused_and_nothing_is_saved(db: Database, change: dic
 
 
 def test_group_sessions_take_names_or_a_head_count(db: Database,
-                                                   member: teams.MemberId) -> None:
+                                                   member: MemberId) -> None:
     a, b = person(db, "Lò Văn A"), person(db, "Lò Văn B")
     with db.transaction(as_actor("officer")) as session:
         sessions.record_group(session, sessions.GroupInput(

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from cdsxa import teams
+from cdsxa.common.errors import UserError
 from cdsxa.db.engine import Database
-from cdsxa.errors import UserError
+from cdsxa.register import teams
 from tests.helpers import as_actor, person, village
 
 

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsxa.text import clean, fold, nfc, stored
+from cdsxa.common.text import clean, fold, nfc, stored
 
 
 def test_fold_removes_diacritics_case_and_d_stroke() -> None:

@@ -6,13 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from cdsxa import audit, users
-from cdsxa.access import SYSTEM, AccessDenied, Principal, Role
+from cdsxa.common.errors import UserError
 from cdsxa.db.base import utcnow
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AppUser, AuditEvent
-from cdsxa.errors import UserError
-from cdsxa.security import keys
+from cdsxa.security import audit, keys, users
+from cdsxa.security.access import SYSTEM, AccessDenied, Principal, Role
 from tests.helpers import village
 
 PASSWORD = "Mật khẩu 2026"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
 from cdsxa.register import idnumber, phone
 
 

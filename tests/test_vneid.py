@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from cdsxa import vneid
+from cdsxa.common.errors import UserError
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
-from cdsxa.errors import UserError
+from cdsxa.support import vneid
 from tests.helpers import as_actor, person, village
 
 

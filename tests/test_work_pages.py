@@ -8,15 +8,17 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from cdsxa import teams, vneid
+from cdsxa.common.ids import MemberId
 from cdsxa.db.activity import GroupSession, SupportSession
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
+from cdsxa.register import teams
+from cdsxa.support import vneid
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.vneid_page import VneidPage
-from tests.helpers import signed_in, as_actor, person, village
+from tests.helpers import as_actor, person, signed_in, village
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 
@@ -29,7 +31,7 @@ def context(db: Database, data_dir: Path) -> AppContext:
 
 
 @pytest.fixture
-def helper_member(db: Database) -> teams.MemberId:
+def helper_member(db: Database) -> MemberId:
     with db.transaction(as_actor("t")) as session:
         team = teams.team_of_village(session, village(db))
         return teams.add_member(session, team, teams.MemberInput("Hà Văn Sơn", "youth_union"))
@@ -48,7 +50,7 @@ def check_topics(form: object, *codes: str) -> None:
 
 
 def test_a_session_for_a_known_citizen_from_the_keyboard(
-    qtbot: QtBot, context: AppContext, db: Database, helper_member: teams.MemberId
+    qtbot: QtBot, context: AppContext, db: Database, helper_member: MemberId
 ) -> None:
     citizen = person(db, "Lò Thị Mai", id_number="038190000123")
     page = SupportPage(context)

@@ -10,11 +10,11 @@ from typing import Any, TypedDict
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, func, select
 from sqlalchemy.orm import Session
 
-from cdsxa import ages
-from cdsxa.access import Permission, require
+from cdsxa.common import ages
 from cdsxa.counting.scope import Scope
 from cdsxa.db.activity import SupportSession
 from cdsxa.db.models import Person
+from cdsxa.security.access import Permission, require
 
 
 class VneidBreakdown(TypedDict):

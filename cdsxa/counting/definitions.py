@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from cdsxa import outcomes
+from cdsxa.common import outcomes
 
 DenominatorSource = Literal["register", "profile"]
 Part = Literal["numerator", "denominator"]
-# Age groups, at the reporting date (cdsxa.ages).
+# Age groups, at the reporting date (cdsxa.common.ages).
 AgeGroup = Literal["adults", "aged_14_plus", "working_age"]
 # How the numerator is found.
 Counts = Literal["outcome", "vneid", "vneid_level2", "fibre", "protection", "sessions"]

@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from cdsxa import outcomes
+from cdsxa.common import outcomes
 from cdsxa.counting.definitions import Definition, Part
 from cdsxa.counting.scope import Scope, people_ids
 from cdsxa.db.activity import SupportSession

@@ -1,7 +1,7 @@
 """What a figure counts, as SQL predicates shared by the totals and the drill-down.
 
 Ages are decided in SQL: cut-off birth dates are computed in Python from the
-reporting date (cdsxa.ages) and compared with each person's effective birth date,
+reporting date (cdsxa.common.ages) and compared with each person's effective birth date,
 so a 100,000-person register is counted by aggregate queries, not Python loops.
 
 The register is the register: every person, household and outcome that is not
@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from cdsxa import ages
+from cdsxa.common import ages
 from cdsxa.counting.definitions import AgeGroup
 from cdsxa.db.activity import SupportSession, VneidStep
 from cdsxa.db.models import Household, Person, PersonOutcome

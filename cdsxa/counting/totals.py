@@ -12,7 +12,9 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from cdsxa import outcomes
+from cdsxa.common import outcomes
+from cdsxa.commune.profile import Population as Figures
+from cdsxa.commune.profile import population_figures
 from cdsxa.counting.definitions import (
     DEFINITIONS,
     AgeGroup,
@@ -24,8 +26,6 @@ from cdsxa.counting.definitions import (
 from cdsxa.counting.scope import Scope, flag
 from cdsxa.db.activity import SupportSession
 from cdsxa.db.models import Household, Person, PersonOutcome
-from cdsxa.profile import Population as Figures
-from cdsxa.profile import population_figures
 
 AGE_GROUPS: tuple[AgeGroup, ...] = ("adults", "aged_14_plus", "working_age")
 Pair = tuple[int, int | None]

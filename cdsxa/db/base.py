@@ -5,7 +5,15 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    Boolean, ColumnElement, DateTime, Integer, MetaData, String, TypeDecorator, Uuid, false,
+    Boolean,
+    ColumnElement,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    Uuid,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import String, Text, event, insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from cdsxa.common.text import stored
 from cdsxa.db.base import is_travelling, is_travelling_class, new_id, utcnow
 from cdsxa.db.models import ChangeLogEntry
-from cdsxa.text import stored
 
 ACTOR_KEY = "actor"
 COMMUNE_KEY = "commune_code"

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 import cdsxa.db.changelog  # noqa: F401  (registers the change-log hook on every Session)
-from cdsxa.access import PRINCIPAL_KEY, NotSignedInError, Principal
 from cdsxa.db.changelog import ACTOR_KEY, COMMUNE_KEY
+from cdsxa.security.access import PRINCIPAL_KEY, NotSignedInError, Principal
 from cdsxa.security.keys import DataKey
 
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -78,7 +78,7 @@ class Database:
     """An open profile database: the engine, who is acting, and a way to make sessions.
 
     `principal` is whoever is signed in (or the command line holding the key);
-    every session carries it, and the services check it (cdsxa.access).
+    every session carries it, and the services check it (cdsxa.security.access).
     """
 
     # key None only opens a plain file from before encryption (for `cdsxa check`).

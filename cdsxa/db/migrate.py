@@ -4,13 +4,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -185,7 +185,7 @@ class AppUser(Base):
 
 
 class Setting(Base):
-    """One declared setting's stored value (see cdsxa.settings), JSON-encoded."""
+    """One declared setting's stored value (see cdsxa.commune.settings), JSON-encoded."""
 
     __tablename__ = "setting"
 

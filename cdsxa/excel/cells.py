@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from openpyxl.utils.datetime import from_excel
 
-from cdsxa.text import clean, fold
+from cdsxa.common.text import clean, fold
 
 CellValue = str | int | float | bool | datetime | date | None
 

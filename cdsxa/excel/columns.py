@@ -7,8 +7,8 @@ such as "Ngày sinh (dd/mm/yyyy)" or marks such as "*" and ":".
 import re
 from collections.abc import Mapping, Sequence
 
-from cdsxa.errors import UserError
-from cdsxa.text import fold
+from cdsxa.common.errors import UserError
+from cdsxa.common.text import fold
 
 IGNORE = ""  # a mapping value meaning "do not read this column"
 
@@ -36,7 +36,7 @@ LABELS: dict[str, str] = {
     "consent_on": "Ngày đồng ý/từ chối",
 }
 FIELDS = tuple(LABELS)
-# Yes/no survey columns stored as person_outcome rows (codes of cdsxa.outcomes).
+# Yes/no survey columns stored as person_outcome rows (codes of cdsxa.common.outcomes).
 PERSON_OUTCOME_FIELDS = ("smartphone", "payment_account", "dvc_account", "digital_signature",
                          "protection_software", "digital_skills")
 

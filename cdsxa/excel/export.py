@@ -19,15 +19,15 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import case, literal_column, select
 from sqlalchemy.orm import Session
 
-from cdsxa import audit
-from cdsxa.access import Permission, require
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import VillageId
+from cdsxa.common.text import clean, without_controls
 from cdsxa.db.base import live
 from cdsxa.db.changelog import ACTOR_KEY
 from cdsxa.db.models import CommuneProfile, Household, Person, PersonOutcome, Village
-from cdsxa.errors import UserError
 from cdsxa.excel import columns
-from cdsxa.ids import VillageId
-from cdsxa.text import clean, without_controls
+from cdsxa.security import audit
+from cdsxa.security.access import Permission, require
 
 log = logging.getLogger(__name__)
 

@@ -5,24 +5,25 @@ hook records each record; queries are per 500 records, never per row.
 """
 
 import uuid
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa import settings, vneid
-from cdsxa.access import Permission, require
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import HouseholdId, PersonId, VillageId
+from cdsxa.common.text import fold
+from cdsxa.commune import settings
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person
-from cdsxa.errors import UserError
 from cdsxa.excel import columns
 from cdsxa.excel.people_preview import ImportPreview, ImportRow, chunks
 from cdsxa.excel.people_rows import ParsedPerson, consent_is_news, vneid_is_news
-from cdsxa.ids import HouseholdId, PersonId, VillageId
 from cdsxa.register import people
-from cdsxa.text import fold
+from cdsxa.security.access import Permission, require
+from cdsxa.support import vneid
 
 SURVEY_NOTE = "Từ khảo sát"
 Record = TypeVar("Record", bound=Household)

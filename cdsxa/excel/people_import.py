@@ -13,16 +13,22 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from cdsxa import paths, storage
-from cdsxa.access import Principal
-from cdsxa.security.keys import terminal_prompt
+from cdsxa.common.formatting import thousands
 from cdsxa.excel.columns import FIELDS, IGNORE, LABELS, detect_mapping
 from cdsxa.excel.people_apply import ImportResult, apply
-from cdsxa.excel.people_preview import (ACTION_LABELS, ACTIONS, ImportPreview, ImportRow,
-                                        preview, remembered_mapping)
+from cdsxa.excel.people_preview import (
+    ACTION_LABELS,
+    ACTIONS,
+    ImportPreview,
+    ImportRow,
+    preview,
+    remembered_mapping,
+)
 from cdsxa.excel.people_rows import ParsedPerson
 from cdsxa.excel.workbook import Sheet, SheetRow, read_sheet
-from cdsxa.formatting import thousands
+from cdsxa.profile import paths, storage
+from cdsxa.security.access import Principal
+from cdsxa.security.keys import terminal_prompt
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "FIELDS", "IGNORE", "LABELS", "ImportPreview", "ImportResult",

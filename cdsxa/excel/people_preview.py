@@ -12,19 +12,25 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
-from cdsxa import ages, settings
-from cdsxa.access import Permission, require
+from cdsxa.common import ages
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import vn_date
+from cdsxa.common.ids import PersonId, VillageId
+from cdsxa.common.text import fold
+from cdsxa.commune import settings
 from cdsxa.db.base import live
 from cdsxa.db.models import Person, PersonOutcome, Village
-from cdsxa.errors import UserError
 from cdsxa.excel import columns
 from cdsxa.excel.people_rows import (
-    ParsedPerson, RowProblems, consent_is_news, parse_row, same_birth, vneid_is_news,
+    ParsedPerson,
+    RowProblems,
+    consent_is_news,
+    parse_row,
+    same_birth,
+    vneid_is_news,
 )
 from cdsxa.excel.workbook import Sheet
-from cdsxa.formatting import vn_date
-from cdsxa.ids import PersonId, VillageId
-from cdsxa.text import fold
+from cdsxa.security.access import Permission, require
 
 ACTIONS = ("new", "update", "duplicate", "error")
 ACTION_LABELS = {"new": "mới", "update": "cập nhật", "duplicate": "trùng, bỏ qua", "error": "lỗi"}

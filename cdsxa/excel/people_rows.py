@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import VillageId
+from cdsxa.common.text import fold
 from cdsxa.db.models import Person
-from cdsxa.errors import UserError
 from cdsxa.excel import cells, columns
 from cdsxa.excel.cells import CellError, CellValue
-from cdsxa.ids import VillageId
 from cdsxa.register import idnumber, phone
-from cdsxa.text import fold
 
 T = TypeVar("T")
 

@@ -14,10 +14,10 @@ from typing import IO, Any
 
 import openpyxl
 
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
+from cdsxa.common.text import fold
 from cdsxa.excel import cells, columns
 from cdsxa.excel.cells import CellValue
-from cdsxa.text import fold
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy import Text, cast, select, text
 from sqlalchemy.orm import Session
 
-from cdsxa import audit
-from cdsxa.access import Permission, require, require_village
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import PersonId
+from cdsxa.common.text import clean, fold
 from cdsxa.db.activity import GroupSession, SupportSession, TeamMember, VneidStep
 from cdsxa.db.models import Person, PersonOutcome
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import PersonId
-from cdsxa.text import clean, fold
+from cdsxa.security import audit
+from cdsxa.security.access import Permission, require, require_village
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """People and households of the register (the core the daily work builds on).
 
 Every write here needs EDIT_RECORDS, and a team member may only touch records of
-their own village (cdsxa.access.require_village): the services decide, not the GUI.
+their own village (cdsxa.security.access.require_village): the services decide, not the GUI.
 """
 
 import uuid
@@ -12,14 +12,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa import outcomes
-from cdsxa.access import AccessDenied, Permission, Role, require, require_village
+from cdsxa.common import outcomes
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import HouseholdId, PersonId, VillageId
+from cdsxa.common.text import clean, fold
 from cdsxa.db.base import live, new_id
 from cdsxa.db.models import Household, Person, PersonOutcome, Village
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import HouseholdId, PersonId, VillageId
 from cdsxa.register import idnumber, phone
-from cdsxa.text import clean, fold
+from cdsxa.security.access import AccessDenied, Permission, Role, require, require_village
 
 GENDERS = ("male", "female")
 # Consent to keeping their data (Decree 13/2023): asked, and given or refused; None: not asked.

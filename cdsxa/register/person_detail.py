@@ -5,7 +5,7 @@ change a person the same way, and a refused entry leaves nothing half-saved when
 the caller's transaction rolls back.
 
 Reading a person needs VIEW_PERSONAL, saving needs EDIT_RECORDS; both only for the
-person's village when the user is a team member (cdsxa.access.require_village).
+person's village when the user is a team member (cdsxa.security.access.require_village).
 """
 
 import re
@@ -16,15 +16,15 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cdsxa import outcomes
-from cdsxa.access import Permission, require, require_village, village_scope
+from cdsxa.common import outcomes
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import HouseholdId, PersonId, VillageId
+from cdsxa.common.text import clean
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, PersonOutcome, Village
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import HouseholdId, PersonId, VillageId
 from cdsxa.register import people
 from cdsxa.register.people import PersonInput
-from cdsxa.text import clean
+from cdsxa.security.access import Permission, require, require_village, village_scope
 
 # Offered in the form's editable lists; anything else may be typed.
 ETHNICITIES = ("Kinh", "Mường", "Thái", "H'Mông", "Dao", "Thổ", "Khơ Mú", "Tày", "Nùng", "Khác")

@@ -2,7 +2,7 @@
 
 import re
 
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
 
 _PREFIXES = ("03", "05", "07", "08", "09")
 _SEPARATORS = re.compile(r"[\s.\-()]")

@@ -24,15 +24,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, column, func, literal, literal_column, or_, select
-from sqlalchemy import table, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, require, scoped_village
+from cdsxa.common.ids import PersonId, VillageId
+from cdsxa.common.text import clean, fold
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, Village
-from cdsxa.ids import PersonId, VillageId
-from cdsxa.text import clean, fold
+from cdsxa.security.access import Permission, require, scoped_village
 
 PAGE = 200
 # Past this many index matches, walking the name index in order and keeping the

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, principal_of, require
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import VillageId
+from cdsxa.common.text import clean, fold
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, Village
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import VillageId
-from cdsxa.text import clean, fold
+from cdsxa.security.access import Permission, principal_of, require
 
 MAX_NAME = 100
 

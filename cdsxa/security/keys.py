@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cdsxa.errors import UserError
-from cdsxa.text import nfc
+from cdsxa.common.errors import UserError
+from cdsxa.common.text import nfc
 
 log = logging.getLogger(__name__)
 

@@ -11,24 +11,21 @@ needs VIEW_PERSONAL, and a team member sees their own village's only.
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NewType
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, require, require_village, scoped_village
-from cdsxa.db.base import live
-from cdsxa import outcomes, vneid
+from cdsxa.common import outcomes
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import MemberId, PersonId, SessionId, VillageId
+from cdsxa.common.text import clean
 from cdsxa.db.activity import GroupSession, SupportSession, TeamMember
+from cdsxa.db.base import live
 from cdsxa.db.models import Person, PersonOutcome, Village
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import people
+from cdsxa.security.access import Permission, require, require_village, scoped_village
+from cdsxa.support import vneid
 from cdsxa.support.topics import TopicView, by_code
-from cdsxa.teams import MemberId
-from cdsxa.text import clean
-
-SessionId = NewType("SessionId", uuid.UUID)
 
 RESULTS = {"done": "Đã xong", "partial": "Xong một phần", "not_possible": "Không thực hiện được"}
 _VNEID_STEPS = {"vneid_guided": "guided", "vneid_registered": "registered",

@@ -14,11 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, require
-from cdsxa.db.base import is_travelling_class
+from cdsxa.db.base import Base, is_travelling_class
 from cdsxa.db.changelog import record_state
-from cdsxa.db.base import Base
 from cdsxa.db.models import ChangeLogEntry
+from cdsxa.security.access import Permission, require
 
 
 @dataclass(frozen=True)

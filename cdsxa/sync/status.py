@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cdsxa import settings
+from cdsxa.commune import settings
 from cdsxa.db.models import ChangeLogEntry
 
 

@@ -7,11 +7,10 @@ password dialog and the data passphrase dialogs, so they all check the same way.
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
-from cdsxa import users
-from cdsxa.errors import UserError
-from cdsxa.profile import FirstUser
-from cdsxa.security import keys
-from cdsxa.text import clean
+from cdsxa.common.errors import UserError
+from cdsxa.common.text import clean
+from cdsxa.commune.profile import FirstUser
+from cdsxa.security import keys, users
 
 
 def secret_field(placeholder: str = "") -> QLineEdit:

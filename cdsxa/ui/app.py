@@ -6,7 +6,7 @@
     no administrator    -> create one (a profile from `cdsxa init` or an older version)
     sign in             -> the main window; signing out comes back to sign in
 
-The whole time the profile is open the process holds its lock (cdsxa.profile_lock):
+The whole time the profile is open the process holds its lock (cdsxa.profile.lock):
 a second window on the same folder, or `cdsxa restore` / `cdsxa encrypt`, is refused
 rather than swapping the file under this one. While the app is open, the daily
 automatic backup is checked for every hour, not only at start: an office PC may stay
@@ -28,12 +28,15 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from cdsxa import paths, profile, profile_lock, settings, users
-from cdsxa.access import SYSTEM, Principal
+from cdsxa.common.errors import UserError
+from cdsxa.commune import profile, settings
 from cdsxa.db.engine import Database
-from cdsxa.errors import UserError
-from cdsxa.security import encrypt_profile, keys
-from cdsxa.storage import open_database
+from cdsxa.profile import encryption as encrypt_profile
+from cdsxa.profile import lock as profile_lock
+from cdsxa.profile import paths
+from cdsxa.profile.storage import open_database
+from cdsxa.security import keys, users
+from cdsxa.security.access import SYSTEM, Principal
 from cdsxa.ui import i18n
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.i18n import tr
@@ -355,7 +358,7 @@ def _now() -> datetime:
 
 def _daily_backup(db: Database, data_dir: Path, finished: Callable[[], None]) -> None:
     """Today's automatic backup, if none yet, off the UI thread; then finished()."""
-    from cdsxa import backup
+    from cdsxa.profile import backup
 
     def made(path: Path | None) -> None:
         finished()

@@ -12,15 +12,26 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
-    QMessageBox, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa import admin_units, backup, paths
-from cdsxa.access import Permission, Principal
+from cdsxa.common import admin_units
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database
+from cdsxa.profile import backup, paths
 from cdsxa.security import keys
+from cdsxa.security.access import Permission, Principal
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.tasks import run_in_background

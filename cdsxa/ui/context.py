@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, Principal
 from cdsxa.db.engine import Database
+from cdsxa.security.access import Permission, Principal
 
 
 class Changes(QObject):

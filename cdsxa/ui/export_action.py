@@ -18,9 +18,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
-from cdsxa.access import Permission
-from cdsxa.formatting import thousands
-from cdsxa.ids import VillageId
+from cdsxa.common.formatting import thousands
+from cdsxa.common.ids import VillageId
+from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.export_dialog import ExportDialog, PeopleExport
 from cdsxa.ui.rows_model import RowsView

@@ -5,13 +5,19 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSpinBox, QWidget,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QWidget,
 )
 
-from cdsxa import teams
-from cdsxa.errors import UserError
-from cdsxa.register import villages
+from cdsxa.common.errors import UserError
+from cdsxa.register import teams, villages
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel

@@ -11,13 +11,22 @@ import logging
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFormLayout, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
-    QPushButton, QVBoxLayout, QWidget,
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 from shiboken6 import isValid
 
-from cdsxa import audit, settings
-from cdsxa.access import Principal
+from cdsxa.commune import settings
+from cdsxa.security import audit
+from cdsxa.security.access import Principal
 from cdsxa.ui.account_fields import secret_field
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel

@@ -5,13 +5,21 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
+from cdsxa.common.formatting import thousands
 from cdsxa.db.engine import Database
 from cdsxa.excel import people_import as importer
-from cdsxa.formatting import thousands
 from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel

@@ -11,28 +11,38 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-    QSplitter, QStackedWidget, QToolButton, QVBoxLayout,
+    QApplication,
+    QDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
 )
 
-from cdsxa import audit, profile, settings
-from cdsxa.access import ROLE_LABELS, Permission
-from cdsxa.formatting import thousands
+from cdsxa.common.formatting import thousands
+from cdsxa.commune import profile, settings
+from cdsxa.security import audit
+from cdsxa.security.access import ROLE_LABELS, Permission
 from cdsxa.sync import status
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.i18n import tr
 from cdsxa.ui.idle_lock import IdleLock
-from cdsxa.ui.tasks import run_in_background
+from cdsxa.ui.pages.audit_page import AuditPage
 from cdsxa.ui.pages.base import NotBuiltPage, Page, heading, paragraph
 from cdsxa.ui.pages.overview import OverviewPage
 from cdsxa.ui.pages.people_page import PeoplePage
 from cdsxa.ui.pages.settings_page import SettingsPage
-from cdsxa.ui.pages.users_page import UsersPage
-from cdsxa.ui.pages.audit_page import AuditPage
 from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.sync_page import SyncPage
 from cdsxa.ui.pages.teams_page import TeamsPage
+from cdsxa.ui.pages.users_page import UsersPage
 from cdsxa.ui.pages.vneid_page import VneidPage
+from cdsxa.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 

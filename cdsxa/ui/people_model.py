@@ -13,8 +13,8 @@ from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from cdsxa.formatting import mask_id_number, mask_phone, vn_date
-from cdsxa.ids import PersonId, VillageId
+from cdsxa.common.formatting import mask_id_number, mask_phone, vn_date
+from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.register import search
 from cdsxa.register.search import PersonRow
 from cdsxa.ui.context import AppContext

@@ -14,18 +14,30 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
-    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa import outcomes
-from cdsxa.access import Permission
-from cdsxa.errors import UserError
-from cdsxa.formatting import vn_date
-from cdsxa.ids import PersonId, VillageId
+from cdsxa.common import outcomes
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import vn_date
+from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.register import erase, idnumber, person_detail
 from cdsxa.register.people import DuplicateIdNumber, PersonInput
 from cdsxa.register.person_detail import PersonDetail, PersonEdit
+from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 

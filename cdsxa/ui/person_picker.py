@@ -12,10 +12,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from cdsxa.access import Principal
+from cdsxa.common.formatting import mask_id_number, mask_phone, vn_date
 from cdsxa.db.engine import Database
-from cdsxa.formatting import mask_id_number, mask_phone, vn_date
 from cdsxa.register import search
+from cdsxa.security.access import Principal
 
 SearchFunction = Callable[[str], Sequence[Any]]  # returns register.search PersonRow items
 

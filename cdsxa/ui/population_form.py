@@ -4,7 +4,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QFormLayout, QSpinBox, QWidget
 
-from cdsxa.profile import Population
+from cdsxa.commune.profile import Population
 
 FIELDS = ("residents", "adults", "aged_15_plus", "working_age", "households")
 

@@ -6,13 +6,24 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
-    QFont, QFontDatabase, QGuiApplication, QPageSize, QPdfWriter, QTextDocument,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa.formatting import vn_date
+from cdsxa.common.formatting import vn_date
 
 KEY_STYLE = ("QLabel#recoveryKey { background: #fffbe6; border: 2px dashed #c9a400;"
              " border-radius: 6px; padding: 14px; color: #111; }")

@@ -7,15 +7,24 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSpinBox, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QWidget,
 )
 
-from cdsxa import settings, teams
-from cdsxa.errors import UserError
-from cdsxa.ids import PersonId
-from cdsxa.outcomes import VNEID_FAILURE_REASONS
-from cdsxa.register import people, villages
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import PersonId
+from cdsxa.common.outcomes import VNEID_FAILURE_REASONS
+from cdsxa.commune import settings
+from cdsxa.register import people, teams, villages
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel

@@ -5,14 +5,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa import users
-from cdsxa.access import SYSTEM, Principal
+from cdsxa.common.errors import UserError
 from cdsxa.db.engine import Database
-from cdsxa.errors import UserError
-from cdsxa.security import keys
+from cdsxa.security import keys, users
+from cdsxa.security.access import SYSTEM, Principal
 from cdsxa.ui.account_fields import SecretPair, secret_field
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import heading, paragraph

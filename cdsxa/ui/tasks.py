@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog
 
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
 
 log = logging.getLogger(__name__)
 

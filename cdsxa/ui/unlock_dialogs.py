@@ -6,16 +6,23 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QStackedWidget,
-    QVBoxLayout, QWidget,
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa import users
-from cdsxa.access import SYSTEM
+from cdsxa.common.errors import UserError
+from cdsxa.commune.profile import FirstUser
 from cdsxa.db.engine import Database
-from cdsxa.errors import UserError
-from cdsxa.profile import FirstUser
-from cdsxa.security import encrypt_profile, keys
+from cdsxa.profile import encryption as encrypt_profile
+from cdsxa.security import keys, users
+from cdsxa.security.access import SYSTEM
 from cdsxa.ui.account_fields import AccountFields, SecretPair, secret_field
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import heading, paragraph

@@ -11,16 +11,23 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
 )
 from sqlalchemy.orm import Session
 
-from cdsxa import users
-from cdsxa.access import ROLE_LABELS, Role
-from cdsxa.errors import UserError
-from cdsxa.ids import VillageId
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import VillageId
 from cdsxa.register import villages
+from cdsxa.security import users
+from cdsxa.security.access import ROLE_LABELS, Role
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 

@@ -5,14 +5,23 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
-    QWidget, QWizard, QWizardPage,
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
 )
 
-from cdsxa import admin_units, paths
+from cdsxa.common import admin_units
+from cdsxa.common.errors import UserError
+from cdsxa.commune.profile import FirstUser, ProfileSetup, initialise, validate_setup
 from cdsxa.db.engine import Database
-from cdsxa.errors import UserError
-from cdsxa.profile import FirstUser, ProfileSetup, initialise, validate_setup
+from cdsxa.profile import paths
 from cdsxa.security import keys
 from cdsxa.ui.account_fields import AccountFields, SecretPair
 from cdsxa.ui.errors import ErrorLabel

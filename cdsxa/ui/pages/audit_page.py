@@ -10,15 +10,20 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
     QVBoxLayout,
 )
 
-from cdsxa import audit, users
-from cdsxa.access import Permission, Principal
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import thousands
 from cdsxa.db.engine import Database
-from cdsxa.errors import UserError
-from cdsxa.formatting import thousands
+from cdsxa.security import audit, users
+from cdsxa.security.access import Permission, Principal
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.export_action import ask_path

@@ -2,12 +2,18 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
 )
 
-from cdsxa import profile
-from cdsxa.formatting import thousands
+from cdsxa.common.formatting import thousands
+from cdsxa.commune import profile
 from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.pages.base import Page, heading, paragraph

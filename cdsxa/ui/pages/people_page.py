@@ -10,20 +10,28 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
 )
 
-from cdsxa.access import Permission
-from cdsxa.errors import UserError
-from cdsxa.formatting import thousands
-from cdsxa.ids import PersonId, VillageId
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import thousands
+from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.register import person_detail, search
+from cdsxa.security.access import Permission
 from cdsxa.ui import export_action
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.export_dialog import ExportDialog
 from cdsxa.ui.import_dialog import ImportDialog
-from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.people_model import NAME, PeopleModel
 from cdsxa.ui.person_form import PersonForm, index_of

@@ -2,13 +2,22 @@
 lock and backups."""
 
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QScrollArea, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa import profile, settings
-from cdsxa.errors import UserError
-from cdsxa.access import Permission
+from cdsxa.common.errors import UserError
+from cdsxa.commune import profile, settings
+from cdsxa.security.access import Permission
 from cdsxa.ui import i18n
 from cdsxa.ui.backup_panel import BackupPanel
 from cdsxa.ui.context import AppContext

@@ -2,16 +2,23 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa.errors import UserError
-from cdsxa.formatting import vn_date
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import vn_date
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.export_action import export_view
 from cdsxa.ui.group_form import GroupForm
 from cdsxa.ui.pages.base import Page, heading
-from cdsxa.ui.export_action import export_view
 from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.session_form import SessionForm
 

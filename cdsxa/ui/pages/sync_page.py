@@ -2,7 +2,7 @@
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from cdsxa.formatting import thousands
+from cdsxa.common.formatting import thousands
 from cdsxa.sync import status
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.pages.base import NotBuiltPage

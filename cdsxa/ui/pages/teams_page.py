@@ -3,20 +3,30 @@
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QLabel, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-    QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
 )
 
-from cdsxa import teams
-from cdsxa.errors import UserError
-from cdsxa.ids import PersonId
-from cdsxa.access import Permission
-from cdsxa.formatting import mask_phone, vn_date
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import mask_phone, vn_date
+from cdsxa.common.ids import PersonId
+from cdsxa.register import teams
+from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
-from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.export_action import export_rows, suggested_path
 from cdsxa.ui.export_dialog import ExportDialog, PeopleExport
+from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.person_picker import PersonPicker, register_search
 from cdsxa.ui.widgets import date_edit, to_date
 

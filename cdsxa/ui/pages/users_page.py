@@ -4,9 +4,9 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from cdsxa import users
-from cdsxa.access import Permission
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
+from cdsxa.security import users
+from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading, paragraph

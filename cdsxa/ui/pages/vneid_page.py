@@ -6,20 +6,27 @@ people, so it needs EXPORT_PEOPLE and is recorded in the audit log."""
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QTabWidget, QVBoxLayout,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
 )
 
-from cdsxa import teams, vneid
-from cdsxa.access import Permission
-from cdsxa.errors import UserError
-from cdsxa.formatting import mask_phone, thousands, vn_date
-from cdsxa.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS
-from cdsxa.register import villages
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import mask_phone, thousands, vn_date
+from cdsxa.common.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS
+from cdsxa.register import teams, villages
+from cdsxa.security.access import Permission
+from cdsxa.support import vneid
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
-from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.export_action import export_view
+from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.tasks import run_in_background
 from cdsxa.ui.widgets import date_edit, to_date

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-import cdsxa.db.base
 
+import cdsxa.db.base
 
 revision: str = '0001'
 down_revision: str | None = None

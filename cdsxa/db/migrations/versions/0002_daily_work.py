@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-import cdsxa.db.base
 
+import cdsxa.db.base
 
 revision: str = '0002'
 down_revision: str | None = '0001'

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-import cdsxa.db.base
 
+import cdsxa.db.base
 
 revision: str = '0003'
 down_revision: str | None = '0002'

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnClause, literal_column, select
 from sqlalchemy.orm import Session
 
+from cdsxa.common.text import fold
 from cdsxa.db.activity import GroupSession, SupportSession, Team, TeamMember, Training, VneidStep
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Household, Person, PersonOutcome
 from cdsxa.register import villages
 from cdsxa.register.villages import VillageView
-from cdsxa.text import fold
 
 ORGANISATION_MIX = ["village_head", "party_cell", "youth_union", "youth_union",
                     "womens_union", "farmers_union", "fatherland_front", "police", "other"]

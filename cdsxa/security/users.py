@@ -15,16 +15,23 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     from cdsxa.db.engine import Database
 
-from cdsxa import audit
-from cdsxa.access import (
-    ROLE_LABELS, SYSTEM, AccessDenied, Permission, Principal, Role, principal_of, require,
-    user_principal,
-)
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import UserId, VillageId
+from cdsxa.common.text import clean, fold, nfc
 from cdsxa.db.base import live, utcnow
 from cdsxa.db.models import AppUser, Village
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import UserId, VillageId
-from cdsxa.text import clean, fold, nfc
+from cdsxa.security import audit
+from cdsxa.security.access import (
+    ROLE_LABELS,
+    SYSTEM,
+    AccessDenied,
+    Permission,
+    Principal,
+    Role,
+    principal_of,
+    require,
+    user_principal,
+)
 
 # Argon2id with the library's defaults (RFC 9106's second recommendation). Tests
 # swap in a cheaper hasher; a hash records its own parameters, so both verify.

@@ -9,18 +9,18 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cdsxa import admin_units
-from cdsxa import users as accounts
-from cdsxa.access import SYSTEM, Permission, Principal, Role, require
+from cdsxa.common import admin_units
+from cdsxa.common.errors import UserError
+from cdsxa.common.ids import UserId
+from cdsxa.common.text import clean
 from cdsxa.db.base import live
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AppUser, CommuneProfile, PopulationFigure
-from cdsxa.errors import UserError
-from cdsxa.ids import UserId
+from cdsxa.profile.storage import open_database
 from cdsxa.register import villages
+from cdsxa.security import users as accounts
+from cdsxa.security.access import SYSTEM, Permission, Principal, Role, require
 from cdsxa.security.keys import DataKey
-from cdsxa.storage import open_database
-from cdsxa.text import clean
 
 DEFAULT_RECEIVING_BODY = "Sở Khoa học và Công nghệ tỉnh {province}"
 

@@ -8,20 +8,19 @@ and the worklists (names, phones) need VIEW_PERSONAL, a team member's own villag
 import uuid
 from dataclasses import dataclass
 from datetime import date
-
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, require, require_village, scoped_village
-from cdsxa.db.base import live
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.ids import PersonId, VillageId
+from cdsxa.common.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS, VNEID_STEPS
+from cdsxa.common.text import clean
 from cdsxa.db.activity import VneidStep
+from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, Village
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import PersonId, VillageId
-from cdsxa.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS, VNEID_STEPS
-from cdsxa.text import clean
+from cdsxa.security.access import Permission, require, require_village, scoped_village
 
 MIN_AGE = 14  # younger children are attached to a parent's account (Decree 59/2022)
 PENDING = ("registered", "approved")

@@ -10,23 +10,26 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import NewType
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, Role, principal_of, require, require_village, village_scope
-from cdsxa.db.base import live
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.formatting import mask_phone
+from cdsxa.common.ids import MemberId, PersonId, TeamId, VillageId
+from cdsxa.common.text import clean, fold
 from cdsxa.db.activity import Team, TeamMember, Training
+from cdsxa.db.base import live
 from cdsxa.db.models import Person, Village
-from cdsxa.formatting import mask_phone
-from cdsxa.errors import NotFound, UserError
-from cdsxa.ids import PersonId, VillageId
 from cdsxa.register import phone as phones
-from cdsxa.text import clean, fold
-
-TeamId = NewType("TeamId", uuid.UUID)
-MemberId = NewType("MemberId", uuid.UUID)
+from cdsxa.security.access import (
+    Permission,
+    Role,
+    principal_of,
+    require,
+    require_village,
+    village_scope,
+)
 
 # Where members come from (DOMAIN.md: part-time officials and active local people).
 ORGANISATIONS = {

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """`cdsxa backup` and `cdsxa restore`: the command line acts as whoever holds the key.
 
-A restore takes the profile's lock (cdsxa.profile_lock) and is refused while a
+A restore takes the profile's lock (cdsxa.profile.lock) and is refused while a
 window has the profile open; a backup only reads, and may run beside one.
 """
 
@@ -11,9 +11,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from cdsxa import paths
-from cdsxa.errors import UserError
-from cdsxa.formatting import thousands
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import thousands
+from cdsxa.profile import paths
 
 RECOVERY_KEY_ENV = "CDSXA_RECOVERY_KEY"
 
@@ -39,9 +39,9 @@ def add_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
 
 
 def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa import backup, storage
-    from cdsxa.access import command_line
+    from cdsxa.profile import backup, storage
     from cdsxa.security import keys
+    from cdsxa.security.access import command_line
 
     out: Path = args.out or paths.backup_dir(data_dir)
     if out.is_dir():
@@ -56,9 +56,10 @@ def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa import backup, profile_lock
-    from cdsxa.access import command_line
+    from cdsxa.profile import backup
+    from cdsxa.profile import lock as profile_lock
     from cdsxa.security import keys
+    from cdsxa.security.access import command_line
 
     # First of all: the file must not be swapped under an open window, whose later
     # saves would go to the replaced file and be lost.

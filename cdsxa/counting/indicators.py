@@ -25,8 +25,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from cdsxa import paths, profile
-from cdsxa.access import Permission, command_line, require, scoped_village
+from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import thousands, vn_date
+from cdsxa.commune import profile
 from cdsxa.counting import totals
 from cdsxa.counting.breakdowns import (
     SessionsBreakdown,
@@ -45,11 +46,11 @@ from cdsxa.counting.definitions import (
 from cdsxa.counting.drilldown import ids_behind
 from cdsxa.counting.scope import Scope
 from cdsxa.db.models import Village
-from cdsxa.errors import UserError
-from cdsxa.formatting import thousands, vn_date
+from cdsxa.profile import paths
+from cdsxa.profile.storage import open_profile
 from cdsxa.register import villages
+from cdsxa.security.access import Permission, command_line, require, scoped_village
 from cdsxa.security.keys import terminal_prompt
-from cdsxa.storage import open_profile
 
 __all__ = [
     "DEFINITIONS", "IDS", "Indicator", "SessionsBreakdown", "VneidBreakdown", "compute",

@@ -15,11 +15,11 @@ from typing import Any, cast
 from sqlalchemy import Select, literal, null, select, union_all, update
 from sqlalchemy.orm import Session
 
-from cdsxa.access import Permission, principal_of, require
+from cdsxa.common.formatting import mask_id_number, mask_phone
 from cdsxa.db.base import utcnow
 from cdsxa.db.changelog import COMMUNE_KEY
 from cdsxa.db.models import AuditEvent, ChangeLogEntry
-from cdsxa.formatting import mask_id_number, mask_phone
+from cdsxa.security.access import Permission, principal_of, require
 
 # Record operations (change log) and events (audit_event), with their labels.
 ACTIONS: dict[str, str] = {

@@ -10,14 +10,14 @@ left in the data folder.
 import logging
 import os
 import shutil
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cdsxa import paths
+from cdsxa.common.errors import UserError
 from cdsxa.db.engine import connect, is_plain_sqlite
-from cdsxa.errors import UserError
+from cdsxa.profile import paths
 from cdsxa.security import keys
 
 log = logging.getLogger(__name__)

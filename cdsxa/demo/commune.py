@@ -11,17 +11,19 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cdsxa import admin_units, demo_work, paths
-from cdsxa.access import SYSTEM, Principal
+from cdsxa.common import admin_units
+from cdsxa.common.errors import UserError
+from cdsxa.commune.profile import FirstUser, Population, ProfileSetup, initialise, set_population
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
-from cdsxa.errors import UserError
-from cdsxa.profile import FirstUser, Population, ProfileSetup, initialise, set_population
+from cdsxa.demo import work as demo_work
+from cdsxa.profile import paths
+from cdsxa.profile.storage import open_profile
 from cdsxa.register import people, villages
 from cdsxa.register.idnumber import PLACE_CODES
 from cdsxa.security import keys
+from cdsxa.security.access import SYSTEM, Principal
 from cdsxa.security.keys import terminal_prompt
-from cdsxa.storage import open_profile
 
 DEMO_PROVINCE = admin_units.THANH_HOA
 DEMO_COMMUNE_NAME = "Xã Mường Lát"

@@ -7,8 +7,8 @@ does not depend on its shapes.
 from dataclasses import dataclass
 from functools import cache
 
-from cdsxa.errors import NotFound
-from cdsxa.text import fold
+from cdsxa.common.errors import NotFound
+from cdsxa.common.text import fold
 
 THANH_HOA = 38
 

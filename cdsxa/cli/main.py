@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from cdsxa import __version__, logs, paths
-from cdsxa.access import command_line
-from cdsxa.errors import UserError
+from cdsxa import __version__
+from cdsxa.common.errors import UserError
+from cdsxa.profile import logs, paths
+from cdsxa.security.access import command_line
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="mẫu số: sổ dân cư (mặc định) hoặc số liệu dân số của hồ sơ")
     indicators.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     indicators.set_defaults(handler=_cmd_indicators)
-    from cdsxa.backup_cli import add_commands as add_backup_commands
+    from cdsxa.cli.backup import add_commands as add_backup_commands
     add_backup_commands(sub, common)
     return parser
 
@@ -105,15 +106,15 @@ def _cmd_import_people(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa import indicators
+    from cdsxa.counting import indicators
 
     return indicators.run_cli(data_dir, on=args.date or date.today(), village=args.village,
                               denominators=args.denominators, as_json=args.json)
 
 
 def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa import admin_units
-    from cdsxa.profile import FirstUser, ProfileSetup, initialise, validate_setup
+    from cdsxa.common import admin_units
+    from cdsxa.commune.profile import FirstUser, ProfileSetup, initialise, validate_setup
     from cdsxa.security import keys
 
     if paths.database_path(data_dir).exists() or keys.has_key_file(data_dir):
@@ -156,8 +157,8 @@ def _print_recovery_key(recovery_key: str, in_keyring: bool) -> None:
 
 
 def _cmd_encrypt(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa import profile_lock
-    from cdsxa.security import encrypt_profile
+    from cdsxa.profile import encryption as encrypt_profile
+    from cdsxa.profile import lock as profile_lock
 
     with profile_lock.hold(data_dir):  # not under an open window
         done = encrypt_profile.encrypt(data_dir)
@@ -196,8 +197,8 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa import demo
-    from cdsxa.formatting import thousands
+    from cdsxa.common.formatting import thousands
+    from cdsxa.demo import commune as demo
 
     summary = demo.create(data_dir, args.size, args.seed, command_line(),
                           admin_password=args.admin_password)

@@ -12,7 +12,7 @@ from enum import Enum, StrEnum
 
 from sqlalchemy.orm import Session
 
-from cdsxa.errors import UserError
+from cdsxa.common.errors import UserError
 
 PRINCIPAL_KEY = "principal"
 

@@ -14,10 +14,10 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from cdsxa import audit
-from cdsxa.access import Permission, require
+from cdsxa.common.errors import UserError
 from cdsxa.db.models import Setting
-from cdsxa.errors import UserError
+from cdsxa.security import audit
+from cdsxa.security.access import Permission, require
 
 T = TypeVar("T")
 

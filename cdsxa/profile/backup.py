@@ -27,12 +27,21 @@ from typing import IO, Any, TypeVar
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from cdsxa import __version__, audit, paths
-from cdsxa.access import DENIED, ROLE_LABELS, SYSTEM, AccessDenied, Permission, Principal, require
+from cdsxa import __version__
+from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database, connect, is_plain_sqlite, make_engine
-from cdsxa.errors import UserError
-from cdsxa.security import keys
+from cdsxa.profile import paths
+from cdsxa.security import audit, keys
+from cdsxa.security.access import (
+    DENIED,
+    ROLE_LABELS,
+    SYSTEM,
+    AccessDenied,
+    Permission,
+    Principal,
+    require,
+)
 from cdsxa.security.keys import DataKey
 
 log = logging.getLogger(__name__)
@@ -469,7 +478,7 @@ def _current_commune(db_path: Path, key: DataKey, principal: Principal) -> int |
     """The commune of the data about to be replaced; None when it cannot be read."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from cdsxa import storage
+    from cdsxa.profile import storage
 
     if not db_path.exists():
         return None
@@ -485,7 +494,7 @@ def _current_commune(db_path: Path, key: DataKey, principal: Principal) -> int |
 def _refuse_other_commune(info: BackupInfo, current: int | None) -> None:
     if current is None or info.commune_code in (None, current):
         return
-    from cdsxa import admin_units
+    from cdsxa.common import admin_units
 
     raise UserError(
         f"Bản sao lưu {info.path.name} là dữ liệu của {admin_units.commune_label(info.commune_code)}, "
@@ -544,7 +553,7 @@ def _keep_current(data_dir: Path, key: DataKey | None, principal: Principal) -> 
     """Back up the data about to be replaced; a file too damaged for that is copied."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from cdsxa import storage
+    from cdsxa.profile import storage
 
     db_path = paths.database_path(data_dir)
     if not db_path.exists():
@@ -581,7 +590,7 @@ def _adopt(data_dir: Path, info: BackupInfo, key: DataKey, recovery_key: str) ->
 
 def _record_restore(data_dir: Path, key: DataKey, principal: Principal, info: BackupInfo,
                     previous: Path | None, carried: int) -> None:
-    from cdsxa import storage
+    from cdsxa.profile import storage
 
     db = storage.open_database(data_dir, key, principal)  # already migrated (_upgrade)
     try:

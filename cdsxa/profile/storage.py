@@ -6,21 +6,21 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
-from cdsxa import paths
-from cdsxa.access import SYSTEM, Principal
+from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.base import live
 from cdsxa.db.engine import Database, is_plain_sqlite
 from cdsxa.db.models import CommuneProfile
-from cdsxa.errors import UserError
+from cdsxa.profile import paths
 from cdsxa.security import keys
+from cdsxa.security.access import SYSTEM, Principal
 from cdsxa.security.keys import DataKey
 
 log = logging.getLogger(__name__)
 
 
 class PlainProfileError(UserError):
-    """A profile from before encryption: cdsxa.security.encrypt_profile must run first."""
+    """A profile from before encryption: cdsxa.profile.encryption must run first."""
 
 
 def _refuse_plain(data_dir: Path) -> None:

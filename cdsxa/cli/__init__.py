@@ -1,0 +1,1 @@
+"""The `cdsxa` command line: one module per group of subcommands."""

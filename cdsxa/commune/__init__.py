@@ -1,0 +1,1 @@
+"""The commune itself: its profile (names, villages' population figures) and settings."""

@@ -1,0 +1,1 @@
+"""Reproducible demo data for a mountain commune (trying the app, benchmarks)."""
