@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from common import large_profile, open_bench
 
-from cdsxa.profile import backup, paths
+from cdsxa.profile import backup, paths, restore
 from cdsxa.security import keys
 from cdsxa.security.access import command_line
 
@@ -56,7 +56,7 @@ def main() -> None:
         shutil.copy2(database, paths.database_path(copy))
         shutil.copy2(source / keys.KEY_FILE, copy / keys.KEY_FILE)
         done = timed("restore (check, decrypt and integrity-check, keep current, swap)",
-                     lambda: backup.restore(copy, made.path, command_line(),
+                     lambda: restore.restore(copy, made.path, command_line(),
                                             prompt=keys.terminal_prompt))
         print(f"data kept before the restore: {done.previous.name if done.previous else '-'}")
 

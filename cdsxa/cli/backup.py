@@ -46,9 +46,9 @@ def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
     out: Path = args.out or paths.backup_dir(data_dir)
     if out.is_dir():
         out = out / backup.backup_name(datetime.now(), "manual")
-    db = storage.open_profile(data_dir, command_line(), keys.terminal_prompt)
+    db = storage.open_profile(data_dir, keys.terminal_prompt)
     try:
-        made = backup.make_backup(db, out, "manual")
+        made = backup.make_backup(db, out, "manual", command_line())
     finally:
         db.close()
     print(f"Đã sao lưu vào {made.path} ({thousands(made.size)} byte, đã mã hóa).")
@@ -56,7 +56,7 @@ def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa.profile import backup
+    from cdsxa.profile import restore
     from cdsxa.profile import lock as profile_lock
     from cdsxa.security import keys
     from cdsxa.security.access import command_line
@@ -67,7 +67,7 @@ def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
         # Never on the command line itself: it would stay in the shell's history.
         recovery = os.environ.get(RECOVERY_KEY_ENV) or (_ask_recovery_key()
                                                         if args.recovery_key else None)
-        done = backup.restore(data_dir, args.file, command_line(), recovery_key=recovery,
+        done = restore.restore(data_dir, args.file, command_line(), recovery_key=recovery,
                               prompt=keys.terminal_prompt, other_commune=args.other_commune)
     made = done.backup.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
     print(f"Đã khôi phục dữ liệu từ bản sao lưu lúc {made} vào {data_dir}.")

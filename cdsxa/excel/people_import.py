@@ -5,13 +5,9 @@
     apply(session, result)                # all rows in the caller's transaction, or none
 
 The GUI shows the preview and lets the officer change the column mapping
-(header text -> field); the mapping last imported with is remembered.
+(header text -> field); the mapping last imported with is remembered. The command
+line (`cdsxa import people`) is cdsxa.cli.people_import.
 """
-
-import sys
-from collections.abc import Mapping
-from datetime import date
-from pathlib import Path
 
 from cdsxa.common.formatting import thousands
 from cdsxa.excel.columns import FIELDS, IGNORE, LABELS, detect_mapping
@@ -26,17 +22,12 @@ from cdsxa.excel.people_preview import (
 )
 from cdsxa.excel.people_rows import ParsedPerson
 from cdsxa.excel.workbook import Sheet, SheetRow, read_sheet
-from cdsxa.profile import paths, storage
-from cdsxa.security.access import Principal
-from cdsxa.security.keys import terminal_prompt
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "FIELDS", "IGNORE", "LABELS", "ImportPreview", "ImportResult",
     "ImportRow", "ParsedPerson", "Sheet", "SheetRow", "apply", "detect_mapping", "preview",
-    "preview_lines", "read_sheet", "remembered_mapping", "run_cli",
+    "preview_lines", "read_sheet", "remembered_mapping", "result_line",
 ]
-
-EXIT_REFUSED = 1
 
 
 def preview_lines(result: ImportPreview) -> list[str]:
@@ -60,38 +51,3 @@ def result_line(result: ImportResult) -> str:
     return (f"Đã nhập: {thousands(result.added)} người mới, cập nhật {thousands(result.updated)} "
             f"người, bỏ qua {thousands(result.skipped)} dòng trùng; "
             f"{thousands(result.households_added)} hộ mới.")
-
-
-def run_cli(path: Path, data_dir: Path, dry_run: bool, sheet: str | None, actor: Principal,
-            mapping: Mapping[str, str] | None = None, today: date | None = None) -> int:
-    """`cdsxa import people`: preview, then import unless --dry-run or any row has an error."""
-    if not paths.database_path(data_dir).exists():
-        return _no_profile(data_dir)
-    db = storage.open_profile(data_dir, actor, terminal_prompt)
-    try:
-        if db.commune_code is None:
-            return _no_profile(data_dir)
-        with db.reading() as session:
-            # Headers of the commune's own also help find the header row.
-            known = {**remembered_mapping(session), **(mapping or {})}
-            result = preview(session, read_sheet(path, sheet, known=known), mapping, today)
-        print("\n".join(preview_lines(result)))
-        if result.has_errors:
-            print(f"cdsxa: Chưa nhập gì vì còn {thousands(result.counts['error'])} dòng lỗi. "
-                  "Hãy sửa tệp rồi chạy lại.", file=sys.stderr)
-            return EXIT_REFUSED
-        if dry_run:
-            print("Chỉ xem trước (--dry-run): chưa nhập gì.")
-            return 0
-        with db.transaction() as session:
-            done = apply(session, result)
-        print(result_line(done))
-        return 0
-    finally:
-        db.close()
-
-
-def _no_profile(data_dir: Path) -> int:
-    print(f"cdsxa: Chưa có hồ sơ xã tại {data_dir}. Hãy khởi tạo trước (cdsxa init).",
-          file=sys.stderr)
-    return EXIT_REFUSED
