@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cdsxa.db.engine import Database
+    from cdsxa.security.access import Principal
 
 BENCH_DATA = Path(os.environ.get("CDSXA_BENCH_DIR", Path(__file__).parent / ".data"))
 # Bench profiles are unlocked by passphrase, as scripts do (no keyring needed).

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from common import large_profile, open_bench, summary
+from common import cli, large_profile, open_bench, summary
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from cdsxa.register import villages
 def timed(db: Database, runs: int, work: Callable[[Session], object]) -> list[float]:
     times = []
     for _ in range(runs):
-        with db.reading() as session:
+        with db.reading(cli()) as session:
             started = time.perf_counter()
             work(session)
             times.append((time.perf_counter() - started) * 1000)
@@ -36,7 +36,7 @@ def timed(db: Database, runs: int, work: Callable[[Session], object]) -> list[fl
 
 
 def sizes(db: Database) -> str:
-    with db.reading() as session:
+    with db.reading(cli()) as session:
         counts = [session.scalar(select(func.count()).select_from(model)) or 0
                   for model in (Person, Household, PersonOutcome, VneidStep, SupportSession)]
     names = ("people", "households", "outcomes", "VNeID steps", "sessions")
@@ -49,7 +49,7 @@ def main() -> None:
     on = date.today()
     try:
         print(f"large profile: {sizes(db)}; reporting date {on}")
-        with db.reading() as session:
+        with db.reading(cli()) as session:
             village = villages.list_all(session)[0].id
         cases: list[tuple[str, Callable[[Session], object]]] = [
             ("compute, commune", lambda s: indicators.compute(s, on)),

@@ -16,7 +16,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import psutil  # noqa: E402
-from common import large_profile, open_bench, summary  # noqa: E402
+from common import cli, large_profile, open_bench, summary  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from cdsxa.common.formatting import thousands  # noqa: E402
@@ -47,8 +47,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     profile = large_profile()
     db = open_bench(profile)
-    assert db.principal is not None
-    context = AppContext(profile, db, db.principal, Changes())
+    context = AppContext(profile, db, cli(), Changes())
     print(f"RSS after opening the profile: {rss_mb():.0f} MB")
     times = []
     for _ in range(runs):

@@ -15,7 +15,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import large_profile, open_bench, summary
+from common import cli, large_profile, open_bench, summary
 from sqlalchemy import select
 
 from cdsxa.db.activity import TeamMember
@@ -33,7 +33,7 @@ def main() -> None:
         shutil.copytree(large_profile(), copy, ignore=shutil.ignore_patterns("backups"))
         db = open_bench(copy)
         rng = random.Random(7)
-        with db.reading() as session:
+        with db.reading(cli()) as session:
             people = list(session.scalars(select(Person.id).limit(20_000)))
             members = list(session.scalars(select(TeamMember.id)))
         timings = []
@@ -43,7 +43,7 @@ def main() -> None:
                 person_id=rng.choice(people), topics=rng.choice(TOPICS), result="done",
                 member_ids=[rng.choice(members)], minutes=10)
             started = time.perf_counter()
-            with db.transaction() as session:
+            with db.transaction(cli()) as session:
                 sessions.record(session, data)
             timings.append((time.perf_counter() - started) * 1000)
         db.close()

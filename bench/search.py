@@ -12,7 +12,7 @@ Target (issue): search p95 under 30 ms.
 import sys
 import time
 
-from common import large_profile, open_bench, summary
+from common import cli, large_profile, open_bench, summary
 
 from cdsxa.register import search, villages
 
@@ -34,7 +34,7 @@ def timed(call: object) -> float:
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     db = open_bench(large_profile())
-    with db.reading() as session:
+    with db.reading(cli()) as session:
         total = search.count_people(session)
         village_id = villages.list_all(session)[3].id
         print(f"profile: {total:,} people".replace(",", "."))

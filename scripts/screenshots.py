@@ -26,11 +26,11 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = application()
     i18n.install(app, language)
-    db = open_profile(data_dir, command_line(), keys.terminal_prompt)
+    db = open_profile(data_dir, keys.terminal_prompt)
+    principal = command_line()
     if len(sys.argv) > 5:  # as that user sees it
-        db.principal = users.attempt_sign_in(db, sys.argv[4], sys.argv[5])
-    assert db.principal is not None
-    window = MainWindow(AppContext(data_dir, db, db.principal, Changes()))
+        principal = users.attempt_sign_in(db, sys.argv[4], sys.argv[5])
+    window = MainWindow(AppContext(data_dir, db, principal, Changes()))
     window.resize(1200, 760)
     window.move(0, 0)
     window.show()

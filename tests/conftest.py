@@ -1,5 +1,7 @@
 import os
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,16 @@ from keyring.backend import KeyringBackend  # noqa: E402
 
 from cdsxa.commune.profile import FirstUser, Population, ProfileSetup, initialise  # noqa: E402
 from cdsxa.db.engine import Database  # noqa: E402
+from cdsxa.profile import paths  # noqa: E402
+from cdsxa.profile.storage import open_database  # noqa: E402
 from cdsxa.security import (
     keys,  # noqa: E402
     users,  # noqa: E402
 )
 from cdsxa.security.access import Principal, Role  # noqa: E402
+
+# A real PostgreSQL server: the `postgres_url` and `postgres_db` fixtures.
+pytest_plugins = ["tests.postgres"]
 
 # Cheap key derivation and password hashing, as Django does in tests: the
 # parameters are stored with each hash or wrap, so the code paths are the same.
@@ -80,14 +87,22 @@ def vietnamese(qapp: object) -> Iterator[None]:
 
 
 @pytest.fixture
+def inline_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GUI operations (cdsxa.ui.operations) run inline, as pressing Save and reading the
+    result at once expects; tests about the threads set tasks.SYNCHRONOUS back."""
+    from cdsxa.ui import tasks
+
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", True)
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "profile"
 
 
-@pytest.fixture
-def db(data_dir: Path) -> Iterator[Database]:
-    """A set-up profile: Xã Mường Lát with two villages and population figures."""
-    setup = ProfileSetup(
+def db_fixture_setup() -> ProfileSetup:
+    """What the `db` fixture's profile holds."""
+    return ProfileSetup(
         province_code=38,
         commune_code=muong_lat_code(),
         village_names=["Bản Hang", "Thôn Đồng Tâm"],
@@ -95,6 +110,53 @@ def db(data_dir: Path) -> Iterator[Database]:
                               working_age=600, households=250),
         user=FirstUser("Lò Văn Tâm", "Công chức"),
     )
-    database = initialise(data_dir, setup, keys.create(data_dir, PASSPHRASE).key, TESTER)
+
+
+@dataclass(frozen=True)
+class ProfileTemplate:
+    """The `db` fixture's profile, set up once a session; each test gets a copy."""
+
+    data_dir: Path
+    key: keys.DataKey
+    profile_id: str
+
+
+@pytest.fixture(scope="session")
+def profile_template(tmp_path_factory: pytest.TempPathFactory) -> ProfileTemplate:
+    """`keys.create` and `initialise` (every migration, then the set-up) once, not per test."""
+    data_dir = tmp_path_factory.mktemp("db-template") / "profile"
+    # The autouse keyring is per test: the template's key goes into a keyring of its
+    # own (never the OS's), and into each test's keyring when the copy is made.
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        key = keys.create(data_dir, PASSPHRASE).key
+        database = initialise(data_dir, db_fixture_setup(), key, TESTER)
+        try:
+            # Everything into the main file, so the copy needs no -wal or -shm.
+            with database.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            database.close()
+    finally:
+        keyring.set_keyring(previous)
+    database_file = paths.database_path(data_dir)
+    assert not database_file.with_name(database_file.name + "-wal").exists()
+    keyfile = keys.KeyFile.load(data_dir)
+    assert keyfile is not None and keyfile.keyring
+    return ProfileTemplate(data_dir, key, keyfile.profile_id)
+
+
+@pytest.fixture
+def db(data_dir: Path, profile_template: ProfileTemplate,
+       memory_keyring: MemoryKeyring) -> Iterator[Database]:
+    """A set-up profile: Xã Mường Lát with two villages and population figures.
+
+    A copy of the session's template (the database and key.json), its key in this
+    test's keyring as `keys.create` leaves it, opened as `initialise` opens it.
+    """
+    shutil.copytree(profile_template.data_dir, data_dir, dirs_exist_ok=True)
+    assert keys._keyring_put(profile_template.profile_id, profile_template.key)
+    database = open_database(data_dir, profile_template.key)
     yield database
     database.close()

@@ -192,7 +192,7 @@ def write_until_killed(pipe: "_Pipe", go_fd: int, plan: WriterPlan) -> None:
     # the people the officer will edit), and rehearse a save of each kind, rolled back:
     # the first save's one-off costs (pages of the inherited heap copied on write, the
     # connection's first statements) are then paid before the kills start.
-    with db.reading() as session:
+    with db.reading(WRITER) as session:
         plan.people = [
             {"id": str(p.id), "village_id": str(p.village_id), "gender": p.gender,
              "birth_year": p.birth_year}
@@ -201,7 +201,7 @@ def write_until_killed(pipe: "_Pipe", go_fd: int, plan: WriterPlan) -> None:
                 live(Person), Person.notes.like(f"{TOKEN_MARK}%")))]
     for op in ("session", "update"):
         try:
-            with db.transaction() as session:
+            with db.transaction(WRITER) as session:
                 _save(session, op, plan, rng, "rehearsal")
                 session.flush()
                 raise _Rehearsal
@@ -224,9 +224,9 @@ def write_until_killed(pipe: "_Pipe", go_fd: int, plan: WriterPlan) -> None:
         citizen = None
         if op == "session" and plan.fault == "split-commit":
             # The bug: the citizen is committed on their own, before the session.
-            with db.transaction() as session:
+            with db.transaction(WRITER) as session:
                 citizen = people.add_person(session, _new_person(rng, plan, n))
-        with db.transaction() as session:
+        with db.transaction(WRITER) as session:
             flushes = _Flushes(session)
             _save(session, op, plan, rng, n, citizen)
             session.flush()
@@ -561,14 +561,15 @@ def warmed_writer(db_path: Path, key: keys.DataKey, code: int) -> Database:
     """The writers' Database, after one save of each kind: the modules, mappers and
     compiled statements are then ready in every writer forked. Its connections are
     closed: a writer makes its own."""
-    db = Database(db_path, key, commune_code=code, principal=WRITER)
-    with db.reading() as session:
+    db = Database(db_path, key, commune_code=code)
+    db.load_device()
+    with db.reading(WRITER) as session:
         village = uuid.UUID(str(session.execute(text("SELECT id FROM village")).scalar()))
-    with db.transaction() as session:
+    with db.transaction(WRITER) as session:
         person = people.add_person(session, _person_input("warm-up", village, "male", 1980))
         sessions.record(session, sessions.SessionInput(
             held_on=date.today(), person_id=person, topics=SESSION_TOPICS, result="done"))
-    with db.transaction() as session:
+    with db.transaction(WRITER) as session:
         people.update_person(session, person, _person_input("warm-up 2", village, "male", 1980))
     db.engine.dispose()
     return db
@@ -694,8 +695,9 @@ def main(argv: list[str] | None = None) -> int:
     writer_db = warmed_writer(db_path, key, code)
     # The checker's engine is kept, but its connections are closed before every fork:
     # each check opens the file afresh (key, WAL recovery), as the app does after a crash.
-    checker = Database(db_path, key, commune_code=code, principal=CHECKER)
-    with checker.reading() as session:
+    checker = Database(db_path, key, commune_code=code)
+    checker.load_device()
+    with checker.reading(CHECKER) as session:
         village_ids = [uuid.UUID(str(r[0])) for r in session.execute(
             text("SELECT id FROM village WHERE deleted = 0"))]
         model = first_model(session)
@@ -733,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
         commit_ms += run.commit_ms
         checking = time.monotonic()
         try:
-            with checker.reading() as session:
+            with checker.reading(CHECKER) as session:
                 problems, in_flight = check_round(session, model, run,
                                                   whole=round_no % 10 == 0)
                 if run.exit_status != "killed":
@@ -759,8 +761,8 @@ def main(argv: list[str] | None = None) -> int:
     # checked) and check the whole database once more.
     from cdsxa.profile.storage import open_profile
 
-    db = open_profile(args.data_dir, CHECKER)
-    with db.reading() as session:
+    db = open_profile(args.data_dir)
+    with db.reading(CHECKER) as session:
         final_problems = storage_problems(session) + change_log_problems(session)
         rows = table_counts(session)
         log_entries = last_seq(session)

@@ -7,10 +7,11 @@ from cdsxa.db.engine import Database
 from cdsxa.register import people, villages
 from cdsxa.security import users
 from cdsxa.security.access import SYSTEM, Principal, Role
+from tests.conftest import TESTER
 
 
 def village(db: Database, name: str = "Bản Hang") -> VillageId:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         found = villages.find_by_name(session, name)
     assert found is not None
     return found
@@ -55,5 +56,4 @@ def signed_in(db: Database, full_name: str = "Lò Văn Tâm", username: str = "t
             users.create_user(session, users.UserInput(full_name, username, role,
                                                        SIGN_IN_PASSWORD, village_id=village_id))
     principal = users.attempt_sign_in(db, username, SIGN_IN_PASSWORD)
-    db.principal = principal
     return principal

@@ -118,7 +118,7 @@ def db(template: Template, tmp_path: Path) -> Iterator[Database]:
     """A copy of the template profile, acting as the administrator "test"."""
     copy = tmp_path / "profile"
     shutil.copytree(template.data_dir, copy)
-    database = Database(paths.database_path(copy), template.key, template.commune_code, TESTER)
+    database = Database(paths.database_path(copy), template.key, template.commune_code)
     yield database
     database.close()
 
@@ -501,7 +501,7 @@ def test_the_idle_lock_is_between_1_and_240_minutes(db: Database) -> None:
 def test_every_declared_key_is_a_preference_or_needs_a_permission() -> None:
     commune = {k.name for k in settings.KEYS if k.commune_level}
     assert commune == {"import.people.mapping", "sync.last_success",
-                       "security.idle_lock_minutes"}
+                       "security.idle_lock_minutes", "commune.time_zone"}
     assert all(k.label for k in settings.KEYS if k.commune_level)
 
 

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from cdsxa.db import migrate
 from cdsxa.db.engine import Database
 from cdsxa.register import villages
 from cdsxa.security import audit, users
@@ -91,7 +92,7 @@ def test_village_is_asked_only_of_team_members(qtbot: QtBot, context: AppContext
 def test_a_refused_user_keeps_the_dialog_open_and_saves_nothing(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    with context.write("app_user") as session:
+    with context.db.transaction(context.actor) as session:
         users.create_user(session, users.UserInput("Hà Thị Lan", "lan", Role.OFFICER,
                                                    password="mat-khau-1"))
     dialog = UserDialog(context)
@@ -120,7 +121,7 @@ def test_a_refused_user_keeps_the_dialog_open_and_saves_nothing(
 def test_editing_a_user_and_setting_a_password(
     qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with context.write("app_user") as session:
+    with context.db.transaction(context.actor) as session:
         users.create_user(session, users.UserInput(
             "Hà Thị Lan", "lan", Role.TEAM_MEMBER, password="mat-khau-1",
             village_id=village(context.db, "Thôn Đồng Tâm")))
@@ -152,7 +153,7 @@ def test_editing_a_user_and_setting_a_password(
     monkeypatch.setattr(PasswordDialog, "exec", new_password)
     page.password_button.click()
     assert "Hà Thị Lan" in page.status.text()
-    with context.write("app_user") as session:
+    with context.db.transaction(context.actor) as session:
         lan = next(u for u in users.list_users(session) if u.username == "lan")
         users.update_user(session, lan.id, Role.VIEWER, None, True)
     with context.read() as session:
@@ -178,7 +179,7 @@ def audit_rows(page: AuditPage) -> list[list[str]]:
 def test_the_log_shows_an_update_with_old_and_new_values_and_filters(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    with context.write("village") as session:
+    with context.db.transaction(context.actor) as session:
         villages.rename(session, village(context.db, "Bản Hang"), "Bản Hang Trên")
     page = AuditPage(context)
     qtbot.addWidget(page)
@@ -311,8 +312,8 @@ def test_the_panel_restores_after_saying_what_the_backup_is(
     from cdsxa.ui.backup_panel import BackupPanel
 
     db = context.db
-    saved = backup.make_backup(db, tmp_path / f"before{backup.SUFFIX}", "manual")
-    with context.write("village") as session:
+    saved = backup.make_backup(db, tmp_path / f"before{backup.SUFFIX}", "manual", TESTER)
+    with context.db.transaction(context.actor) as session:
         villages.rename(session, village(db, "Bản Hang"), "Bản Hang Trên")
     panel = BackupPanel(context)
     qtbot.addWidget(panel)
@@ -322,11 +323,11 @@ def test_the_panel_restores_after_saying_what_the_backup_is(
     with qtbot.waitSignal(panel.restart_requested, timeout=5000):
         panel.restore_button.click()
 
-    assert "Xã Mường Lát" in asked[0] and "0003" in asked[0]
+    assert "Xã Mường Lát" in asked[0] and migrate.SCHEMA_HEAD in asked[0]
     assert not panel.error.isVisible()
-    reopened = storage.open_database(data_dir, db.key, TESTER)  # type: ignore[arg-type]
+    reopened = storage.open_database(data_dir, db.key)  # type: ignore[arg-type]
     try:
-        with reopened.reading() as session:
+        with reopened.reading(TESTER) as session:
             names = [v.name for v in villages.list_all(session)]
             restores = audit.browse(session, audit.AuditFilter(actions=("restore",)))
     finally:
@@ -344,7 +345,7 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(
     from cdsxa.profile import backup
     from cdsxa.ui.backup_panel import BackupPanel
 
-    good = backup.make_backup(context.db, tmp_path / f"good{backup.SUFFIX}", "manual")
+    good = backup.make_backup(context.db, tmp_path / f"good{backup.SUFFIX}", "manual", TESTER)
     damaged = tmp_path / f"damaged{backup.SUFFIX}"
     data = bytearray(good.path.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -395,10 +396,10 @@ def test_the_log_is_for_administrators_only(qtbot: QtBot, db: Database, data_dir
 def test_ones_own_password_needs_the_current_one(
     qtbot: QtBot, context: AppContext, db: Database, data_dir: Path
 ) -> None:
-    with context.write("app_user") as session:
+    with context.db.transaction(context.actor) as session:
         users.create_user(session, users.UserInput("Hà Thị Lan", "lan", Role.ADMIN,
                                                    password="mat-khau-1"))
-    with db.transaction() as session:
+    with db.transaction(TESTER) as session:
         lan = users.sign_in(session, "lan", "mat-khau-1")
     own = make_context(db, data_dir, lan)
     with own.read() as session:
@@ -429,7 +430,7 @@ def test_another_communes_backup_is_restored_only_after_a_warning(
     from cdsxa.profile import backup
     from cdsxa.ui.backup_panel import BackupPanel
 
-    made = backup.make_backup(context.db, tmp_path / f"made{backup.SUFFIX}", "manual").path
+    made = backup.make_backup(context.db, tmp_path / f"made{backup.SUFFIX}", "manual", TESTER).path
     other = tmp_path / f"other{backup.SUFFIX}"  # the same data, said to be Trung Lý's
     trung_ly = admin_units.search_communes(38, "trung ly")[0].code
     with zipfile.ZipFile(made) as source, zipfile.ZipFile(other, "w") as target:
@@ -469,10 +470,11 @@ def test_closing_waits_for_a_backup_in_progress_and_says_so(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QProgressDialog
 
+    from cdsxa.ui.operations import QueryOp
+
     monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
     release, finished = threading.Event(), []
-    tasks.run_in_background(lambda: release.wait(10) and finished.append(True),
-                            lambda _: None, lambda _: None)
+    QueryOp(None, lambda: release.wait(10) and finished.append(True)).run_in_background()
     seen: list[str] = []
 
     def look() -> None:  # runs while finish_all waits
@@ -501,7 +503,7 @@ def test_the_exported_log_masks_id_numbers_and_phones_the_screen_shows(
     from tests.helpers import person
 
     person(db, "Lò Thị Mai", phone="0912345678")
-    with context.write("person") as session:
+    with context.db.transaction(context.actor) as session:
         mai = session.scalars(select(Person)).one()
         mai.phone, mai.id_number = "0987654321", "038190001234"
     target = tmp_path / "nhat-ky.xlsx"

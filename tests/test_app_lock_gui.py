@@ -21,6 +21,7 @@ from cdsxa.security import audit
 from cdsxa.ui import app as gui_app
 from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
+from cdsxa.ui.operations import QueryOp
 from tests.conftest import TESTER
 from tests.test_profile_lock import IN_USE, data_hashes
 
@@ -82,14 +83,14 @@ def test_the_window_restores_a_backup_while_it_holds_the_lock(
     from cdsxa.ui.backup_panel import BackupPanel
 
     monkeypatch.setattr(tasks, "SYNCHRONOUS", True)
-    saved = backup.make_backup(db, tmp_path / f"saved{backup.SUFFIX}", "manual")
+    saved = backup.make_backup(db, tmp_path / f"saved{backup.SUFFIX}", "manual", TESTER)
     with profile_lock.hold(data_dir):  # as gui_app.run holds it
         panel = BackupPanel(AppContext(data_dir, db, TESTER, Changes()))
         qtbot.addWidget(panel)
         with qtbot.waitSignal(panel.restart_requested, timeout=5000):
             panel.restore(saved.path)
         assert not panel.error.isVisible()
-    with db.reading() as session:  # the panel closed it; the engine opens the new file
+    with db.reading(TESTER) as session:  # the panel closed it; the engine opens the new file
         assert len(audit.browse(session, audit.AuditFilter(actions=("restore",)))) == 1
 
 
@@ -127,7 +128,7 @@ def test_the_check_waits_while_other_work_runs(
     monkeypatch.setattr(gui_app, "_now", lambda: datetime(2026, 3, 20, 9, 0).astimezone())
     shell = gui_app.Shell(the_app(), data_dir, db, backup_check_ms=20)
     release = threading.Event()
-    tasks.run_in_background(lambda: release.wait(10), lambda _: None, lambda _: None)
+    QueryOp(None, lambda: release.wait(10)).run_in_background()
     try:
         shell.backup_timer.start()
         qtbot.wait(150)

@@ -20,7 +20,7 @@ from cdsxa.db import migrate
 from cdsxa.db.base import live
 from cdsxa.db.engine import Database, make_engine
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Person
-from cdsxa.profile import backup, paths
+from cdsxa.profile import backup, paths, restore
 from cdsxa.profile.storage import open_database
 from cdsxa.register import people
 from cdsxa.security import audit, keys, users
@@ -33,12 +33,12 @@ NAME = "Lò Thị Mai"
 
 
 def names(db: Database) -> set[str]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return set(session.scalars(select(Person.full_name).where(live(Person))))
 
 
 def reopen(data_dir: Path, key: keys.DataKey) -> Database:
-    return open_database(data_dir, key, TESTER)
+    return open_database(data_dir, key)
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
@@ -47,12 +47,12 @@ def file_hashes(folder: Path) -> dict[str, str]:
 
 
 def audit_actions(db: Database) -> list[tuple[str, str]]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return [(e.action, e.actor) for e in session.scalars(select(AuditEvent))]
 
 
 def audit_log(db: Database) -> list[AuditEvent]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
 
 
@@ -91,7 +91,7 @@ def flipped(data: bytes, at: int) -> bytes:
 
 def test_a_backup_is_one_encrypted_file_with_a_manifest(db: Database, tmp_path: Path) -> None:
     person(db, NAME, id_number=ID_NUMBER, phone="0912345678")
-    made = backup.make_backup(db, tmp_path / "usb" / "b.cdsxa-backup", "manual")
+    made = backup.make_backup(db, tmp_path / "usb" / "b.cdsxa-backup", "manual", TESTER)
     raw = made.path.read_bytes()
     for secret in (ID_NUMBER, NAME, "0912345678", "Bản Hang"):
         assert secret.encode("utf-8") not in raw
@@ -113,7 +113,7 @@ def test_a_backup_is_one_encrypted_file_with_a_manifest(db: Database, tmp_path: 
 
 def test_a_backup_is_audited_and_needs_the_backup_permission(db: Database,
                                                              tmp_path: Path) -> None:
-    backup.make_backup(db, tmp_path / "a.cdsxa-backup", "manual")
+    backup.make_backup(db, tmp_path / "a.cdsxa-backup", "manual", TESTER)
     assert ("backup", "test") in audit_actions(db)
     officer = Principal("user:lan", Role.OFFICER)
     with pytest.raises(AccessDenied):
@@ -121,7 +121,7 @@ def test_a_backup_is_audited_and_needs_the_backup_permission(db: Database,
     assert not (tmp_path / "b.cdsxa-backup").exists()
     db.close()
     with pytest.raises(AccessDenied):
-        backup.restore(db.path.parent, tmp_path / "a.cdsxa-backup", officer)
+        restore.restore(db.path.parent, tmp_path / "a.cdsxa-backup", officer)
 
 
 # --- restore -----------------------------------------------------------------------
@@ -131,11 +131,11 @@ def test_round_trip_keeps_the_current_data_as_a_backup_first(db: Database,
     data_dir, key = db.path.parent, db.key
     assert key is not None
     person(db, NAME, id_number=ID_NUMBER)
-    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual", TESTER).path
     person(db, "Hà Văn Nam")
     db.close()
 
-    done = backup.restore(data_dir, saved, TESTER)
+    done = restore.restore(data_dir, saved, TESTER)
     assert not done.rekeyed and done.previous is not None
     assert done.previous.parent == paths.backup_dir(data_dir)
     assert backup.inspect_backup(done.previous).reason == "before-restore"
@@ -145,7 +145,7 @@ def test_round_trip_keeps_the_current_data_as_a_backup_first(db: Database,
     restored.close()
 
     # The data kept before restoring brings Nam back.
-    backup.restore(data_dir, done.previous, TESTER)
+    restore.restore(data_dir, done.previous, TESTER)
     again = reopen(data_dir, key)
     assert names(again) == {NAME, "Hà Văn Nam"}
     again.close()
@@ -156,13 +156,13 @@ def test_a_damaged_current_database_is_kept_as_it_was_then_replaced(
     data_dir, key = db.path.parent, db.key
     assert key is not None
     person(db, NAME)
-    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual", TESTER).path
     db.close()
     db_file = paths.database_path(data_dir)
     damaged = flipped(db_file.read_bytes(), 100)  # page 1: nothing opens it any more
     db_file.write_bytes(damaged)
 
-    done = backup.restore(data_dir, saved, TESTER)
+    done = restore.restore(data_dir, saved, TESTER)
     assert done.previous is not None and done.previous.suffix == ".sqlite3"
     assert done.carried == 0  # nothing readable to carry over
     assert done.previous.read_bytes() == damaged  # still encrypted, for a rescue
@@ -187,18 +187,18 @@ def test_an_older_schema_backup_is_restored_and_migrated(db: Database, tmp_path:
     data_dir, key = db.path.parent, db.key
     assert key is not None
     person(db, NAME)
-    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual", TESTER).path
     db.close()
     older = older_backup(saved, key, tmp_path)
 
-    live = Database(paths.database_path(data_dir), key, principal=TESTER)
-    with live.transaction() as session:
+    live = Database(paths.database_path(data_dir), key)
+    with live.transaction(TESTER) as session:
         audit.record(session, "export", "Xuất danh sách người dân")
     logged = [event_fields(e) for e in audit_log(live)]
     live.close()
     before = all_paths(data_dir)
 
-    done = backup.restore(data_dir, older, TESTER)
+    done = restore.restore(data_dir, older, TESTER)
     # Migrated before the swap, without a migration backup of the staged copy.
     assert done.previous is not None
     assert all_paths(data_dir) - before - {"backups"} == {f"backups/{done.previous.name}"}
@@ -218,7 +218,7 @@ def test_a_failed_migration_of_an_older_backup_changes_nothing(
     data_dir, key = db.path.parent, db.key
     assert key is not None
     person(db, NAME)
-    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual", TESTER).path
     db.close()
     older = older_backup(saved, key, tmp_path)
     before, hashes = all_paths(data_dir), file_hashes(data_dir)
@@ -228,7 +228,7 @@ def test_a_failed_migration_of_an_older_backup_changes_nothing(
 
     monkeypatch.setattr(migrate, "_run_alembic", broken)
     with pytest.raises(UserError) as refused:
-        backup.restore(data_dir, older, TESTER)
+        restore.restore(data_dir, older, TESTER)
     assert older.name in refused.value.message and "disk I/O error" in refused.value.message
     assert "không bị thay đổi" in refused.value.message
     assert all_paths(data_dir) == before and file_hashes(data_dir) == hashes
@@ -243,14 +243,14 @@ def test_a_restore_keeps_the_audit_events_recorded_since_the_backup(
     """Otherwise: export personal data, restore yesterday's backup, and the export is hidden."""
     data_dir, key = db.path.parent, db.key
     assert key is not None
-    with db.transaction() as session:
+    with db.transaction(TESTER) as session:
         users.create_user(session, users.UserInput("Lò Văn Lan", "lan", Role.OFFICER,
                                                    password="Mật khẩu 2026"))
     person(db, NAME)
     in_backup = {e.id for e in audit_log(db)}  # its own event comes after its snapshot
-    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual", TESTER).path
     nam = person(db, "Hà Văn Nam")
-    with db.transaction() as session:
+    with db.transaction(TESTER) as session:
         audit.record(session, "export", "Xuất danh sách người dân ra Excel",
                      details={"rows": 2})
     with db.transaction(SYSTEM) as session:
@@ -258,7 +258,7 @@ def test_a_restore_keeps_the_audit_events_recorded_since_the_backup(
     since = [e for e in audit_log(db) if e.id not in in_backup]
     db.close()
 
-    done = backup.restore(data_dir, saved, TESTER)
+    done = restore.restore(data_dir, saved, TESTER)
     restored = reopen(data_dir, key)
     assert names(restored) == {NAME}
     events = audit_log(restored)
@@ -275,14 +275,14 @@ def test_a_restore_keeps_the_audit_events_recorded_since_the_backup(
     assert events[-1].action == "restore"
     assert json.loads(events[-1].details or "{}")["carried_events"] == 4
     # Record changes made since the backup went with the data they describe.
-    with restored.reading() as session:
+    with restored.reading(TESTER) as session:
         assert not session.scalars(
             select(ChangeLogEntry).where(ChangeLogEntry.record_id == nam)).all()
     restored.close()
 
     # Restoring the data kept before: the events both files hold are not doubled.
     assert done.previous is not None
-    again_done = backup.restore(data_dir, done.previous, TESTER)
+    again_done = restore.restore(data_dir, done.previous, TESTER)
     again = reopen(data_dir, key)
     assert names(again) == {NAME, "Hà Văn Nam"}
     twice = audit_log(again)
@@ -335,12 +335,12 @@ def test_corrupted_backups_are_refused_with_nothing_changed(db: Database,
                                                             tmp_path: Path) -> None:
     data_dir = db.path.parent
     person(db, NAME)
-    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual").path
+    saved = backup.make_backup(db, tmp_path / "b.cdsxa-backup", "manual", TESTER).path
     # A database that says it is newer than this app, inside a well-formed backup,
     # once with the manifest saying so and once hiding it.
     with db.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
-    newer = backup.make_backup(db, tmp_path / "newer.cdsxa-backup", "manual").path
+    newer = backup.make_backup(db, tmp_path / "newer.cdsxa-backup", "manual", TESTER).path
     with db.engine.begin() as connection:
         connection.exec_driver_sql(
             f"UPDATE alembic_version SET version_num = '{migrate.SCHEMA_HEAD}'")
@@ -354,7 +354,7 @@ def test_corrupted_backups_are_refused_with_nothing_changed(db: Database,
     bad.update({"newer schema": (newer, "lược đồ 0099"), "newer inside": (hidden, "lược đồ 0099")})
     for what, (path, says) in bad.items():
         with pytest.raises(UserError) as refused:
-            backup.restore(data_dir, path, TESTER)
+            restore.restore(data_dir, path, TESTER)
         assert path.name in refused.value.message and says in refused.value.message, what
         assert file_hashes(data_dir) == before, what
     for what in ("truncated", "not a zip", "flipped bytes", "sha256"):
@@ -375,7 +375,7 @@ def test_a_backup_from_another_profile_needs_its_recovery_key_and_is_rekeyed(
         tmp_path: Path) -> None:
     source, recovery = new_profile(tmp_path / "a")
     person(source, NAME, id_number=ID_NUMBER)
-    saved = backup.make_backup(source, tmp_path / "a.cdsxa-backup", "manual").path
+    saved = backup.make_backup(source, tmp_path / "a.cdsxa-backup", "manual", TESTER).path
     source.close()
     here, _ = new_profile(tmp_path / "b")
     here_dir, here_key = here.path.parent, here.key
@@ -384,12 +384,12 @@ def test_a_backup_from_another_profile_needs_its_recovery_key_and_is_rekeyed(
     before = file_hashes(here_dir)
 
     with pytest.raises(keys.DataKeyError, match="khóa khôi phục"):
-        backup.restore(here_dir, saved, TESTER)
+        restore.restore(here_dir, saved, TESTER)
     with pytest.raises(keys.WrongSecretError):
-        backup.restore(here_dir, saved, TESTER, recovery_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE")
+        restore.restore(here_dir, saved, TESTER, recovery_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE")
     assert file_hashes(here_dir) == before
 
-    done = backup.restore(here_dir, saved, TESTER, recovery_key=recovery.lower())
+    done = restore.restore(here_dir, saved, TESTER, recovery_key=recovery.lower())
     assert done.rekeyed
     assert (here_dir / keys.KEY_FILE).read_bytes() == (tmp_path / "b" / keys.KEY_FILE).read_bytes()
     restored = reopen(here_dir, keys.find(here_dir))  # this profile's own key opens it
@@ -404,7 +404,7 @@ def test_another_communes_backup_replaces_nothing_unless_that_is_confirmed(
     other_code = admin_units.search_communes(38, "trung ly")[0].code
     source, recovery = new_profile(tmp_path / "a", other_code)
     person(source, NAME)
-    saved = backup.make_backup(source, tmp_path / "a.cdsxa-backup", "manual").path
+    saved = backup.make_backup(source, tmp_path / "a.cdsxa-backup", "manual", TESTER).path
     source.close()
     here, _ = new_profile(tmp_path / "b")
     person(here, "Hà Văn Páo")
@@ -413,11 +413,11 @@ def test_another_communes_backup_replaces_nothing_unless_that_is_confirmed(
     before = file_hashes(here_dir)
 
     with pytest.raises(UserError) as refused:
-        backup.restore(here_dir, saved, TESTER, recovery_key=recovery)
+        restore.restore(here_dir, saved, TESTER, recovery_key=recovery)
     assert "Xã Trung Lý" in refused.value.message and "Xã Mường Lát" in refused.value.message
     assert file_hashes(here_dir) == before
 
-    backup.restore(here_dir, saved, TESTER, recovery_key=recovery, other_commune=True)
+    restore.restore(here_dir, saved, TESTER, recovery_key=recovery, other_commune=True)
     restored = reopen(here_dir, keys.find(here_dir))
     assert names(restored) == {NAME}
     restored.close()
@@ -427,14 +427,14 @@ def test_a_new_pc_adopts_the_backups_key_with_the_recovery_key(
         tmp_path: Path, memory_keyring: Any) -> None:
     source, recovery = new_profile(tmp_path / "a")
     person(source, NAME)
-    saved = backup.make_backup(source, tmp_path / "a.cdsxa-backup", "manual").path
+    saved = backup.make_backup(source, tmp_path / "a.cdsxa-backup", "manual", TESTER).path
     source.close()
     memory_keyring.secrets.clear()  # another PC: nothing in its keyring
     fresh = tmp_path / "new-pc"
 
     with pytest.raises(keys.DataKeyError):
-        backup.restore(fresh, saved, TESTER)
-    done = backup.restore(fresh, saved, TESTER, recovery_key=recovery)
+        restore.restore(fresh, saved, TESTER)
+    done = restore.restore(fresh, saved, TESTER, recovery_key=recovery)
     assert done.previous is None and not done.rekeyed
     restored = reopen(fresh, keys.find(fresh))
     assert names(restored) == {NAME}
@@ -514,7 +514,7 @@ def test_backup_and_restore_from_the_command_line(tmp_path: Path,
 
     def add(name: str) -> None:
         db = reopen(profile, key)
-        with db.transaction() as session:
+        with db.transaction(TESTER) as session:
             people.add_person(session, people.PersonInput(
                 full_name=name, gender="female", village_id=village(db)))
         db.close()

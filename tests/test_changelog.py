@@ -2,6 +2,7 @@
 
 import json
 import unicodedata
+import uuid
 from typing import Any
 
 import pytest
@@ -10,14 +11,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cdsxa.db.changelog import ChangeLogBypassError
 from cdsxa.db.engine import Database
-from cdsxa.db.models import ChangeLogEntry, Household, Person, Village
+from cdsxa.db.base import utcnow
+from cdsxa.db.models import AuditEvent, ChangeLogEntry, Household, Person, Village
 from cdsxa.register import people, villages
 from cdsxa.sync import outbox
 from tests.helpers import as_actor
+from tests.conftest import TESTER
 
 
 def entries(db: Database, table: str | None = None) -> list[ChangeLogEntry]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         query = select(ChangeLogEntry).order_by(ChangeLogEntry.seq)
         if table:
             query = query.where(ChangeLogEntry.table_name == table)
@@ -67,7 +70,7 @@ def test_sync_sends_the_newest_state_once_for_all_pending_entries(db: Database) 
         row = session.get(Person, person)
         assert row is not None
         row.notes = "Đã chuyển đến bản khác"
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         changes = {c.record_id: c for c in outbox.pending(session)}
     change = changes[person]
     assert (change.op, change.version) == ("upsert", 2)
@@ -84,19 +87,75 @@ def test_an_erased_record_leaves_a_tombstone_without_data(db: Database) -> None:
         village_id = villages.add(session, "Bản Tạm")
     with db.transaction(as_actor("t")) as session:
         session.delete(session.get(Village, village_id))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         change = next(c for c in outbox.pending(session) if c.record_id == village_id)
     assert (change.op, change.state, len(change.entry_ids)) == ("erase", None, 2)
 
 
-def test_an_insert_copies_nothing_and_an_update_keeps_old_and_new_values(db: Database) -> None:
+def test_the_log_names_fields_and_the_audit_trail_keeps_old_and_new_values(
+    db: Database
+) -> None:
     with db.transaction(as_actor("t")) as session:
         village_id = villages.add(session, "Bản Cũ")
     with db.transaction(as_actor("t")) as session:
         villages.rename(session, village_id, "Bản Mới")
     log = [e for e in entries(db, "village") if e.record_id == village_id]
-    assert log[0].details is None
-    assert json.loads(log[1].details or "") == {"name": ["Bản Cũ", "Bản Mới"]}
+    assert log[0].fields is None and json.loads(log[1].fields or "") == ["name"]
+    with db.reading(TESTER) as session:
+        values = session.scalars(select(AuditEvent).where(AuditEvent.change_id == log[1].id))
+        assert [json.loads(v.details or "") for v in values] == [
+            {"name": ["Bản Cũ", "Bản Mới"]}]
+    raw = db.engine.raw_connection()
+    try:  # the sync journal itself holds no value at all
+        rows = raw.execute("SELECT * FROM change_log").fetchall()
+    finally:
+        raw.close()
+    assert not any("Bản Cũ" in str(row) or "Bản Mới" in str(row) for row in rows)
+
+
+def test_every_entry_carries_its_device_clock_and_base_version(db: Database) -> None:
+    with db.transaction(as_actor("t")) as session:
+        village_id = villages.add(session, "Bản Cũ")
+    with db.transaction(as_actor("t")) as session:
+        villages.rename(session, village_id, "Bản Mới")
+    with db.transaction(as_actor("t")) as session:
+        villages.rename(session, village_id, "Bản Mới Nữa")
+    first, second, third = [e for e in entries(db, "village") if e.record_id == village_id]
+    assert {first.device_id, second.device_id, third.device_id} == {db.device_id}
+    assert first.hlc < second.hlc < third.hlc  # one clock, never backwards
+    assert (first.base_hlc, first.base_device) == (None, None)  # an insert has no base
+    assert (second.base_hlc, second.base_device) == (first.hlc, db.device_id)
+    assert third.base_hlc == second.hlc
+    with db.reading(TESTER) as session:
+        row = session.get(Village, village_id)
+        assert row is not None and (row.hlc, row.device_id) == (third.hlc, db.device_id)
+
+
+def test_the_clock_survives_a_restart_and_a_wall_clock_set_back(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdsxa.common import clock
+
+    with db.transaction(as_actor("t")) as session:
+        villages.add(session, "Bản Một")
+    before = entries(db)[-1].hlc
+    monkeypatch.setattr(clock.time, "time", lambda: 946684800.0)  # the PC now says 2000
+    with db.transaction(as_actor("t")) as session:
+        villages.add(session, "Bản Hai")
+    assert entries(db)[-1].hlc > before
+
+
+def test_the_hook_stays_on_the_apps_sessions(db: Database) -> None:
+    """Other code in the process (the hub, a script) gets plain sessions."""
+    from sqlalchemy.orm import Session
+
+    with Session(db.engine) as plain:
+        plain.add(Village(name="Bản Ngoài", name_key="ban ngoai", commune_code=1,
+                          created_at=utcnow(), updated_at=utcnow(), updated_by="script",
+                          version=7, hlc=5, device_id=uuid.uuid4()))
+        plain.flush()  # no actor needed, nothing stamped, nothing logged
+        plain.rollback()
+    assert all(e.changed_by != "script" for e in entries(db))
 
 
 def test_the_change_log_cannot_be_edited_or_deleted(db: Database) -> None:
@@ -110,7 +169,8 @@ def test_the_change_log_cannot_be_edited_or_deleted(db: Database) -> None:
         for table in ("change_log", "audit_event"):  # each has rows to try on
             assert raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
         for statement in ("UPDATE change_log SET changed_by = 'someone else'",
-                          "UPDATE change_log SET details = '{}'",
+                          "UPDATE change_log SET fields = '[]'",
+                          "UPDATE change_log SET hlc = 0",
                           "DELETE FROM change_log",
                           "UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
             with pytest.raises(Exception, match="cannot be edited"):
@@ -129,7 +189,7 @@ def test_failed_transaction_leaves_neither_record_nor_entry(db: Database) -> Non
             session.flush()  # the entry is written ...
             raise RuntimeError("power cut")  # ... and rolled back with the record
     assert len(entries(db)) == before
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert villages.find_by_name(session, "Bản Sẽ Mất") is None
 
 
@@ -140,7 +200,7 @@ def test_text_is_stored_nfc_even_when_typed_decomposed(db: Database) -> None:
         row = session.get(Village, village_id)
         assert row is not None
         row.name = unicodedata.normalize("NFD", "Bản Nậm Giải Mới")  # straight to the model
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         row = session.get(Village, village_id)
         assert row is not None and row.name == "Bản Nậm Giải Mới"
         assert unicodedata.is_normalized("NFC", row.name)
@@ -156,7 +216,7 @@ def test_bulk_statements_cannot_go_around_the_log(db: Database, statement: Any) 
     with pytest.raises(ChangeLogBypassError):
         with db.transaction(as_actor("t")) as session:
             session.execute(statement())
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert "X" not in [v.name for v in villages.list_all(session)]
 
 
@@ -167,12 +227,11 @@ def test_writes_need_an_actor(db: Database) -> None:
 
 
 def test_concurrent_edit_of_the_same_version_is_refused(db: Database) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         village_id = villages.find_by_name(session, "Bản Hang")
-    first = db._sessions()  # two officers load the same version
-    second = db._sessions()
-    for session, name in ((first, "A"), (second, "B")):
-        session.info["actor"] = name
+    # Two officers load the same version (forms read in sessions that take no lock).
+    first = db._reader(actor=db.actor(as_actor("A")))
+    second = db._reader(actor=db.actor(as_actor("B")))
     a = first.get(Village, village_id)
     b = second.get(Village, village_id)
     assert a is not None and b is not None
@@ -185,7 +244,7 @@ def test_concurrent_edit_of_the_same_version_is_refused(db: Database) -> None:
     second.rollback()
     first.close()
     second.close()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.get(Village, village_id).name == "Bản Hang A"  # type: ignore[union-attr]
 
 
@@ -201,6 +260,6 @@ def test_merge_logs_every_moved_record(db: Database) -> None:
         villages.merge(session, source, target)
     ops = [(e.table_name, e.op) for e in entries(db)[-3:]]
     assert sorted(ops) == [("household", "update"), ("person", "update"), ("village", "delete")]
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         moved = session.get(Household, household)
         assert moved is not None and moved.village_id == target

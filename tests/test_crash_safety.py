@@ -18,10 +18,14 @@ import pytest
 HARNESS = Path(__file__).with_name("crash_writer.py")
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32" or not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
-    reason="the crash test forks writers and kills them with SIGKILL: Linux and macOS only",
-)
+pytestmark = [
+    # About two minutes: out of the quick run (scripts/test.sh -m "not slow"), in CI's.
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        sys.platform == "win32" or not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
+        reason="the crash test forks writers and kills them with SIGKILL: Linux and macOS only",
+    ),
+]
 
 
 def run_harness(data_dir: Path, *args: str, timeout: float) -> tuple[int, dict[str, Any]]:
@@ -49,8 +53,11 @@ def test_a_thousand_kills_lose_no_acknowledged_save_and_leave_nothing_half_writt
                                                  indent=1)
     assert status == 0, report
     assert summary["kills"] == 1000 and summary["checks_passed"] == 1000, report
-    # The kills hit a stream of saves, and commits among them, not an idle process.
-    assert summary["saves_acknowledged"] >= 1000, report
+    # The kills hit a stream of saves, and commits among them, not an idle process. Bounded
+    # by counts the machine's speed cannot push below (on a loaded 2-core machine a third of
+    # the rounds get a save acknowledged before their kill, against more than one per round
+    # on a quiet one), never by a number of saves per unit of time.
+    assert summary["saves_acknowledged"] >= 100, report
     assert summary["kill_moments"].get("during a commit", 0) >= 100, report
     assert summary["in_flight_committed"] > 0 and summary["in_flight_rolled_back"] > 0, report
 

@@ -16,8 +16,8 @@ TODAY = date(2026, 6, 1)
 
 
 def people_of(data_dir: Path) -> list[tuple[str, str | None, object, int | None]]:
-    db = open_profile(data_dir, TESTER)
-    with db.reading() as session:
+    db = open_profile(data_dir)
+    with db.reading(TESTER) as session:
         rows = session.execute(select(Person.full_name, Person.id_number, Person.birth_date,
                                       Person.birth_year).order_by(Person.id_number,
                                                                   Person.full_name))
@@ -35,8 +35,8 @@ def test_same_seed_same_people(tmp_path: Path) -> None:
 
 def test_demo_people_are_valid_and_counted(tmp_path: Path) -> None:
     summary = demo.create(tmp_path / "p", "small", today=TODAY)
-    db = open_profile(tmp_path / "p", TESTER)
-    with db.reading() as session:
+    db = open_profile(tmp_path / "p")
+    with db.reading(TESTER) as session:
         persons = list(session.scalars(select(Person)))
         households = session.scalar(select(func.count()).select_from(Household))
         logged = session.scalar(select(func.count()).select_from(ChangeLogEntry)
@@ -63,8 +63,8 @@ def test_demo_work_is_consistent_with_the_people(tmp_path: Path) -> None:
 
     summary = demo.create(tmp_path / "p", "small", today=TODAY)
     assert summary.sessions > 3 * summary.people // 2 and summary.members >= 6 * 6
-    db = open_profile(tmp_path / "p", TESTER)
-    with db.reading() as session:
+    db = open_profile(tmp_path / "p")
+    with db.reading(TESTER) as session:
         sessions = {s.id: s for s in session.scalars(select(SupportSession))}
         team_village = dict(session.execute(select(TeamMember.id, Team.village_id)
                                             .join(Team, Team.id == TeamMember.team_id)).all())

@@ -28,14 +28,14 @@ NAME = "Hoàng Thị Quyên"
 
 def add_known_person(db: Database) -> None:
     village_id = village(db, "Bản Hang")
-    with db.transaction() as session:
+    with db.transaction(TESTER) as session:
         people.add_person(session, PersonInput(
             full_name=NAME, gender="female", village_id=village_id,
             birth_date=None, birth_year=1995, id_number=ID_NUMBER, phone="0912345678"))
 
 
 def name_of(db: Database, id_number: str) -> str | None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return session.execute(text("SELECT full_name FROM person WHERE id_number = :n"),
                                {"n": id_number}).scalar()
 
@@ -73,7 +73,7 @@ def test_a_copy_of_the_data_folder_reveals_no_name_or_id_number(db: Database,
 def test_a_database_error_does_not_carry_the_personal_data_being_written(
         db: Database) -> None:
     # Its text goes to the plain log file and to the screen.
-    with pytest.raises(SQLAlchemyError) as raised, db.transaction() as session:
+    with pytest.raises(SQLAlchemyError) as raised, db.transaction(TESTER) as session:
         session.execute(text("INSERT INTO person (full_name, id_number) VALUES (:n, :i)"),
                         {"n": NAME, "i": ID_NUMBER})
     assert "person" in str(raised.value)  # still says what failed
@@ -129,10 +129,10 @@ def test_the_recovery_key_opens_the_data_on_another_pc(db: Database, data_dir: P
     keyfile.save(data_dir)
     keyring.set_keyring(type(memory_keyring)())  # another PC: an empty keyring
     with pytest.raises(keys.DataKeyError):
-        open_profile(data_dir, TESTER)  # no passphrase given, no key in the keyring
+        open_profile(data_dir)  # no passphrase given, no key in the keyring
     typed = recovery.lower().replace("-", " ")  # as typed from paper
     assert keys.recover(data_dir, typed) == db.key
-    reopened = open_profile(data_dir, TESTER)  # now the keyring has it
+    reopened = open_profile(data_dir)  # now the keyring has it
     assert name_of(reopened, ID_NUMBER) == NAME
     reopened.close()
 
@@ -181,7 +181,7 @@ def test_an_old_plain_profile_is_encrypted_in_place_and_loses_nothing(tmp_path: 
     [kept] = paths.backup_dir(data_dir).glob("*-before-encryption.sqlite3")
     assert not is_plain_sqlite(kept)
     assert revealed(every_file_bytes(data_dir)) == []
-    db = open_profile(data_dir, TESTER)  # migrates 0002 -> head after a backup
+    db = open_profile(data_dir)  # migrates 0002 -> head after a backup
     try:
         assert name_of(db, ID_NUMBER) == NAME
         assert migrate.current_revision(db.engine) == migrate.head_revision()
@@ -215,7 +215,7 @@ def test_an_encryption_killed_after_the_key_was_made_resumes_with_a_new_recovery
     assert done.recovery_key != first.recovery_key  # the first was never shown
     keyring.set_keyring(type(keyring.get_keyring())())  # another PC
     assert keys.recover(data_dir, done.recovery_key) == first.key
-    db = open_profile(data_dir, TESTER)
+    db = open_profile(data_dir)
     try:
         assert name_of(db, ID_NUMBER) == NAME
     finally:

@@ -15,7 +15,7 @@ from cdsxa.db.models import Household, Person, PersonOutcome
 from cdsxa.excel import export, people_import
 from cdsxa.register import villages
 from cdsxa.security import keys
-from tests.conftest import muong_lat_code
+from tests.conftest import TESTER, muong_lat_code
 from tests.helpers import as_actor
 from tests.test_excel_import import GOOD, TODAY, write_list
 
@@ -55,7 +55,7 @@ def test_export_to_a_folder_that_cannot_be_written(tmp_path: Path) -> None:
 
 def snapshot(db: Database) -> list[tuple[Any, ...]]:
     """Everything an officer sees of each person, without record ids."""
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         names: dict[Any, str] = {v.id: v.name for v in villages.list_all(session)}
         codes = {h.id: (h.code, h.has_fibre) for h in session.scalars(select(Household))}
         reached: dict[Any, set[str]] = {}
@@ -76,7 +76,7 @@ def test_exported_people_import_back_unchanged(db: Database, tmp_path: Path) -> 
         answers = {"Lò Văn Tâm": ("given", date(2025, 3, 1)), "Lò Thị Mai": ("refused", TODAY)}
         for someone in session.scalars(select(Person)):
             someone.consent, someone.consent_on = answers.get(someone.full_name, (None, None))
-    with db.transaction() as session:  # the full list: every column imports back
+    with db.transaction(TESTER) as session:  # the full list: every column imports back
         assert export.export_people(session, tmp_path / "xuat.xlsx", include_personal=True,
                                     reason="Chuyển sang máy khác") == 5
     other = tmp_path / "other"
@@ -128,7 +128,7 @@ def test_a_control_character_neither_stays_nor_blocks_the_export(db: Database,
 
     person(db, "Lò Thị Mai", notes="gọi Zalo\x07 trước")
     person(db, "Lò Văn Tâm", born=date(1985, 1, 1), gender="male")
-    with db.transaction() as session:  # written before control characters were dropped
+    with db.transaction(TESTER) as session:  # written before control characters were dropped
         session.execute(text("UPDATE person SET notes = :n WHERE full_name = :who"),
                         {"n": "số\x01 cũ", "who": "Lò Văn Tâm"})
         notes = {p.full_name: p.notes for p in session.scalars(select(Person))}

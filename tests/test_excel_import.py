@@ -24,6 +24,7 @@ from cdsxa.excel.columns import IGNORE, detect_mapping
 from cdsxa.register import people, villages
 from tests.helpers import as_actor
 from tests.test_cli import cdsxa
+from tests.conftest import TESTER
 
 TODAY = date(2025, 6, 1)
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "SĐT", "Thôn/bản", "Mã hộ",
@@ -70,7 +71,7 @@ def write_list(path: Path, rows: list[Row], header: list[str] = HEADER,
 
 
 def village(db: Database, name: str) -> VillageId:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         found = villages.find_by_name(session, name)
     assert found is not None
     return found
@@ -92,7 +93,7 @@ def register(db: Database) -> Database:
 
 def preview_of(db: Database, path: Path, **options: Any) -> people_import.ImportPreview:
     sheet = people_import.read_sheet(path)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return people_import.preview(session, sheet, today=TODAY, **options)
 
 
@@ -143,12 +144,12 @@ def test_preview_reads_cells_as_communes_type_them(register: Database, tmp_path:
 
 def test_one_bad_row_imports_nothing(register: Database, tmp_path: Path) -> None:
     result = preview_of(register, write_list(tmp_path / "ds.xlsx", GOOD + BAD[:1]))
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         before = (count(session, Person), count(session, ChangeLogEntry))
     with pytest.raises(UserError, match="Còn 1 dòng lỗi nên chưa nhập gì"):
         with register.transaction(as_actor("test")) as session:
             people_import.apply(session, result)
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         assert (count(session, Person), count(session, ChangeLogEntry)) == before
 
 
@@ -157,7 +158,7 @@ def test_import_adds_people_households_and_outcomes(register: Database, tmp_path
     with register.transaction(as_actor("test")) as session:
         done = people_import.apply(session, result)
     assert (done.added, done.updated, done.skipped, done.households_added) == (3, 1, 2, 2)
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         assert count(session, Person) == 5
         tam, mai, dung = (person(session, n) for n in ("038085000123", "038188000456",
                                                        "038201000789"))
@@ -188,11 +189,11 @@ def test_importing_the_same_list_again_changes_nothing(register: Database, tmp_p
     again = preview_of(register, path)
     assert again.counts == {"new": 0, "update": 4, "duplicate": 2, "error": 0}
     assert all(row.changes == () for row in again.rows if row.action == "update")
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         logged = count(session, ChangeLogEntry)
     with register.transaction(as_actor("test")) as session:
         people_import.apply(session, again)
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         assert count(session, ChangeLogEntry) == logged and count(session, Person) == 5
 
 
@@ -202,7 +203,7 @@ def test_a_number_fills_in_someone_entered_without_one(register: Database, tmp_p
     assert result.rows[0].action == "update" and result.rows[0].changes == ("Số định danh cá nhân",)
     with register.transaction(as_actor("test")) as session:
         people_import.apply(session, result)
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         assert count(session, Person) == 2
         assert person(session, "038150000321").full_name == "Lò Thị Nga"
 
@@ -316,7 +317,7 @@ def test_consent_is_imported_and_an_answer_updates_the_register(
     assert first.counts["new"] == 3 and not first.has_errors
     with register.transaction(as_actor("test")) as session:
         people_import.apply(session, first)
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         answers = {p.full_name: (p.consent, p.consent_on) for p in session.scalars(select(Person))
                    if p.full_name in ("Hà Thị Lan", "Lò Văn Sinh", "Vi Văn Pọm")}
     assert answers == {"Hà Thị Lan": ("given", date(2025, 4, 2)),
@@ -330,7 +331,7 @@ def test_consent_is_imported_and_an_answer_updates_the_register(
         ("Vi Văn Pọm", ("Đồng ý lưu dữ liệu",))]
     with register.transaction(as_actor("test")) as session:
         people_import.apply(session, again)
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         answers = {p.full_name: (p.consent, p.consent_on) for p in session.scalars(select(Person))}
     assert answers["Vi Văn Pọm"] == ("given", date(2025, 5, 15))
     assert answers["Hà Thị Lan"] == ("given", date(2025, 4, 2))
@@ -355,7 +356,7 @@ def test_a_chosen_mapping_is_used_and_remembered(register: Database, tmp_path: P
     assert result.counts["new"] == 1 and result.rows[0].person.phone is None
     with register.transaction(as_actor("test")) as session:
         people_import.apply(session, result)
-    with register.reading() as session:
+    with register.reading(TESTER) as session:
         remembered = settings.get(session, settings.PEOPLE_IMPORT_MAPPING)
     assert remembered["Tên người dân"] == "full_name" and remembered["Điện thoại"] == IGNORE
     assert preview_of(register, path).counts["duplicate"] == 1  # next time, no mapping needed
@@ -393,7 +394,7 @@ def test_an_unknown_sheet_is_named(tmp_path: Path) -> None:
 
 
 def people_count(db: Database) -> int:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return count(session, Person)
 
 

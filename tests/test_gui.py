@@ -19,8 +19,9 @@ from cdsxa.ui.pages.overview import OverviewPage
 from cdsxa.ui.pages.settings_page import SettingsPage
 from cdsxa.ui.wizard import SetupWizard
 from tests.helpers import SIGN_IN_PASSWORD, signed_in, type_text
+from tests.conftest import TESTER
 
-pytestmark = pytest.mark.usefixtures("vietnamese")
+pytestmark = pytest.mark.usefixtures("vietnamese", "inline_work")
 
 PASSWORD = SIGN_IN_PASSWORD
 
@@ -188,7 +189,7 @@ def test_population_figures_are_validated_and_saved(qtbot: QtBot, window: MainWi
     assert "Số hộ (5000) lớn hơn dân số (1000)" in page.population_error.text()
     page.population.spins["households"].setValue(260)
     qtbot.mouseClick(page.save_population, Qt.MouseButton.LeftButton)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert profile.population_figures(session)[0].households == 260
 
 
@@ -200,7 +201,7 @@ def test_language_and_layout_are_remembered(qtbot: QtBot, window: MainWindow, db
     assert "khi mở lại" in page.language_note.text()
     window.resize(700, 520)  # within the offscreen screen (800×600)
     window.close()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert settings.get(session, settings.LANGUAGE) == "en"
     reopened = MainWindow(AppContext(data_dir, db, window.context.principal, Changes()))
     qtbot.addWidget(reopened)
@@ -216,7 +217,6 @@ def test_a_second_window_on_a_reopened_profile_starts_on_the_overview(
     demo.create(tmp_path / "demo", "small", admin_password=PASSWORD)
     db = open_database(tmp_path / "demo", keys.find(tmp_path / "demo"))
     principal = users.attempt_sign_in(db, "admin", PASSWORD)
-    db.principal = principal
     main = MainWindow(AppContext(tmp_path / "demo", db, principal, Changes()))
     qtbot.addWidget(main)
     main.show()

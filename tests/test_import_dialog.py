@@ -14,6 +14,7 @@ from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.people_page import PeoplePage
 from tests.helpers import signed_in
+from tests.conftest import TESTER
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +34,7 @@ def workbook(path: Path, rows: list[list[object]]) -> Path:
 
 
 def count(db: Database, model: type) -> int:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -56,14 +57,14 @@ def test_preview_add_the_missing_village_then_import(qtbot: QtBot, db: Database,
     assert count(db, ChangeLogEntry) == before  # the preview wrote nothing
 
     dialog.add_villages.click()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert villages.find_by_name(session, "Bản Nà Ớt") is not None
     assert dialog.import_button.isEnabled()
     assert dialog.import_button.text() == "Nhập 3 người"
     dialog.import_button.click()
     assert "Đã nhập: 3 người mới" in dialog.summary.text()
     assert count(db, Person) == 3
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         numbers = set(session.scalars(select(Person.id_number)))
     assert "038088000456" in numbers
     assert page.model.rowCount() == 3  # the list heard about the import

@@ -16,20 +16,21 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cdsxa.common import ages
 from cdsxa.common.ids import HouseholdId, PersonId, VillageId
 from cdsxa.commune.profile import Population, set_population
 from cdsxa.counting import indicators
 from cdsxa.counting.indicators import Indicator, compute, records_behind
-from cdsxa.db.activity import SupportSession, VneidStep
+from cdsxa.db.activity import SupportSession, Team, TeamMember, Topic, VneidStep
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Household, Person
 from cdsxa.profile.storage import open_database
 from cdsxa.register import people, villages
 from cdsxa.register.people import PersonInput
 from cdsxa.security import keys
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, TESTER
 from tests.helpers import as_actor
 
 ON = date(2025, 6, 30)
@@ -77,7 +78,7 @@ class Commune:
 
 
 def _village_ids(db: Database) -> dict[str, VillageId]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         found = {"hang": villages.find_by_name(session, "Bản Hang"),
                  "dong_tam": villages.find_by_name(session, "Thôn Đồng Tâm")}
     return {k: v for k, v in found.items() if v is not None}
@@ -161,6 +162,19 @@ def _add_households(db: Database, village: dict[str, VillageId]) -> dict[str, Ho
     return ids
 
 
+def _add_helpers_and_topics(session: Session, c: Commune) -> None:
+    """The team members M1-M3 and the "smartphone" topic the sessions name: a session's
+    helpers and topics are rows with foreign keys (support_session_member, _topic)."""
+    team = Team(id=uuid.uuid4(), village_id=c.villages["hang"], name="Tổ CNSCĐ Bản Hang")
+    session.add(team)
+    for n, member in enumerate((M1, M2, M3), start=1):
+        session.add(TeamMember(id=uuid.UUID(member), team_id=team.id, full_name=f"Tổ viên {n}",
+                               name_key=f"to vien {n}", organisation="other"))
+    session.add(Topic(code="smartphone", name="Điện thoại thông minh", name_en="Smartphone",
+                      category="other", position=99, active=True))
+    session.flush()
+
+
 def _add_activity(db: Database, c: Commune) -> None:
     with db.transaction(as_actor(ACTOR)) as session:
         for name, kind, reached in OUTCOMES:
@@ -168,6 +182,7 @@ def _add_activity(db: Database, c: Commune) -> None:
         for name, step, level, taken, _ in STEPS:
             session.add(VneidStep(person_id=c.people[name], step=step, level=level,
                                   taken_on=taken))
+        _add_helpers_and_topics(session, c)
         for key, (held, v, who, topics, members, _) in SESSIONS.items():
             row = SupportSession(id=uuid.uuid4(), held_on=held, village_id=c.villages[v],
                                  person_id=c.people[who], topics=topics, member_ids=members,
@@ -190,8 +205,8 @@ def _delete_some(db: Database, c: Commune) -> None:
             step.deleted = True
 
 
-@pytest.fixture
-def commune(db: Database) -> Commune:
+def build_commune(db: Database) -> Commune:
+    """The hand-counted register, through the services (tests/engines.py reuses it)."""
     village = _village_ids(db)
     c = Commune(db, _add_people(db, village), _add_households(db, village), village, {})
     _add_activity(db, c)
@@ -199,11 +214,61 @@ def commune(db: Database) -> Commune:
     return c
 
 
+@pytest.fixture
+def commune(db: Database) -> Commune:
+    return build_commune(db)
+
+
+Figures = dict[str, tuple[int, int | None, float | None, str]]
+
+# The commune at ON, counted by hand.
+COMMUNE_FIGURES: Figures = {
+    # an (18 today), khanh, man_retired, quang; not binh (17), lan (age unknown),
+    # deleted, woman_working (cleared). 4/13 = 30.77%.
+    "smartphone_adults": (4, 13, 30.8, "register"),
+    # h1 (since the date), h5; not h2 (after), h3 (undated, entered after the
+    # date), h4 (no fibre), h6 (deleted). 2/5.
+    "fibre_households": (2, 5, 40.0, "register"),
+    # an (activated on the date), dung (14 today), khanh (level 1), man_working;
+    # not cuong (13), ha (registered only), quang (deleted step, failed). 4/16.
+    "digital_identity_people": (4, 16, 25.0, "register"),
+    # an, man_working; khanh's level 2 comes the day after. 2/16.
+    "vneid_level2_people": (2, 16, 12.5, "register"),
+    # quang, man_working (on the date); an's is the day after. 2/13 = 15.38%.
+    "payment_account_adults": (2, 13, 15.4, "register"),
+    # quang; an's account is undated and was entered after the date. 1/13 = 7.69%.
+    "dvc_account_adults": (1, 13, 7.7, "register"),
+    "digital_signature_adults": (1, 13, 7.7, "register"),  # khanh
+    # Owners of any age: an binh khanh man_retired lan quang (6); protected: binh,
+    # lan, quang (khanh's comes after the date; elder has no smartphone). 3/6.
+    "protection_software_people": (3, 6, 50.0, "register"),
+    # an, khanh; man_retired is past retirement age. 2/12 = 16.67%.
+    "digital_skills_working_age": (2, 12, 16.7, "register"),
+    # s1 (1/6), s2 (30/6), s3; not s4 (May), s5 (July), s6 (deleted).
+    "support_sessions": (3, None, None, "register"),
+}
+
+
+# Bản Hang alone at ON.
+HANG_FIGURES: Figures = {
+    "smartphone_adults": (3, 11, 27.3, "register"),  # an khanh man_retired; 27.27%
+    "fibre_households": (1, 4, 25.0, "register"),  # h1 of h1-h4
+    "digital_identity_people": (4, 14, 28.6, "register"),  # 28.57%
+    "vneid_level2_people": (2, 14, 14.3, "register"),  # 14.29%
+    "payment_account_adults": (1, 11, 9.1, "register"),  # man_working
+    "dvc_account_adults": (0, 11, 0.0, "register"),
+    "digital_signature_adults": (1, 11, 9.1, "register"),  # khanh
+    "protection_software_people": (2, 5, 40.0, "register"),  # binh lan of 5 owners
+    "digital_skills_working_age": (2, 10, 20.0, "register"),
+    "support_sessions": (2, None, None, "register"),  # s1, s2
+}
+
+
 def by_id(results: list[Indicator]) -> dict[str, Indicator]:
     return {i.id: i for i in results}
 
 
-def figures(results: list[Indicator]) -> dict[str, tuple[int, int | None, float | None, str]]:
+def figures(results: list[Indicator]) -> Figures:
     return {i.id: (i.numerator, i.denominator, i.value, i.denominator_source) for i in results}
 
 
@@ -211,54 +276,19 @@ def figures(results: list[Indicator]) -> dict[str, tuple[int, int | None, float 
 
 
 def test_commune_figures_on_the_reporting_date(commune: Commune) -> None:
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         result = figures(compute(session, ON))
-    assert result == {
-        # an (18 today), khanh, man_retired, quang; not binh (17), lan (age unknown),
-        # deleted, woman_working (cleared). 4/13 = 30.77%.
-        "smartphone_adults": (4, 13, 30.8, "register"),
-        # h1 (since the date), h5; not h2 (after), h3 (undated, entered after the
-        # date), h4 (no fibre), h6 (deleted). 2/5.
-        "fibre_households": (2, 5, 40.0, "register"),
-        # an (activated on the date), dung (14 today), khanh (level 1), man_working;
-        # not cuong (13), ha (registered only), quang (deleted step, failed). 4/16.
-        "digital_identity_people": (4, 16, 25.0, "register"),
-        # an, man_working; khanh's level 2 comes the day after. 2/16.
-        "vneid_level2_people": (2, 16, 12.5, "register"),
-        # quang, man_working (on the date); an's is the day after. 2/13 = 15.38%.
-        "payment_account_adults": (2, 13, 15.4, "register"),
-        # quang; an's account is undated and was entered after the date. 1/13 = 7.69%.
-        "dvc_account_adults": (1, 13, 7.7, "register"),
-        "digital_signature_adults": (1, 13, 7.7, "register"),  # khanh
-        # Owners of any age: an binh khanh man_retired lan quang (6); protected: binh,
-        # lan, quang (khanh's comes after the date; elder has no smartphone). 3/6.
-        "protection_software_people": (3, 6, 50.0, "register"),
-        # an, khanh; man_retired is past retirement age. 2/12 = 16.67%.
-        "digital_skills_working_age": (2, 12, 16.7, "register"),
-        # s1 (1/6), s2 (30/6), s3; not s4 (May), s5 (July), s6 (deleted).
-        "support_sessions": (3, None, None, "register"),
-    }
+    assert result == COMMUNE_FIGURES
 
 
 def test_village_filter(commune: Commune) -> None:
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         result = figures(compute(session, ON, commune.villages["hang"]))
-    assert result == {
-        "smartphone_adults": (3, 11, 27.3, "register"),  # an khanh man_retired; 27.27%
-        "fibre_households": (1, 4, 25.0, "register"),  # h1 of h1-h4
-        "digital_identity_people": (4, 14, 28.6, "register"),  # 28.57%
-        "vneid_level2_people": (2, 14, 14.3, "register"),  # 14.29%
-        "payment_account_adults": (1, 11, 9.1, "register"),  # man_working
-        "dvc_account_adults": (0, 11, 0.0, "register"),
-        "digital_signature_adults": (1, 11, 9.1, "register"),  # khanh
-        "protection_software_people": (2, 5, 40.0, "register"),  # binh lan of 5 owners
-        "digital_skills_working_age": (2, 10, 20.0, "register"),
-        "support_sessions": (2, None, None, "register"),  # s1, s2
-    }
+    assert result == HANG_FIGURES
 
 
 def test_working_age_follows_the_2026_retirement_ages(commune: Commune) -> None:
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         working = records_behind(session, "digital_skills_working_age", ON_2026,
                                  part="denominator")
     # man_2026 (61y6m) and woman_2026 (57y) reach 2026's retirement ages on the date;
@@ -270,7 +300,7 @@ def test_working_age_follows_the_2026_retirement_ages(commune: Commune) -> None:
 
 def test_undated_records_count_from_the_day_they_were_entered(commune: Commune) -> None:
     today = date.today()
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         result = by_id(compute(session, today))
     assert result["dvc_account_adults"].numerator == 2  # quang, and an's undated account
     assert result["fibre_households"].numerator == 4  # h1, h2, h3 (undated), h5
@@ -278,7 +308,7 @@ def test_undated_records_count_from_the_day_they_were_entered(commune: Commune) 
 
 def test_profile_denominators(commune: Commune) -> None:
     # conftest's 2025 figures: residents 1000, adults 700, working age 600, households 250.
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         result = figures(compute(session, ON, denominators="profile"))
     assert result["smartphone_adults"] == (4, 700, 0.6, "profile")  # 0.57%
     assert result["payment_account_adults"] == (2, 700, 0.3, "profile")  # 0.29%
@@ -293,7 +323,7 @@ def test_profile_denominators(commune: Commune) -> None:
 def test_profile_figures_fall_back_to_the_register(commune: Commune) -> None:
     with commune.db.transaction(as_actor(ACTOR)) as session:
         set_population(session, Population(2024, residents=900, households=200))
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         before_any = figures(compute(session, date(2023, 12, 31), denominators="profile"))
         in_2024 = figures(compute(session, date(2024, 12, 31), denominators="profile"))
         in_2026 = figures(compute(session, date(2026, 3, 1), denominators="profile"))
@@ -307,7 +337,7 @@ def test_profile_figures_fall_back_to_the_register(commune: Commune) -> None:
 
 
 def test_an_unknown_denominator_source_is_refused(commune: Commune) -> None:
-    with commune.db.reading() as session, pytest.raises(ValueError):
+    with commune.db.reading(TESTER) as session, pytest.raises(ValueError):
         compute(session, ON, denominators="census")  # type: ignore[arg-type]
 
 
@@ -324,7 +354,7 @@ def test_the_ids_are_stable() -> None:
 
 def test_the_records_behind_a_figure(commune: Commune) -> None:
     p = commune.people
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         owners = records_behind(session, "smartphone_adults", ON)
         fibre = records_behind(session, "fibre_households", ON)
         sessions = records_behind(session, "support_sessions", ON)
@@ -340,7 +370,7 @@ def test_the_records_behind_a_figure(commune: Commune) -> None:
 def test_records_behind_agree_with_the_figures(commune: Commune, on: date,
                                                where: str | None) -> None:
     village = commune.villages[where] if where else None
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         for item in compute(session, on, village):
             numerator = records_behind(session, item.id, on, village, "numerator")
             denominator = records_behind(session, item.id, on, village, "denominator")
@@ -350,7 +380,7 @@ def test_records_behind_agree_with_the_figures(commune: Commune, on: date,
 
 
 def test_an_unknown_indicator_is_refused(commune: Commune) -> None:
-    with commune.db.reading() as session, pytest.raises(ValueError, match="unknown"):
+    with commune.db.reading(TESTER) as session, pytest.raises(ValueError, match="unknown"):
         records_behind(session, "smartphones", ON)
 
 
@@ -371,7 +401,7 @@ def test_sql_age_groups_match_the_python_rules(db: Database) -> None:
     person = dict(zip(ids, batch))
     for on in (date(2024, 2, 29), date(2025, 2, 28), date(2025, 6, 30), date(2025, 7, 1),
                date(2026, 6, 30), date(2030, 12, 31)):
-        with db.reading() as session:
+        with db.reading(TESTER) as session:
             got = {part: set(records_behind(session, ind, on, part="denominator"))
                    for part, ind in (("adult", "smartphone_adults"),
                                      ("14", "digital_identity_people"),
@@ -395,7 +425,7 @@ def test_vneid_breakdown(commune: Commune) -> None:
             row = session.get(Person, commune.people[name])
             assert row is not None
             row.vneid_status, row.vneid_level = status, level
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         result = indicators.vneid_breakdown(session, on=ON)
         village = indicators.vneid_breakdown(session, commune.villages["dong_tam"], on=ON)
     # The deleted person is not counted; quoc (a child) has a status all the same.
@@ -409,7 +439,7 @@ def test_vneid_breakdown(commune: Commune) -> None:
 
 def test_sessions_breakdown(commune: Commune) -> None:
     hang, dong_tam = commune.villages["hang"], commune.villages["dong_tam"]
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         june = indicators.sessions_breakdown(session, date(2025, 6, 1), date(2025, 6, 30))
         hang_only = indicators.sessions_breakdown(session, date(2025, 5, 1), date(2025, 7, 31),
                                                   hang)
@@ -441,7 +471,7 @@ def test_cli_json_matches_compute(commune: Commune, data_dir: Path) -> None:
     result = cdsxa("--json", "--date", "2025-06-30", "--data-dir", str(data_dir))
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
-    with commune.db.reading() as session:
+    with commune.db.reading(TESTER) as session:
         expected = compute(session, ON)
     assert [{k: row[k] for k in ("id", "numerator", "denominator", "value",
                                  "denominator_source")} for row in printed] == [
@@ -491,6 +521,8 @@ def test_cli_on_a_folder_with_a_database_but_no_profile(tmp_path: Path) -> None:
 
 
 def test_percent_text() -> None:
-    assert indicators.percent_text(72.5) == "72,5%"
-    assert indicators.percent_text(0.0) == "0,0%"
-    assert indicators.percent_text(None) == "—"
+    from cdsxa.cli.indicators import percent_text
+
+    assert percent_text(72.5) == "72,5%"
+    assert percent_text(0.0) == "0,0%"
+    assert percent_text(None) == "—"

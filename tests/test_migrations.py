@@ -69,18 +69,22 @@ def test_a_populated_database_of_every_older_revision_upgrades_intact(
     from cdsxa.profile.storage import open_database as reopen
 
     demo.fill(db, "small")
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         people_before = session.execute(
             text("SELECT id, full_name, village_id, household_id FROM person ORDER BY id")).all()
     db.close()
-    script_revisions = ["0001", "0002"]  # every revision before head
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    script_revisions = sorted(r.revision for r in script.walk_revisions()
+                              if r.revision != migrate.SCHEMA_HEAD)  # every one before head
     for revision in script_revisions:
         engine = make_engine(db.path, db.key)
         migrate.downgrade(engine, revision)
         assert migrate.current_revision(engine) == revision
         engine.dispose()
-        upgraded = reopen(db.path.parent, db.key, TESTER)
-        with upgraded.reading() as session:
+        upgraded = reopen(db.path.parent, db.key)
+        with upgraded.reading(TESTER) as session:
             people_after = session.execute(text(
                 "SELECT id, full_name, village_id, household_id FROM person ORDER BY id")).all()
             integrity = session.execute(text("PRAGMA foreign_key_check")).all()

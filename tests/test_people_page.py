@@ -1,6 +1,7 @@
 """The people page through real widgets (offscreen): search, list, the person form."""
 
 import sys
+import threading
 import types
 from datetime import date
 from pathlib import Path
@@ -16,14 +17,16 @@ from cdsxa.db.models import ChangeLogEntry, Household, Person
 from cdsxa.register import people, person_detail, villages
 from cdsxa.register.people import PersonInput
 from cdsxa.security.access import Principal, Role
+from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.people_page import PeoplePage
 from cdsxa.ui.people_model import PeopleModel
 from cdsxa.ui.person_form import PersonForm
 from tests.helpers import as_actor, type_text
+from tests.conftest import TESTER
 
-pytestmark = pytest.mark.usefixtures("vietnamese")
+pytestmark = pytest.mark.usefixtures("vietnamese", "inline_work")
 
 OFFICER = Principal("user:tam", Role.OFFICER, display_name="Lò Văn Tâm")
 
@@ -33,7 +36,7 @@ OFFICER = Principal("user:tam", Role.OFFICER, display_name="Lò Văn Tâm")
 
 
 def village(db: Database, name: str) -> VillageId:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         found = villages.find_by_name(session, name)
     assert found is not None
     return found
@@ -48,7 +51,7 @@ def add(db: Database, name: str, where: str = "Bản Hang", **fields: object) ->
 
 
 def change_log_rows(db: Database) -> int:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return session.scalar(select(func.count()).select_from(ChangeLogEntry)) or 0
 
 
@@ -149,7 +152,7 @@ def test_adding_a_person_through_the_form(qtbot: QtBot, page: PeoplePage, db: Da
     assert page.form is None and not form.isVisible()
     assert "Vi Thị Hoa" in listed(page)
     assert page.count.text() == "4 người"
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         person_id = person_detail.find_by_id_number(session, "038185004321")
         assert person_id is not None
         detail = person_detail.get_person(session, person_id)
@@ -178,7 +181,7 @@ def test_a_known_id_number_opens_that_person(qtbot: QtBot, page: PeoplePage, db:
     assert form.birth.text() == "1980" and form.phone.text() == "0912345678"
     qtbot.keyClick(form.phone, Qt.Key.Key_Return)  # saving now changes that person only
     assert page.form is None
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.scalar(select(func.count()).select_from(Person)) == 3
     assert change_log_rows(db) == before
 
@@ -209,7 +212,7 @@ def test_a_refused_entry_keeps_the_form_open_and_writes_nothing(
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
     assert "không phải ngày hợp lệ" in form.error.text() and form.isVisible()
     assert change_log_rows(db) == before
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.scalar(select(func.count()).select_from(Household)) == 0
     form.birth.setText("1990")
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
@@ -230,7 +233,7 @@ def test_enter_on_a_row_opens_the_person_and_edits_are_saved(
     qtbot.keyClick(form.phone, Qt.Key.Key_Enter)
     assert page.form is None
     assert page.model.index(1, 4).data() == "038•••••22"  # masked in the list
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         detail = person_detail.get_person(session, registered["tam"])
     assert dict(detail.outcomes) == {"payment_account": date.today()}
 
@@ -271,6 +274,7 @@ def test_clicking_the_name_header_reverses_the_order(qtbot: QtBot, page: PeopleP
 def test_export_calls_the_excel_exporter_off_the_ui_thread(
         qtbot: QtBot, db: Database, data_dir: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, registered: dict[str, PersonId]) -> None:
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", False)  # the real writer thread
     calls: list[tuple[Path, object, bool, object]] = []
 
     def export_people(session: object, path: Path, village_id: object = None,
@@ -312,3 +316,59 @@ def test_export_writes_the_list_with_the_excel_module(
                     timeout=20_000)
     assert not page.error.isVisible(), page.error.text()
     assert target.stat().st_size > 0 and "3 người" in page.status.text()
+
+
+# --- off the UI thread ------------------------------------------------------------------
+
+def test_the_answer_to_an_older_search_is_dropped(
+        qtbot: QtBot, page: PeoplePage, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdsxa.register import search
+    from cdsxa.ui import operations
+
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
+    slow = threading.Event()
+    real = search.search_people
+
+    def searching(session: object, query: str, *args: object, **kwargs: object) -> object:
+        if query == "van":
+            assert slow.wait(10)  # the first search ends after the second
+        return real(session, query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "search_people", searching)
+    page.search.setText("van")
+    page.apply_filter()
+    page.search.setText("nguyen")
+    page.apply_filter()
+    qtbot.waitUntil(lambda: listed(page) == ["Nguyễn Văn An"], timeout=5000)
+    assert page.count.text() == "1 người"
+    slow.set()
+    qtbot.waitUntil(lambda: not operations._running, timeout=5000)  # the old answer came
+    assert listed(page) == ["Nguyễn Văn An"] and page.count.text() == "1 người"
+    assert not page.model.loading
+
+
+def test_enter_in_the_search_box_goes_to_the_first_result_once_it_is_read(
+        qtbot: QtBot, page: PeoplePage, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "nguyen")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # before the search has run
+    qtbot.waitUntil(lambda: listed(page) == ["Nguyễn Văn An"]
+                    and [i.row() for i in page.table.selectionModel().selectedRows()] == [0],
+                    timeout=5000)
+
+
+def test_a_person_saved_off_the_ui_thread_is_selected_once_the_list_is_read_again(
+        qtbot: QtBot, page: PeoplePage, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
+    form = open_new_form(qtbot, page)
+    type_text(qtbot, form.name, "Vi Thị Hoa")
+    form.gender.setCurrentIndex(form.gender.findData("female"))
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.form is None, timeout=5000)
+    with db.reading(TESTER) as session:
+        added = session.scalars(select(Person.id).where(Person.full_name == "Vi Thị Hoa")).one()
+    qtbot.waitUntil(lambda: [page.model.person_id(i.row())
+                             for i in page.table.selectionModel().selectedRows()] == [added],
+                    timeout=5000)
+    assert page.count.text() == "4 người"

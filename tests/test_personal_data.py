@@ -12,7 +12,13 @@ from sqlalchemy import func, select
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import mask, mask_id_number, mask_phone
 from cdsxa.common.ids import PersonId, VillageId
-from cdsxa.db.activity import GroupSession, SupportSession, TeamMember, VneidStep
+from cdsxa.db.activity import (
+    GroupSession,
+    GroupSessionAttendee,
+    SupportSession,
+    TeamMember,
+    VneidStep,
+)
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Household, Person, PersonOutcome
 from cdsxa.excel import export
@@ -24,6 +30,7 @@ from cdsxa.security import audit
 from cdsxa.security.access import AccessDenied, Principal, Role
 from cdsxa.support import sessions, vneid
 from tests.helpers import as_actor, village
+from tests.conftest import TESTER
 
 NAME = "Giàng Thị Xớ"
 ID_NUMBER = "038190004567"
@@ -153,7 +160,10 @@ def test_consent_is_saved_dated_and_shown(db: Database) -> None:
         person_detail.save_person(session, changed, given)
         logged = session.scalars(select(ChangeLogEntry).where(
             ChangeLogEntry.record_id == given, ChangeLogEntry.op == "update")).all()
-    assert json.loads(logged[-1].details or "{}")["consent"] == ["given", "refused"]
+        values = session.scalars(select(AuditEvent.details).where(
+            AuditEvent.change_id == logged[-1].id)).one()
+    assert "consent" in json.loads(logged[-1].fields or "[]")
+    assert json.loads(values or "{}")["consent"] == ["given", "refused"]
     for bad, message in (({"consent": "maybe"}, "không xác định"),
                          ({"consent": "given", "consent_on": date.today() + timedelta(days=1)},
                           "tương lai")):
@@ -179,7 +189,7 @@ def test_exports_carry_consent(db: Database, tmp_path: Path) -> None:
 # Exports --------------------------------------------------------------------------------
 
 def export_events(db: Database) -> list[audit.AuditRow]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return audit.browse(session, audit.AuditFilter(actions=("export",)))
 
 
@@ -317,12 +327,15 @@ def test_erasing_leaves_nothing_of_the_person(db: Database, citizen: PersonId) -
     before = text_values(db)
     assert any(NAME in v for v in before) and any(ID_NUMBER in v for v in before)
     assert search_index_finds(db, ID_NUMBER)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         owned = [*session.scalars(select(PersonOutcome.id).where(
             PersonOutcome.person_id == citizen)),
                  *session.scalars(select(VneidStep.id).where(VneidStep.person_id == citizen))]
         households = session.scalar(select(func.count()).select_from(Household))
-    assert len(owned) >= 4
+        # Their attendance of the class: a row naming them, erased with them.
+        attended = list(session.scalars(select(GroupSessionAttendee.id).where(
+            GroupSessionAttendee.person_id == citizen)))
+    assert len(owned) >= 4 and len(attended) == 1
 
     with db.transaction(officer()) as session:
         erased = erase_person(session, citizen, REASON)
@@ -334,7 +347,7 @@ def test_erasing_leaves_nothing_of_the_person(db: Database, citizen: PersonId) -
     assert not search_index_finds(db, ID_NUMBER) and not search_index_finds(db, "xo")
     assert search_index_finds(db, "khac")  # the index still works for everyone else
 
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.get(Person, citizen) is None
         assert session.scalar(select(func.count()).select_from(PersonOutcome).where(
             PersonOutcome.person_id == citizen)) == 0
@@ -345,14 +358,16 @@ def test_erasing_leaves_nothing_of_the_person(db: Database, citizen: PersonId) -
             TeamMember.full_name == "Người trong tổ")).one() is None
         tombstones = session.scalars(select(ChangeLogEntry).where(
             ChangeLogEntry.op == "erase")).all()
-        assert {e.record_id for e in tombstones} == {citizen, *owned}
-        assert all(e.changed_by == "user:canbo" and e.details is None for e in tombstones)
-        assert session.scalar(select(func.count()).select_from(ChangeLogEntry).where(
-            ChangeLogEntry.record_id.in_([citizen, *owned]),
-            ChangeLogEntry.details.is_not(None))) == 0
+        assert {e.record_id for e in tombstones} == {citizen, *owned, *attended}
+        assert all(e.changed_by == "user:canbo" and e.fields is None for e in tombstones)
+        # The values their updates had are gone from the audit trail too.
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.object_id.in_([citizen, *owned]), AuditEvent.change_id.is_not(None),
+            AuditEvent.details.is_not(None))) == 0
         unlinked = session.scalars(select(ChangeLogEntry).where(
             ChangeLogEntry.table_name.in_(["group_session", "team_member"]),
             ChangeLogEntry.op == "update")).all()
+        unlinked += [e for e in tombstones if e.table_name == "group_session_attendee"]
         assert len(unlinked) == 2, "the lost links are logged, so they travel"
         # Not filtered by action: "erase" names both the tombstones and the event.
         events = audit.browse(session, audit.AuditFilter(object_id=citizen))
@@ -372,7 +387,7 @@ def test_support_sessions_keep_counting_without_the_link(db: Database,
     with db.transaction(officer()) as session:
         assert erase_person(session, citizen, REASON).unlinked == 3
     assert not any(NAME in v or ID_NUMBER in v for v in text_values(db))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         support = session.scalars(select(SupportSession)).one()
         assert support.person_id is None and support.topics == ["dvc_account", "vneid_activate"]
         logged = session.scalars(select(ChangeLogEntry).where(
@@ -393,7 +408,7 @@ def test_erasing_needs_the_permission_and_a_reason_that_names_nobody(
         with pytest.raises(UserError, match=message):
             with db.transaction(officer()) as session:
                 erase_person(session, citizen, reason)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.get(Person, citizen) is not None
         assert session.scalars(select(AuditEvent).where(AuditEvent.action == "erase")).all() == []
 
@@ -411,10 +426,10 @@ def test_erasing_a_person_without_links(db: Database) -> None:
 
 def test_a_named_list_with_full_phones_needs_a_reason(db: Database, tmp_path: Path) -> None:
     target = tmp_path / "to.xlsx"
-    with db.transaction() as session, pytest.raises(UserError, match="lý do"):
+    with db.transaction(TESTER) as session, pytest.raises(UserError, match="lý do"):
         export.export_named_list(session, target, "Tổ CNSCĐ", ["Họ và tên", "Số điện thoại"],
                                  [["Hà Văn Sơn", "0901234567"]], personal=True, reason=" ")
     assert not target.exists()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)
                               .where(AuditEvent.action == "export")) == 0

@@ -25,6 +25,10 @@ from cdsxa.ui.pages.vneid_page import VneidPage
 from cdsxa.ui.person_form import PersonForm
 from cdsxa.ui.person_picker import describe
 from tests.helpers import person, village
+from tests.conftest import TESTER
+
+# Saves run inline (tasks.SYNCHRONOUS): the test reads what was saved at once.
+pytestmark = pytest.mark.usefixtures("inline_work")
 
 # English source strings: these tests do not depend on the translation being current.
 
@@ -63,7 +67,7 @@ def test_the_people_list_masks_numbers_and_the_form_shows_them(
 
 
 def test_search_results_in_pickers_are_masked(db: Database, citizen: PersonId) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         [found] = search.search_people(session, "giang")
     assert describe(found) == "Giàng Thị Xớ · 01/05/1990 · Bản Hang · 038•••••••67"
 
@@ -103,7 +107,7 @@ def test_the_form_asks_for_consent_and_dates_it(qtbot: QtBot, db: Database, data
     assert form.consent_on.isEnabled() and form.consent_on.text() == vn_date(date.today())
     form.consent_on.setText("02/01/2025")
     form.save()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         saved = session.get(Person, citizen)
         assert saved is not None
         assert (saved.consent, saved.consent_on) == ("given", date(2025, 1, 2))
@@ -137,7 +141,7 @@ def test_erasing_from_the_form_asks_why_and_warns(qtbot: QtBot, db: Database, da
     assert not dialog.isVisible() and not form.isVisible() and page.form is None
     assert "Erased at the citizen's request" in page.status.text()
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.scalars(select(Person)).all() == []
         erased = [e for e in audit.browse(session) if e.action == "erase" and e.summary]
     assert [e.actor for e in erased] == ["user:canbo"]
@@ -176,7 +180,7 @@ def test_the_people_export_with_personal_data_is_audited(
     dialog.reason.insert("Báo cáo huyện")
     dialog.accept()
     assert "Exported 1 people" in page.status.text(), page.error.text()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         [event] = audit.browse(session, audit.AuditFilter(actions=("export",)))
     assert event.actor == "user:canbo" and event.details["personal"] is True
     assert event.details["reason"] == "Báo cáo huyện" and event.details["file"] == "day-du.xlsx"

@@ -12,7 +12,7 @@ from cdsxa.db.engine import Database
 from cdsxa.register import people, villages
 from cdsxa.security import keys, users
 from cdsxa.security.access import Role
-from tests.conftest import muong_lat_code
+from tests.conftest import TESTER, muong_lat_code
 from tests.helpers import as_actor
 
 
@@ -24,7 +24,7 @@ def test_thanh_hoa_has_its_166_communes_searchable_without_diacritics() -> None:
 
 
 def test_initialise_records_the_whole_setup(db: Database) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         view = profile.load(session)
         assert view is not None
         assert (view.province_name, view.commune_name) == ("Thanh Hóa", "Xã Mường Lát")
@@ -53,7 +53,7 @@ def test_unknown_codes_are_refused_before_anything_is_written(
 def test_a_profile_is_never_initialised_twice(db: Database, data_dir: Path) -> None:
     with pytest.raises(UserError, match="đã có hồ sơ xã"):
         initialise(data_dir, ProfileSetup(38, 14797), db.key)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert profile.load(session).commune_name == "Xã Mường Lát"  # type: ignore[union-attr]
 
 
@@ -77,7 +77,7 @@ def test_population_figures_replace_those_of_the_same_year(db: Database) -> None
     with db.transaction(as_actor("t")) as session:
         profile.set_population(session, Population(2025, residents=1100))
         profile.set_population(session, Population(2026, residents=1150))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         figures = profile.population_figures(session)
     assert [(f.year, f.residents, f.adults) for f in figures] == [(2026, 1150, None),
                                                                  (2025, 1100, None)]
@@ -107,7 +107,7 @@ def test_a_village_with_people_cannot_be_removed_only_merged(db: Database) -> No
         villages.remove(session, dong_tam)
     with db.transaction(as_actor("t")) as session:
         villages.merge(session, dong_tam, hang)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         rows = villages.list_all(session)
         assert [(v.name, v.people) for v in rows] == [("Bản Hang", 1)]
         # The name is free again once its village is merged away.

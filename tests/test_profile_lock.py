@@ -17,7 +17,7 @@ from cdsxa.profile import backup, paths
 from cdsxa.profile import lock as profile_lock
 from cdsxa.profile.lock import ProfileInUse
 from cdsxa.security import keys
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, TESTER
 
 IN_USE = "đang được mở bởi một cửa sổ CĐS Xã khác"
 
@@ -91,7 +91,7 @@ def test_a_disk_that_cannot_lock_does_not_lock_the_commune_out(
 def test_restore_is_refused_while_another_process_holds_the_profile(
     db: Database, data_dir: Path, tmp_path: Path
 ) -> None:
-    saved = backup.make_backup(db, tmp_path / f"saved{backup.SUFFIX}", "manual")
+    saved = backup.make_backup(db, tmp_path / f"saved{backup.SUFFIX}", "manual", TESTER)
     db.close()
     process = subprocess.Popen([sys.executable, "-c", HOLDER, str(data_dir)],
                                stdout=subprocess.PIPE, text=True)

@@ -13,10 +13,11 @@ from cdsxa.register import people, person_detail, search, villages
 from cdsxa.register.people import DuplicateIdNumber, PersonInput
 from cdsxa.register.person_detail import PersonEdit
 from tests.helpers import as_actor
+from tests.conftest import TESTER
 
 
 def village(db: Database, name: str) -> VillageId:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         found = villages.find_by_name(session, name)
     assert found is not None
     return found
@@ -49,7 +50,7 @@ def register(db: Database) -> dict[str, PersonId]:
 
 
 def names(db: Database, query: str, village_id: VillageId | None = None) -> list[str]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return [row.full_name for row in search.search_people(session, query, village_id)]
 
 
@@ -102,7 +103,7 @@ def test_household_codes_by_prefix(db: Database, register: dict[str, PersonId]) 
     assert names(db, "hk00012") == ["Đinh Thị Ánh", "Nguyễn Văn A"]
     assert names(db, "HK0020") == ["Nguyễn Văn An"]
     assert names(db, "HK") == []  # a word with no digit is a name
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         row = search.search_people(session, "HK00200")[0]
     assert (row.village, row.household_code) == ("Thôn Đồng Tâm", "HK00200")
 
@@ -111,7 +112,7 @@ def test_the_village_filter(db: Database, register: dict[str, PersonId]) -> None
     dong_tam = village(db, "Thôn Đồng Tâm")
     assert names(db, "", dong_tam) == ["Dương Thị Dung", "Lò Văn Tâm", "Nguyễn Văn An"]
     assert names(db, "nguyen", dong_tam) == ["Nguyễn Văn An"]
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert search.count_people(session, "", dong_tam) == 3
         assert search.count_people(session, "nguyen", dong_tam) == 1
         assert search.count_people(session) == 5
@@ -125,7 +126,7 @@ def test_deleted_people_are_never_found(db: Database, register: dict[str, Person
     assert names(db, "lo van tam") == []
     assert names(db, "038090") == []
     assert "Lò Văn Tâm" not in names(db, "")
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert search.count_people(session) == 4
         assert search.count_people(session, "tam") == 0
 
@@ -135,7 +136,7 @@ def test_deleted_people_are_never_found(db: Database, register: dict[str, Person
                                      "name_key : x", "\\", "%", "_", "😀", "x" * 500])
 def test_hostile_queries_do_not_break_the_search(db: Database, register: dict[str, PersonId],
                                                  hostile: str) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         for query in (hostile, f"{hostile} nguyen", f"nguyen {hostile}", f"{hostile}038"):
             found = search.search_people(session, query)
             assert search.count_people(session, query) == len(found)
@@ -157,7 +158,7 @@ def test_an_empty_query_lists_everybody_in_pages(db: Database) -> None:
         add(db, f"Lò Văn Thử {index:02d}")
     seen: list[str] = []
     after = None
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         while True:
             page = search.search_people(session, "", limit=10, after=after)
             seen += [row.full_name for row in page]
@@ -174,7 +175,7 @@ def test_pages_continue_after_the_exact_names(db: Database) -> None:
         add(db, "Lò Văn Tâm")
     add(db, "Lò Văn Tâm Anh")
     add(db, "Lò Văn Tám Em")
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         pages, after = [], None
         while page := search.search_people(session, "lo van tam", limit=2, after=after):
             pages.append([row.full_name for row in page])
@@ -219,7 +220,7 @@ def test_the_two_ways_of_searching_agree(db: Database, monkeypatch: pytest.Monke
         gone.deleted = True
 
     def found(village_id: VillageId | None) -> tuple[list[str], int]:
-        with db.reading() as session:
+        with db.reading(TESTER) as session:
             rows = search.search_people(session, query, village_id, limit=7)
             while len(rows) % 7 == 0 and rows:  # every page
                 more = search.search_people(session, query, village_id, limit=7,
@@ -249,7 +250,7 @@ def test_the_number_prefixes_of_a_typed_number() -> None:
 
 
 def test_rows_carry_what_the_list_shows(db: Database, register: dict[str, PersonId]) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         anh, = search.search_people(session, "dinh")
         a, = search.search_people(session, "nguyen van a", limit=1)
     assert (anh.gender, anh.birth, anh.id_number, anh.phone, anh.village, anh.household_code) \
@@ -260,7 +261,7 @@ def test_rows_carry_what_the_list_shows(db: Database, register: dict[str, Person
 # The person form's services -------------------------------------------------------------
 
 def change_log_rows(db: Database) -> int:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return session.scalar(select(func.count()).select_from(ChangeLogEntry)) or 0
 
 
@@ -279,7 +280,7 @@ def test_saving_a_new_person_with_household_and_outcomes(db: Database) -> None:
         person_id = person_detail.save_person(session, edit(
             db, household_code="HK00077", outcomes={"smartphone": day, "digital_skills": None},
             has_fibre=True, fibre_since=day, birth_year=1988, ethnicity="Thái"))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         detail = person_detail.get_person(session, person_id)
         household = person_detail.find_household(session, detail.data.village_id, "hk00077")
     assert detail.data.full_name == "Vi Thị Hoa" and detail.data.birth_year == 1988
@@ -310,7 +311,7 @@ def test_updating_a_person_changes_only_what_changed(db: Database,
             db, "Đinh Thị Ánh", birth_year=1980, id_number="038180001234",
             phone="0912345678", household_code="HK00012", outcomes={"smartphone": later},
             has_fibre=True), register["anh"])
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         detail = person_detail.get_person(session, register["anh"])
     assert dict(detail.outcomes) == {"smartphone": later}
     assert detail.has_fibre and detail.fibre_since is None
@@ -329,7 +330,7 @@ def test_an_id_number_belonging_to_someone_else_is_refused_with_their_id(
                                                     id_number="38090005678",
                                                     birth_date=date(1990, 1, 1)), register["a"])
     assert changed.value.existing == register["tam"]
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert person_detail.find_by_id_number(session, "038.090.005.678") == register["tam"]
         assert person_detail.find_by_id_number(session, "03809000567") is None
 
@@ -343,7 +344,7 @@ def test_a_refused_save_leaves_nothing_behind(db: Database) -> None:
                 db, household_code="HK09999", id_number="038180001234", birth_year=1990,
                 outcomes={"smartphone": None}))
     assert change_log_rows(db) == before
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.scalar(select(func.count()).select_from(Household)) == 0
     with pytest.raises(UserError, match="mã hộ"):
         with db.transaction(as_actor("test")) as session:
@@ -364,6 +365,6 @@ def test_dates_typed_on_the_form() -> None:
 
 
 def test_household_codes_of_a_village(db: Database, register: dict[str, PersonId]) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert person_detail.household_codes(session, village(db, "Bản Hang")) == ["HK00012"]
         assert person_detail.find_household(session, village(db, "Bản Hang"), "HK00200") is None

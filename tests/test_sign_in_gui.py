@@ -30,6 +30,9 @@ from cdsxa.ui.sign_in import ForgotPasswordDialog, SignInDialog
 from cdsxa.ui.unlock_dialogs import EncryptDialog, FirstAdminDialog, PassphraseDialog
 from tests.helpers import SIGN_IN_PASSWORD, signed_in, type_text
 
+# Saves run inline (tasks.SYNCHRONOUS): the test reads what was saved at once.
+pytestmark = pytest.mark.usefixtures("inline_work")
+
 PASSWORD = SIGN_IN_PASSWORD
 WRONG = "không phải mật khẩu"
 
@@ -50,13 +53,11 @@ def admin_db(db: Database) -> Database:
     """The `db` profile with an administrator "tam" who can sign in; nobody signed in."""
     with db.transaction(SYSTEM) as session:
         users.create_first_admin(session, "Lò Văn Tâm", "tam", PASSWORD)
-    db.principal = None
     return db
 
 
 def open_window(qtbot: QtBot, db: Database, data_dir: Path, principal: Principal,
                 idle_ms: int | None = None) -> MainWindow:
-    db.principal = principal
     window = MainWindow(AppContext(data_dir, db, principal, Changes()), idle_ms=idle_ms)
     qtbot.addWidget(window)
     window.show()
@@ -155,7 +156,6 @@ def test_forgotten_admin_password_is_reset_with_the_recovery_key(
 def test_a_profile_without_an_administrator_asks_for_one(
     qtbot: QtBot, db: Database
 ) -> None:
-    db.principal = None
     with db.reading(SYSTEM) as session:
         assert users.needs_first_admin(session)
         waiting = users.unclaimed_admin(session)
@@ -335,11 +335,13 @@ def test_idle_lock_keeps_the_typed_form_and_only_the_same_user_unlocks(
 def test_the_idle_time_is_the_profiles_setting(qtbot: QtBot, db: Database,
                                                data_dir: Path) -> None:
     from cdsxa.commune import settings
+    from cdsxa.ui.operations import WriteOp
 
     window = open_window(qtbot, db, data_dir, signed_in(db))
     assert window.idle_lock.timeout_ms == 15 * 60_000
-    with window.context.write("setting") as session:
-        settings.put(session, settings.IDLE_LOCK_MINUTES, 5)
+    WriteOp(window, window.context,  # announced as the Settings page's save is
+            lambda session: settings.put(session, settings.IDLE_LOCK_MINUTES, 5)) \
+        .run_in_background()
     assert window.idle_lock.timeout_ms == 5 * 60_000
     assert window.idle_lock.timer.isActive() and not window.idle_lock.is_locked()
     window.idle_lock.stop()
@@ -380,7 +382,7 @@ def test_signing_out_returns_to_the_sign_in_dialog(qtbot: QtBot, db: Database,
     first.sign_out_action.trigger()
     dialog = shell.sign_in_dialog
     assert isinstance(dialog, SignInDialog) and dialog.isVisible()
-    assert shell.window is None and db.principal is None
+    assert shell.window is None
     dialog.username.setText("mai")
     dialog.password.setText(PASSWORD)
     dialog.sign_in()
@@ -388,7 +390,7 @@ def test_signing_out_returns_to_the_sign_in_dialog(qtbot: QtBot, db: Database,
     assert isinstance(second, MainWindow) and second is not first
     qtbot.addWidget(second)
     assert "Lò Thị Mai" in second.user_label.text() and "Cán bộ" in second.user_label.text()
-    assert db.principal is not None and db.principal.name == "user:mai"
+    assert second.context.actor.name == "user:mai"
     assert app.quitOnLastWindowClosed()
     assert ("sign_out", "user:tam") in audit_actions(db)
     second.idle_lock.stop()

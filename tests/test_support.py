@@ -13,6 +13,7 @@ from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
 from cdsxa.register import teams
 from cdsxa.support import sessions, topics, vneid
 from tests.helpers import as_actor, person, village
+from tests.conftest import TESTER
 
 
 @pytest.fixture
@@ -24,14 +25,14 @@ def member(db: Database) -> MemberId:
 
 
 def outcomes_of(db: Database, person_id: object) -> dict[str, date | None]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         rows = session.scalars(select(PersonOutcome).where(PersonOutcome.person_id == person_id,
                                                            PersonOutcome.deleted.is_(False)))
         return {r.kind: r.reached_on for r in rows}
 
 
 def test_the_catalogue_is_data_with_the_four_basic_skills(db: Database) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         catalogue = topics.catalogue(session)
     codes = [t.code for t in catalogue]
     assert codes[:4] == ["dvc_skills", "online_shopping", "online_payment", "self_protection"]
@@ -50,7 +51,7 @@ def test_a_done_session_reaches_its_outcomes_in_one_action(db: Database,
             held_on=day, person_id=citizen, member_ids=[member], result="done", minutes=15,
             topics=["payment_account", "dvc_account", "online_shopping"]))
     assert outcomes_of(db, citizen) == {"payment_account": day, "dvc_account": day}
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         outcome = session.scalars(select(PersonOutcome).where(
             PersonOutcome.kind == "payment_account")).one()
         assert outcome.session_id == session_id
@@ -85,7 +86,7 @@ def test_vneid_topics_move_the_vneid_state(db: Database, member: MemberId) -> No
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 4, 1), person_id=citizen, member_ids=[member],
             topics=["vneid_install", "vneid_register"], result="done", vneid_level=2))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         row = session.get(Person, citizen)
         assert row is not None and (row.vneid_status, row.vneid_level) == ("registered", 2)
         assert [s.step for s in vneid.history(session, citizen)] == ["guided", "registered"]
@@ -93,7 +94,7 @@ def test_vneid_topics_move_the_vneid_state(db: Database, member: MemberId) -> No
         sessions.record(session, sessions.SessionInput(
             held_on=date(2025, 4, 9), person_id=citizen, topics=["vneid_activate"],
             result="not_possible", vneid_failure="face_not_recognised"))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         history = vneid.history(session, citizen)
     assert history[-1].step == "failed" and history[-1].failure_reason == "face_not_recognised"
 
@@ -112,12 +113,12 @@ def test_bad_sessions_are_refused_and_nothing_is_saved(db: Database, change: dic
     values: dict[str, object] = dict(held_on=date(2025, 3, 1), person_id=citizen,
                                      topics=["payment_account"], result="done")
     values.update(change)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         before = session.scalar(select(func.count()).select_from(ChangeLogEntry))
     with pytest.raises(UserError, match=message):
         with db.transaction(as_actor("officer")) as session:
             sessions.record(session, sessions.SessionInput(**values))  # type: ignore[arg-type]
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.scalar(select(func.count()).select_from(ChangeLogEntry)) == before
         assert session.scalar(select(func.count()).select_from(SupportSession)) == 0
 
@@ -134,7 +135,7 @@ def test_group_sessions_take_names_or_a_head_count(db: Database,
         with pytest.raises(UserError, match="số người tham dự"):
             sessions.record_group(session, sessions.GroupInput(
                 held_on=date(2025, 5, 3), topic="online_payment"))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         counts = sorted(session.scalars(select(GroupSession.attendee_count)))
     assert counts == [2, 35]
 
@@ -145,7 +146,7 @@ def test_recent_sessions_list_newest_first(db: Database) -> None:
         for day in (date(2025, 1, 5), date(2025, 3, 5)):
             sessions.record(session, sessions.SessionInput(
                 held_on=day, person_id=citizen, topics=["other"], result="done"))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         rows = sessions.recent(session)
     assert [r.held_on for r in rows] == [date(2025, 3, 5), date(2025, 1, 5)]
     assert rows[0].person == "Lò Thị Mai" and rows[0].village == "Bản Hang"
@@ -169,7 +170,7 @@ def test_removing_a_mistaken_session_undoes_what_it_reached(db: Database) -> Non
     with db.transaction(as_actor("officer")) as session:
         sessions.remove(session, mistaken)
     assert outcomes_of(db, citizen) == {}
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         row = session.get(Person, citizen)
         assert row is not None and (row.vneid_status, row.vneid_level) == (None, None)
         assert vneid.history(session, citizen) == []
@@ -191,7 +192,7 @@ def test_an_outcome_moves_to_the_next_session_that_reached_it(db: Database) -> N
     with db.transaction(as_actor("officer")) as session:
         sessions.remove(session, first)
     assert outcomes_of(db, citizen) == {"digital_signature": date(2025, 4, 2)}
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         outcome = session.scalars(select(PersonOutcome).where(
             PersonOutcome.deleted.is_(False))).one()
         row = session.get(Person, citizen)

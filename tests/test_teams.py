@@ -8,6 +8,7 @@ from cdsxa.common.errors import UserError
 from cdsxa.db.engine import Database
 from cdsxa.register import teams
 from tests.helpers import as_actor, person, village
+from tests.conftest import TESTER
 
 
 def test_team_members_training_and_leaving(db: Database) -> None:
@@ -23,7 +24,7 @@ def test_team_members_training_and_leaving(db: Database) -> None:
         teams.add_training(session, lead, "Kỹ năng số cơ bản", date(2023, 4, 10), 8)
         teams.add_training(session, lead, "An toàn thông tin", date(2023, 6, 1), 4.5)
         teams.member_left(session, other, date(2024, 12, 31))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         [view] = teams.list_teams(session, on=date(2025, 1, 1))
         everyone = teams.members(session, team_id=team)
         active = teams.members(session, active_on=date(2025, 1, 1))
@@ -51,12 +52,12 @@ def test_member_rules(db: Database) -> None:
 
 
 def test_every_village_can_get_its_team(db: Database) -> None:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert teams.villages_without_team(session) == ["Bản Hang", "Thôn Đồng Tâm"]
     with db.transaction(as_actor("t")) as session:
         assert teams.create_missing_teams(session) == 2
         assert teams.create_missing_teams(session) == 0
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert [t.name for t in teams.list_teams(session)] == ["Tổ CNSCĐ Bản Hang",
                                                                "Tổ CNSCĐ Thôn Đồng Tâm"]
 
@@ -68,6 +69,6 @@ def test_a_members_phone_and_role_can_change(db: Database) -> None:
         teams.update_member(session, member, "+84 912 000 111", "Tổ phó")
         with pytest.raises(UserError, match="Số điện thoại không hợp lệ"):
             teams.update_member(session, member, "12345", "Tổ phó")
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         [view] = teams.members(session, team_id=team)
     assert (view.phone, view.role) == ("0912000111", "Tổ phó")

@@ -13,6 +13,7 @@ from cdsxa.db.models import AppUser, AuditEvent
 from cdsxa.security import audit, keys, users
 from cdsxa.security.access import SYSTEM, AccessDenied, Principal, Role
 from tests.helpers import village
+from tests.conftest import TESTER
 
 PASSWORD = "Mật khẩu 2026"
 
@@ -41,13 +42,13 @@ def sign_in(db: Database, name: str, password: str, when: object = None) -> Prin
 
 
 def events(db: Database, action: str) -> list[AuditEvent]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)
                                     .order_by(AuditEvent.seq)))
 
 
 def test_the_first_administrator_claims_the_existing_user_and_signs_in(admin: Database) -> None:
-    with admin.reading() as session:
+    with admin.reading(TESTER) as session:
         assert not users.needs_first_admin(session)
         [only] = session.scalars(select(AppUser)).all()
         assert only.password_hash is not None and PASSWORD not in only.password_hash
@@ -76,7 +77,7 @@ def test_failures_grow_the_wait_and_are_audited(admin: Database) -> None:
     failed_events = events(admin, "sign_in_failed")
     assert len(failed_events) == 5  # with the try while locked out
     assert failed_events[3].summary == "Thử lại khi còn phải chờ 25 giây"
-    with admin.reading() as session:
+    with admin.reading(TESTER) as session:
         user = session.scalars(select(AppUser)).one()
         assert (user.failed_attempts, user.locked_until) == (0, None)
 

@@ -9,10 +9,11 @@ from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
 from cdsxa.support import vneid
 from tests.helpers import as_actor, person, village
+from tests.conftest import TESTER
 
 
 def state(db: Database, person_id: object) -> tuple[str | None, int | None, date | None]:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         row = session.get(Person, person_id)
         assert row is not None
         return row.vneid_status, row.vneid_level, row.vneid_status_on
@@ -34,7 +35,7 @@ def test_a_late_entry_of_an_old_step_does_not_move_the_state_back(db: Database) 
         vneid.record_step(session, someone, "registered", date(2025, 1, 5), level=1)
         vneid.record_step(session, someone, "guided", date(2025, 3, 1))
     assert state(db, someone) == ("activated", 1, date(2025, 2, 1))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert [s.step for s in vneid.history(session, someone)] == [
             "registered", "activated", "guided"]
 
@@ -65,7 +66,7 @@ def test_worklists(db: Database) -> None:
         vneid.record_step(session, waiting_new, "registered", date(2025, 5, 1))
         vneid.record_step(session, waiting_long, "registered", date(2025, 1, 1))
         vneid.record_step(session, done, "activated", date(2025, 2, 1))
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         pending = vneid.pending_activation(session)
         missing = vneid.without_account(session, today)
         missing_dong_tam = vneid.without_account(session, today, village(db, "Thôn Đồng Tâm"))

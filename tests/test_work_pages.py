@@ -19,8 +19,9 @@ from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.vneid_page import VneidPage
 from tests.helpers import as_actor, person, signed_in, village
+from tests.conftest import TESTER
 
-pytestmark = pytest.mark.usefixtures("vietnamese")
+pytestmark = pytest.mark.usefixtures("vietnamese", "inline_work")
 
 
 
@@ -38,7 +39,7 @@ def helper_member(db: Database) -> MemberId:
 
 
 def count(db: Database, model: type) -> int:
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -66,7 +67,7 @@ def test_a_session_for_a_known_citizen_from_the_keyboard(
     qtbot.keyClick(form.notes, Qt.Key.Key_Return)  # Enter saves
 
     assert "Lò Thị Mai" in form.confirmation.text()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         saved = session.scalars(select(SupportSession)).one()
         outcome = session.scalars(select(PersonOutcome)).one()
     assert saved.member_ids == [str(helper_member)] and saved.result == "done"
@@ -91,7 +92,7 @@ def test_a_new_citizen_is_added_with_the_session(qtbot: QtBot, context: AppConte
     check_topics(form, "vneid_install", "vneid_register")
     form.vneid_level.setCurrentIndex(form.vneid_level.findData(2))
     qtbot.keyClick(form.new_citizen.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         added = session.scalars(select(Person).where(Person.full_name == "Giàng A Páo")).one()
         assert (added.vneid_status, added.vneid_level) == ("registered", 2)
         assert [s.step for s in vneid.history(session, added.id)] == ["guided", "registered"]
@@ -132,7 +133,7 @@ def test_a_group_class_with_named_attendees(qtbot: QtBot, context: AppContext,
         qtbot.keyClick(group.picker.edit, Qt.Key.Key_Return)
     assert group.attendees.count() == 2
     group.save()
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         saved = session.scalars(select(GroupSession)).one()
     assert saved.attendee_count == 2 and "2" in group.confirmation.text()
 
@@ -155,7 +156,7 @@ def test_vneid_worklists_and_recording_a_step(qtbot: QtBot, context: AppContext,
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.tabs.tabText(0) == "Chờ kích hoạt (0)",  # by the broadcast
                     timeout=3000)
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         row = session.get(Person, waiting)
         assert row is not None and row.vneid_status == "activated"
 
@@ -239,7 +240,7 @@ def test_deleting_a_mistaken_session_asks_and_undoes_its_outcome(
     qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
     assert page.recent.rows_model.rowCount() == 0
     assert count(db, PersonOutcome) == 1  # the row stays as a tombstone for sync ...
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         assert session.scalars(select(PersonOutcome)).one().deleted  # ... marked deleted
 
 
@@ -277,7 +278,7 @@ def test_the_team_roster_exports_full_phones_only_with_a_reason(
     assert "Đã xuất 1 dòng" in page.export_status.text()
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert ["Hà Văn Sơn", shown] == [c for c in rows[-1] if c is not None][1:5:3]
-    with db.reading() as session:
+    with db.reading(TESTER) as session:
         logged = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
     details = json.loads(logged.details or "")
     assert (details["personal"], details["reason"]) == (

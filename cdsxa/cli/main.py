@@ -99,14 +99,14 @@ def _iso_date(text: str) -> date:
 
 
 def _cmd_import_people(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa.excel import people_import
+    from cdsxa.cli import people_import
 
     return people_import.run_cli(args.file, data_dir, dry_run=args.dry_run, sheet=args.sheet,
                                  actor=command_line())
 
 
 def _cmd_indicators(args: argparse.Namespace, data_dir: Path) -> int:
-    from cdsxa.counting import indicators
+    from cdsxa.cli import indicators
 
     return indicators.run_cli(data_dir, on=args.date or date.today(), village=args.village,
                               denominators=args.denominators, as_json=args.json)
@@ -183,7 +183,7 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
         key = keys.find(data_dir, keys.terminal_prompt)
         print("Mã hóa: có")
     # Look without migrating: `check` must report the file as it is.
-    db = Database(db_file, key, principal=command_line())
+    db = Database(db_file, key)
     try:
         report = migrate.check(db.engine)
     finally:

@@ -126,7 +126,7 @@ def initialise(data_dir: Path, setup: ProfileSetup, key: DataKey,
     problems = validate_setup(setup)
     if problems:
         raise UserError(" ".join(problems))
-    db = open_database(data_dir, key, principal)
+    db = open_database(data_dir, key)
     try:
         if db.commune_code is not None:
             raise UserError(f"Thư mục {data_dir} đã có hồ sơ xã; không khởi tạo lại.")

@@ -72,10 +72,17 @@ IDLE_LOCK_MINUTES = SettingKey[int]("security.idle_lock_minutes", 15,
                                     permission=Permission.CHANGE_SETTINGS,
                                     label="Số phút không dùng thì khóa màn hình",
                                     minimum=1, maximum=240)
+# The commune's time zone (an IANA name for zoneinfo): the reporting day of the
+# indicators ends at midnight there, whatever the zone of the PC or the hub counting.
+# Vietnam has one zone; a choice, so a stored typo can never reach zoneinfo.
+COMMUNE_TIME_ZONE = SettingKey[str]("commune.time_zone", "Asia/Ho_Chi_Minh",
+                                    choices=("Asia/Ho_Chi_Minh",),
+                                    permission=Permission.CHANGE_SETTINGS,
+                                    label="Múi giờ của xã")
 
 KEYS: tuple[SettingKey[Any], ...] = (
     LANGUAGE, WINDOW_GEOMETRY, SPLITTER_STATE, LAST_PAGE, LAST_VILLAGE, LAST_MEMBER,
-    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, IDLE_LOCK_MINUTES,
+    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, IDLE_LOCK_MINUTES, COMMUNE_TIME_ZONE,
 )
 
 

@@ -1,40 +1,35 @@
-"""Commune indicators computed from the records (DESIGN.md), with their drill-down.
+"""Commune indicators computed from the records (DESIGN.md), with their drill-down:
+the app's service over the counting code.
 
     compute(session, on)                      -> the ten figures at a reporting date
     records_behind(session, "smartphone_adults", on, part="numerator")
                                               -> the ids a figure counts
     vneid_breakdown / sessions_breakdown      -> counts for dashboards
-    run_cli(...)                              -> `cdsxa indicators`
 
 Definitions are DOMAIN.md's ("Indicator definitions used by the app"); the
-counting itself lives in cdsxa.counting.
+counting itself lives in cdsxa.counting (totals, drilldown, breakdowns) and checks
+nothing: this façade checks who may see what, and builds the Scope: the session's
+commune (its actor's) and the commune's time zone (a setting). The province hub
+calls the counting functions with its own Scope. `cdsxa indicators` is
+cdsxa.cli.indicators.
 
 Figures are counts: anyone signed in may compute them (VIEW_COUNTS), for any
 village. The records behind a figure lead to people, so they need VIEW_PERSONAL,
 and a team member gets only their own village's.
 """
 
-import json
 import logging
-import sys
 import time
 import uuid
-from dataclasses import asdict
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from cdsxa.common.errors import UserError
-from cdsxa.common.formatting import thousands, vn_date
-from cdsxa.commune import profile
-from cdsxa.counting import totals
-from cdsxa.counting.breakdowns import (
-    SessionsBreakdown,
-    VneidBreakdown,
-    sessions_breakdown,
-    vneid_breakdown,
-)
+from cdsxa.commune import settings
+from cdsxa.counting import breakdowns, totals
+from cdsxa.counting.breakdowns import SessionsBreakdown, VneidBreakdown
 from cdsxa.counting.definitions import (
     DEFINITIONS,
     IDS,
@@ -45,21 +40,37 @@ from cdsxa.counting.definitions import (
 )
 from cdsxa.counting.drilldown import ids_behind
 from cdsxa.counting.scope import Scope
-from cdsxa.db.models import Village
-from cdsxa.profile import paths
-from cdsxa.profile.storage import open_profile
-from cdsxa.register import villages
-from cdsxa.security.access import Permission, command_line, require, scoped_village
-from cdsxa.security.keys import terminal_prompt
+from cdsxa.db.session import actor_of
+from cdsxa.security.access import Permission, require, scoped_village
 
 __all__ = [
-    "DEFINITIONS", "IDS", "Indicator", "SessionsBreakdown", "VneidBreakdown", "compute",
-    "records_behind", "run_cli", "sessions_breakdown", "vneid_breakdown",
+    "DEFINITIONS", "IDS", "Indicator", "SessionsBreakdown", "VneidBreakdown", "commune_zone",
+    "compute", "records_behind", "scope", "sessions_breakdown", "today", "vneid_breakdown",
 ]
 
 log = logging.getLogger(__name__)
 
-SOURCE_LABELS = {"register": "sổ dân cư", "profile": "số liệu dân số"}
+
+def commune_zone(session: Session) -> tzinfo:
+    """The commune's time zone, from its settings (tzdata supplies it on Windows)."""
+    return ZoneInfo(settings.get(session, settings.COMMUNE_TIME_ZONE))
+
+
+def today(session: Session) -> date:
+    """Today in the commune, not in the zone of the computer."""
+    return datetime.now(commune_zone(session)).date()
+
+
+def _commune(session: Session) -> int:
+    code = actor_of(session).commune_code
+    if code is None:
+        raise UserError("Hồ sơ xã chưa được thiết lập: chưa có gì để tính.")
+    return code
+
+
+def scope(session: Session, on: date, village_id: uuid.UUID | None = None) -> Scope:
+    """What this session counts: its commune at `on`, in the commune's time zone."""
+    return Scope(_commune(session), on, commune_zone(session), village_id)
 
 
 def compute(session: Session, on: date, village_id: uuid.UUID | None = None,
@@ -75,9 +86,10 @@ def compute(session: Session, on: date, village_id: uuid.UUID | None = None,
     if denominators not in ("register", "profile"):
         raise ValueError(f"denominators must be 'register' or 'profile', not {denominators!r}")
     started = time.perf_counter()
-    counts = totals.register_counts(session, Scope(on, village_id))
+    counted = scope(session, on, village_id)
+    counts = totals.register_counts(session, counted)
     use_profile = denominators == "profile" and village_id is None
-    figures = totals.figures_for(session, on) if use_profile else None
+    figures = totals.figures_for(session, counted.commune_code, on) if use_profile else None
     log.debug("indicators at %s computed in %.3f s", on, time.perf_counter() - started)
     return totals.indicators(counts, figures)
 
@@ -95,94 +107,18 @@ def records_behind(session: Session, indicator_id: str, on: date,
     village_id = scoped_village(session, village_id)
     if part not in ("numerator", "denominator"):
         raise ValueError(f"part must be 'numerator' or 'denominator', not {part!r}")
-    return ids_behind(session, definition(indicator_id), Scope(on, village_id), part)
+    return ids_behind(session, definition(indicator_id), scope(session, on, village_id), part)
 
 
-# -- the command line ------------------------------------------------------------------
+def vneid_breakdown(session: Session, village_id: uuid.UUID | None = None,
+                    on: date | None = None) -> VneidBreakdown:
+    """Counts of people by their current VNeID status and level (ages at `on`, today)."""
+    require(session, Permission.VIEW_COUNTS)
+    return breakdowns.vneid_breakdown(session, scope(session, on or today(session), village_id))
 
 
-def percent_text(value: float | None) -> str:
-    """72.5 -> '72,5%' as Vietnamese write it; '—' without a denominator."""
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
-
-
-def _fraction_text(item: Indicator) -> str:
-    if item.denominator is None:
-        return thousands(item.numerator)
-    return f"{thousands(item.numerator)}/{thousands(item.denominator)}"
-
-
-def _label(item: Indicator, on: date) -> str:
-    return f"{item.label} {on:%m/%Y}" if item.id == "support_sessions" else item.label
-
-
-def table(results: list[Indicator], on: date, heading: str) -> str:
-    """The indicators as a readable Vietnamese table."""
-    rows = [("Chỉ tiêu", "Số đạt/Tổng số", "Tỷ lệ", "Mẫu số theo")]
-    rows += [(_label(i, on), _fraction_text(i), percent_text(i.value),
-              SOURCE_LABELS[i.denominator_source] if i.denominator is not None else "")
-             for i in results]
-    widths = [max(len(row[col]) for row in rows) for col in range(3)]
-    lines = [heading, ""]
-    for label, fraction, pct, source in rows:
-        lines.append(f"{label:<{widths[0]}}  {fraction:>{widths[1]}}  {pct:>{widths[2]}}  "
-                     f"{source}".rstrip())
-    return "\n".join(lines)
-
-
-def json_text(results: list[Indicator]) -> str:
-    return json.dumps([asdict(i) for i in results], ensure_ascii=False, indent=2)
-
-
-def _fail(message: str) -> int:
-    print(f"cdsxa: {message}", file=sys.stderr)
-    return 1
-
-
-def run_cli(data_dir: Path, on: date, village: str | None = None,
-            denominators: str = "register", as_json: bool = False) -> int:
-    """`cdsxa indicators`: print the figures as a table or JSON; the exit code."""
-    if denominators not in ("register", "profile"):
-        return _fail(f"Mẫu số không hợp lệ: {denominators} (chọn register hoặc profile).")
-    if not paths.database_path(data_dir).exists():
-        return _fail(f"Không có hồ sơ xã tại {data_dir}.")
-    source: DenominatorSource = "profile" if denominators == "profile" else "register"
-    try:
-        output = _report(data_dir, on, village, source, as_json)
-    except UserError as exc:
-        return _fail(exc.message)
-    print(output)
-    return 0
-
-
-def _report(data_dir: Path, on: date, village: str | None, denominators: DenominatorSource,
-            json_output: bool) -> str:
-    db = open_profile(data_dir, command_line(), terminal_prompt)
-    try:
-        if db.commune_code is None:
-            raise UserError(f"Không có hồ sơ xã tại {data_dir}.")
-        with db.reading() as session:
-            village_id = _village(session, village)
-            results = compute(session, on, village_id, denominators)
-            view = profile.load(session)
-            place = _village_name(session, village_id)
-    finally:
-        db.close()
-    if json_output:
-        return json_text(results)
-    where = ", ".join(p for p in (view.commune_name if view else None, place) if p)
-    return table(results, on, f"Chỉ tiêu chuyển đổi số: {where}, ngày {vn_date(on)}")
-
-
-def _village_name(session: Session, village_id: uuid.UUID | None) -> str | None:
-    row = session.get(Village, village_id) if village_id else None
-    return row.name if row else None
-
-
-def _village(session: Session, name: str | None) -> uuid.UUID | None:
-    if name is None:
-        return None
-    village_id = villages.find_by_name(session, name)
-    if village_id is None:
-        raise UserError(f"Không có thôn/bản “{name}” trong xã.")
-    return village_id
+def sessions_breakdown(session: Session, start: date, end: date,
+                       village_id: uuid.UUID | None = None) -> SessionsBreakdown:
+    """Live one-to-one sessions held from start to end (both included), broken down."""
+    require(session, Permission.VIEW_COUNTS)
+    return breakdowns.sessions_breakdown(session, _commune(session), start, end, village_id)

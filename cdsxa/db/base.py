@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
     DateTime,
@@ -63,6 +64,11 @@ class Travelling:
 
     The change-log hook (cdsxa.db.changelog) stamps these columns and logs every
     insert, update and delete; services never set them by hand.
+
+    `hlc` and `device_id` are the hybrid logical clock of the last change and the
+    device that made it (cdsxa.common.clock): the record's version as every PC and
+    the hub see it. `version` only counts this database's own writes, for
+    optimistic locking between two windows of one PC; it never travels.
     """
 
     # Marks the class for the change-log hook without an isinstance check on a mixin.
@@ -75,6 +81,8 @@ class Travelling:
     updated_by: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid(as_uuid=True))
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

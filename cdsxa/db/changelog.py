@@ -1,25 +1,37 @@
 """The one mechanism that writes the change log.
 
-Every ORM flush that touches a travelling record stamps it (id, times, author,
-version, commune) and appends a change-log row on the same connection, so the
-record and its entry commit or roll back together. Bulk ORM statements on
-travelling tables would skip this, so they are refused.
+Every ORM flush that touches a travelling record stamps it (times, author, local
+version, commune, clock and device) and appends a change-log entry on the same
+connection, so the record and its entry commit or roll back together. The
+entry says what changed, not to what: the old and new values of an update go to
+the audit trail (audit_event.change_id). Bulk ORM statements on travelling
+tables would skip all this, so they are refused.
+
+The listeners are installed on the app's own session factory (`install`), never
+on SQLAlchemy's Session class: other code in the same process (the hub, a
+script) gets sessions without them.
+
+A session in remote mode (`applying_remote`) applies changes made elsewhere: the
+incoming clock, device, author and times are kept, text is still normalised and
+constraints still checked, and no entry is written (the caller records the
+received entry), so nothing echoes back to the hub.
 """
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, Text, event, insert, inspect
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy import String, Text, event, insert, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
+from cdsxa.common.clock import next_packed
 from cdsxa.common.text import stored
 from cdsxa.db.base import is_travelling, is_travelling_class, new_id, utcnow
-from cdsxa.db.models import ChangeLogEntry
-
-ACTOR_KEY = "actor"
-COMMUNE_KEY = "commune_code"
+from cdsxa.db.models import AuditEvent, ChangeLogEntry, ThisDevice
+from cdsxa.db.session import AppSession, actor_of
 
 
 class ChangeLogBypassError(RuntimeError):
@@ -53,56 +65,94 @@ def _normalise_text(obj: object) -> None:
                     setattr(obj, attr.key, normal)
 
 
-def _actor(session: Session) -> str:
-    actor = session.info.get(ACTOR_KEY)
-    if not actor:
+@contextmanager
+def applying_remote(session: Session) -> Iterator[None]:
+    """Apply changes that came from elsewhere: their stamps are kept, no entry is written."""
+    if not isinstance(session, AppSession):
+        raise ChangeLogBypassError("remote changes are applied through a Database session")
+    session.flush()  # local work so far is stamped and logged as local
+    session.remote = True
+    try:
+        yield
+        session.flush()
+    finally:
+        session.remote = False
+
+
+def _writer(session: Session) -> tuple[str, uuid.UUID, int | None]:
+    actor = actor_of(session)
+    if not actor.name:
         raise ChangeLogBypassError("a session that writes travelling records needs an actor")
-    return str(actor)
+    if actor.device_id is None:
+        raise ChangeLogBypassError("a session that writes travelling records needs a device")
+    return actor.name, actor.device_id, actor.commune_code
 
 
-def _stamp_new(session: Session, obj: Any, now: datetime) -> None:
-    if obj.commune_code is None:
-        obj.commune_code = session.info.get(COMMUNE_KEY)
-    obj.created_at = now
-    obj.updated_at = now
-    obj.updated_by = _actor(session)
-    obj.version = 1
+def _next_clock(session: Session, device: uuid.UUID) -> int:
+    """The next clock reading of this device, kept in this_device in the same transaction.
+
+    Write transactions begin IMMEDIATE (cdsxa.db.engine), so two processes on one
+    profile read and advance the stored clock one after the other.
+    """
+    connection = session.connection()
+    last = connection.scalar(select(ThisDevice.clock).where(ThisDevice.id == device))
+    if last is None:
+        raise ChangeLogBypassError("this database has no row for the device writing to it")
+    packed = next_packed(last)
+    connection.execute(update(ThisDevice).where(ThisDevice.id == device).values(clock=packed))
+    return packed
 
 
-def _stamp_changed(session: Session, obj: Any, now: datetime) -> None:
-    obj.updated_at = now
-    obj.updated_by = _actor(session)
-    obj.version = obj.version + 1
+def _modified_travelling(session: Session) -> list[Any]:
+    return [obj for obj in session.dirty
+            if is_travelling(obj) and session.is_modified(obj, include_collections=False)]
 
 
-@event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, context: UOWTransaction, instances: object) -> None:
-    now = utcnow()
-    for obj in list(session.new):
+    for obj in list(session.new) + list(session.dirty):
         _normalise_text(obj)
-        if is_travelling(obj):
-            _stamp_new(session, obj, now)
-    for obj in list(session.dirty):
-        _normalise_text(obj)
-        if is_travelling(obj) and session.is_modified(obj, include_collections=False):
-            _stamp_changed(session, obj, now)
+    new = [obj for obj in session.new if is_travelling(obj)]
+    changed = _modified_travelling(session)
+    erased = [obj for obj in session.deleted if is_travelling(obj)]
+    if not (new or changed or erased):
+        return
+    remote = isinstance(session, AppSession) and session.remote
+    if remote:
+        for obj in new:
+            obj.version = 1
+        for obj in changed:
+            obj.version = obj.version + 1
+        return
+    name, device, commune = _writer(session)
+    now, clock = utcnow(), _next_clock(session, device)
+    session.info["flush_clock"] = clock
+    for obj in new:
+        if obj.commune_code is None:
+            obj.commune_code = commune
+        obj.created_at = obj.updated_at = now
+        obj.updated_by, obj.version, obj.hlc, obj.device_id = name, 1, clock, device
+    for obj in changed:
+        obj.updated_at, obj.updated_by = now, name
+        obj.version, obj.hlc, obj.device_id = obj.version + 1, clock, device
 
 
 def _op_for_dirty(obj: object) -> str:
     history = inspect(obj).attrs["deleted"].history
     if history.added and history.added[0] is True:
         return "delete"
+    if history.added and history.deleted and history.deleted[0] is True:
+        return "undelete"
     return "update"
 
 
 # Stamped by this hook or derived from another column (name_key from the name):
-# not worth an audit line.
+# not worth an audit line, nor a field of the change.
 _BOOKKEEPING = frozenset({"updated_at", "updated_by", "version", "created_at", "commune_code",
-                          "name_key"})
+                          "name_key", "hlc", "device_id", "deleted"})
 
 
-def _changes(obj: object) -> str | None:
-    """{"field": [old, new]} for what this flush changed: the audit trail of an update."""
+def _changes(obj: object) -> dict[str, list[Any]]:
+    """{"field": [old, new]} for what this flush changed."""
     state = inspect(obj)
     changed: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
@@ -114,45 +164,76 @@ def _changes(obj: object) -> str | None:
             new = history.added[0] if history.added else None
             if old != new:
                 changed[attr.key] = [_json_value(old), _json_value(new)]
-    return json.dumps(changed, ensure_ascii=False) if changed else None
+    return changed
 
 
-def _entry(obj: Any, op: str, at: datetime, by: str,
-           details: str | None = None) -> dict[str, Any]:
+def _base(obj: object) -> tuple[int | None, uuid.UUID | None]:
+    """The record's clock before this flush: the version the change was made on."""
+    attrs = inspect(obj).attrs
+    hlc, device = attrs["hlc"].history, attrs["device_id"].history
+    base_hlc = hlc.deleted[0] if hlc.deleted else hlc.unchanged[0] if hlc.unchanged else None
+    base_device = (device.deleted[0] if device.deleted
+                   else device.unchanged[0] if device.unchanged else None)
+    return base_hlc, base_device
+
+
+def _entry(obj: Any, op: str, clock: int, device: uuid.UUID, at: datetime, by: str,
+           fields: list[str] | None = None,
+           base: tuple[int | None, uuid.UUID | None] = (None, None)) -> dict[str, Any]:
     return {
-        "id": new_id(),
-        "table_name": obj.__tablename__,
-        "record_id": obj.id,
-        "op": op,
-        "version": obj.version,
-        "commune_code": obj.commune_code,
-        "changed_at": at,
-        "changed_by": by,
-        "details": details,
+        "id": new_id(), "table_name": obj.__tablename__, "record_id": obj.id, "op": op,
+        "version": obj.version, "commune_code": obj.commune_code,
+        "changed_at": at, "changed_by": by, "hlc": clock, "device_id": device,
+        "base_hlc": base[0], "base_device": base[1],
+        "fields": json.dumps(fields) if fields is not None else None,
     }
 
 
-@event.listens_for(Session, "after_flush")
+def _audit_row(obj: Any, entry: dict[str, Any], changes: dict[str, list[Any]]) -> dict[str, Any]:
+    return {
+        "id": new_id(), "commune_code": obj.commune_code, "at": entry["changed_at"],
+        "actor": entry["changed_by"], "action": "update", "object_table": obj.__tablename__,
+        "object_id": obj.id, "summary": "", "change_id": entry["id"],
+        "details": json.dumps(changes, ensure_ascii=False),
+    }
+
+
 def _after_flush(session: Session, context: UOWTransaction) -> None:
     # After the flush, foreign keys set through relationships are filled in,
     # while new/dirty/deleted and attribute history still describe this flush.
-    rows: list[dict[str, Any]] = []
+    if isinstance(session, AppSession):
+        session.written.update(
+            type(obj).__tablename__ for group in (session.new, session.dirty, session.deleted)
+            for obj in group if hasattr(type(obj), "__tablename__"))
+        if session.remote:
+            return
+    clock = session.info.pop("flush_clock", None)
+    if clock is None:
+        return  # no travelling record in this flush
+    name, device, _commune = _writer(session)
+    entries: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
     for obj in session.new:
         if is_travelling(obj):
-            rows.append(_entry(obj, "insert", obj.updated_at, obj.updated_by))
-    for obj in session.dirty:
-        if is_travelling(obj) and session.is_modified(obj, include_collections=False):
-            rows.append(_entry(obj, _op_for_dirty(obj), obj.updated_at, obj.updated_by,
-                               _changes(obj)))
+            entries.append(_entry(obj, "insert", clock, device, obj.updated_at, name))
+    for obj in _modified_travelling(session):
+        op, changes = _op_for_dirty(obj), _changes(obj)
+        entry = _entry(obj, op, clock, device, obj.updated_at, name,
+                       sorted(changes) if op == "update" else None, _base(obj))
+        entries.append(entry)
+        if changes:
+            audits.append(_audit_row(obj, entry, changes))
     for obj in session.deleted:
         if is_travelling(obj):
             # A true erase: the tombstone names the record and nothing else.
-            rows.append(_entry(obj, "erase", utcnow(), _actor(session)))
-    if rows:
-        session.connection().execute(insert(ChangeLogEntry), rows)
+            entries.append(_entry(obj, "erase", clock, device, utcnow(), name, None, _base(obj)))
+    connection = session.connection()
+    if entries:
+        connection.execute(insert(ChangeLogEntry), entries)
+    if audits:
+        connection.execute(insert(AuditEvent), audits)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
@@ -162,3 +243,10 @@ def _refuse_bulk_writes(state: ORMExecuteState) -> None:
             f"bulk {state.statement.__visit_name__} on {mapper.class_.__name__} "
             "would skip the change log; change records through the session"
         )
+
+
+def install(factory: sessionmaker[Any]) -> None:
+    """Put the change-log hook on the sessions this factory makes, and on no others."""
+    event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "do_orm_execute", _refuse_bulk_writes)

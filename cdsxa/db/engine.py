@@ -5,14 +5,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import uuid
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
 
-import cdsxa.db.changelog  # noqa: F401  (registers the change-log hook on every Session)
-from cdsxa.db.changelog import ACTOR_KEY, COMMUNE_KEY
-from cdsxa.security.access import PRINCIPAL_KEY, NotSignedInError, Principal
-from cdsxa.security.keys import DataKey
+from cdsxa.common.actor import Actor
+from cdsxa.common.principal import Principal
+from cdsxa.db import changelog
+from cdsxa.db.key import DataKey
+from cdsxa.db.models import ThisDevice
+from cdsxa.db.session import AppSession
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 
@@ -60,7 +64,11 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # Writers take the write lock at BEGIN: a transaction that read and then writes
+    # would otherwise fail at once (SQLITE_BUSY_SNAPSHOT) when another process wrote
+    # in between, instead of waiting its turn.
+    immediate = connection.get_execution_options().get("writer", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(db_path: Path, key: DataKey | None) -> Engine:
@@ -75,46 +83,63 @@ def make_engine(db_path: Path, key: DataKey | None) -> Engine:
 
 
 class Database:
-    """An open profile database: the engine, who is acting, and a way to make sessions.
+    """An open profile database: the engine, its commune and device, and sessions.
 
-    `principal` is whoever is signed in (or the command line holding the key);
-    every session carries it, and the services check it (cdsxa.security.access).
+    Every session acts as one `Actor`, given to `transaction` or `reading` (a
+    Principal is accepted and acts for this database's commune and device). The
+    database object itself holds no notion of who is signed in.
     """
 
     # key None only opens a plain file from before encryption (for `cdsxa check`).
-    def __init__(self, db_path: Path, key: DataKey | None, commune_code: int | None = None,
-                 principal: Principal | None = None) -> None:
+    def __init__(self, db_path: Path, key: DataKey | None,
+                 commune_code: int | None = None) -> None:
         self.path = db_path
         self.key = key
         self.engine = make_engine(db_path, key)
         self.commune_code = commune_code
-        self.principal = principal
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.device_id: uuid.UUID | None = None
+        self._reader = sessionmaker(self.engine, class_=AppSession, expire_on_commit=False)
+        self._writer = sessionmaker(self.engine.execution_options(writer=True),
+                                    class_=AppSession, expire_on_commit=False)
+        for factory in (self._reader, self._writer):
+            changelog.install(factory)
 
-    def _acting(self, principal: Principal | None) -> Principal:
-        acting = principal or self.principal
-        if acting is None:
-            raise NotSignedInError("Chưa đăng nhập.")
-        return acting
+    def load_device(self) -> uuid.UUID:
+        """This PC's device id, made with the profile (or by the migration of an old one)."""
+        with self.engine.connect() as connection:
+            device: uuid.UUID | None = connection.scalar(select(ThisDevice.id))
+        if device is None:
+            raise RuntimeError("this database has no device row")
+        self.device_id = device
+        return device
+
+    def actor(self, principal: Principal) -> Actor:
+        """`principal` acting on this database's commune from this device."""
+        if self.device_id is None:
+            try:
+                self.load_device()
+            except (OperationalError, RuntimeError):  # not migrated yet: it cannot write
+                pass
+        return Actor(principal, self.commune_code, self.device_id)
+
+    def _acting(self, acting: Actor | Principal) -> Actor:
+        if isinstance(acting, Actor):
+            return acting
+        if isinstance(acting, Principal):
+            return self.actor(acting)
+        raise TypeError(f"a session needs an Actor, not {type(acting).__name__}")
 
     @contextmanager
-    def transaction(self, principal: Principal | None = None) -> Iterator[Session]:
+    def transaction(self, acting: Actor | Principal) -> Iterator[AppSession]:
         """A session that commits when the block ends and rolls back on error."""
-        acting = self._acting(principal)
-        with self._sessions() as session:
-            session.info[PRINCIPAL_KEY] = acting
-            session.info[ACTOR_KEY] = acting.name
-            session.info[COMMUNE_KEY] = self.commune_code
+        with self._writer(actor=self._acting(acting), writes=True) as session:
             with session.begin():
                 yield session
 
     @contextmanager
-    def reading(self, principal: Principal | None = None) -> Iterator[Session]:
+    def reading(self, acting: Actor | Principal) -> Iterator[AppSession]:
         """A session for queries; nothing is committed, and objects read stay usable."""
-        acting = self._acting(principal)
-        with self._sessions() as session:
-            session.info[PRINCIPAL_KEY] = acting
-            session.info[COMMUNE_KEY] = self.commune_code
+        with self._reader(actor=self._acting(acting)) as session:
             yield session
             # Leaving the block closes the session: its transaction is rolled back, but
             # unlike rollback() the objects read are not expired.

@@ -130,19 +130,20 @@ class _Generator:
         return members
 
 
-def fill(db: Database, size: str, seed: int = 2025, today: date | None = None) -> DemoSummary:
+def fill(db: Database, size: str, seed: int = 2025, today: date | None = None,
+         acting: Principal = SYSTEM) -> DemoSummary:
     """Add demo villages, households and people to an empty profile.
 
     The same seed and `today` give the same people.
     """
     if size not in SIZES:
         raise UserError(f"Cỡ dữ liệu mẫu phải là {' hoặc '.join(SIZES)}.")
-    with db.reading() as session:
+    with db.reading(acting) as session:
         if session.scalar(select(func.count()).select_from(Person)):
             raise UserError("Hồ sơ này đã có người dân; dữ liệu mẫu chỉ thêm vào hồ sơ trống.")
     gen = _Generator(seed, today or date.today())
     village_count = 6 if size == "small" else len(VILLAGE_NAMES)
-    with db.transaction() as session:
+    with db.transaction(acting) as session:
         existing = {v.name for v in villages.list_all(session)}
         for name in VILLAGE_NAMES[:village_count]:
             if name not in existing:
@@ -152,7 +153,7 @@ def fill(db: Database, size: str, seed: int = 2025, today: date | None = None) -
     person_count = adults = aged_15 = 0
     batch = 1000
     for start in range(0, households, batch):
-        with db.transaction() as session:
+        with db.transaction(acting) as session:
             members = []
             for index in range(start, min(households, start + batch)):
                 village_id = village_ids[index % len(village_ids)]
@@ -181,7 +182,7 @@ def fill(db: Database, size: str, seed: int = 2025, today: date | None = None) -
                     adults += age >= 18
                     aged_15 += age >= 15
             people.add_people(session, members)
-    with db.transaction() as session:
+    with db.transaction(acting) as session:
         # The register covers about 92% of residents, as in a commune still surveying.
         scale = 1 / 0.92
         set_population(session, Population(
@@ -192,7 +193,7 @@ def fill(db: Database, size: str, seed: int = 2025, today: date | None = None) -
             working_age=round(aged_15 * scale * 0.82),
             households=round(households * scale),
         ))
-    work = demo_work.fill(db, gen.rng, gen.today, gen.member_names())
+    work = demo_work.fill(db, gen.rng, gen.today, gen.member_names(), acting)
     return DemoSummary(len(village_ids), households, person_count, work.members, work.sessions,
                        work.outcomes)
 
@@ -204,7 +205,7 @@ def create(data_dir: Path, size: str, seed: int = 2025, principal: Principal = S
     A new demo profile's administrator is "admin" with admin_password, if given.
     """
     if paths.database_path(data_dir).exists():
-        db = open_profile(data_dir, principal, terminal_prompt)
+        db = open_profile(data_dir, terminal_prompt)
     else:
         matches = admin_units.search_communes(DEMO_PROVINCE, DEMO_COMMUNE_NAME)
         user = FirstUser("Lò Văn Tâm", "Công chức Văn hóa - Xã hội",
@@ -215,6 +216,6 @@ def create(data_dir: Path, size: str, seed: int = 2025, principal: Principal = S
         db.close()
         raise UserError(f"Hồ sơ tại {data_dir} chưa được khởi tạo xong.")
     try:
-        return fill(db, size, seed, today)
+        return fill(db, size, seed, today, principal)
     finally:
         db.close()

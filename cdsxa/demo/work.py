@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnClause, literal_column, select
 from sqlalchemy.orm import Session
 
+from cdsxa.common.principal import Principal
 from cdsxa.common.text import fold
 from cdsxa.db.activity import GroupSession, SupportSession, Team, TeamMember, Training, VneidStep
 from cdsxa.db.engine import Database
@@ -153,18 +154,19 @@ def _teams(session: Session, work: _Work, village_rows: list[VillageView],
     return count
 
 
-def fill(db: Database, rng: random.Random, today: date, names: Iterator[str]) -> WorkSummary:
+def fill(db: Database, rng: random.Random, today: date, names: Iterator[str],
+         acting: Principal) -> WorkSummary:
     work = _Work(rng, today)
-    with db.transaction() as session:
+    with db.transaction(acting) as session:
         village_rows = villages.list_all(session)
         members = _teams(session, work, village_rows, names)
     village_ids = [v.id for v in village_rows]
-    with db.reading() as session:
+    with db.reading(acting) as session:
         # Insertion order, so the same seed walks people in the same order.
         person_ids = list(session.scalars(select(Person.id).order_by(INSERTION_ORDER)))
     for start in range(0, len(person_ids), 2000):
         chunk = person_ids[start:start + 2000]
-        with db.transaction() as session:
+        with db.transaction(acting) as session:
             batch = session.scalars(select(Person).where(Person.id.in_(chunk))
                                     .order_by(INSERTION_ORDER))
             for person in batch:
@@ -177,7 +179,7 @@ def fill(db: Database, rng: random.Random, today: date, names: Iterator[str]) ->
                 if not household.has_fibre and rng.random() < 0.7:
                     household.has_fibre = True
                     household.fibre_since = work.day(1500) if rng.random() < 0.6 else None
-    with db.transaction() as session:
+    with db.transaction(acting) as session:
         for village_id in village_ids:
             for _ in range(rng.randint(4, 10)):
                 session.add(GroupSession(

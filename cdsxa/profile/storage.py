@@ -13,7 +13,7 @@ from cdsxa.db.engine import Database, is_plain_sqlite
 from cdsxa.db.models import CommuneProfile
 from cdsxa.profile import paths
 from cdsxa.security import keys
-from cdsxa.security.access import SYSTEM, Principal
+from cdsxa.security.access import SYSTEM
 from cdsxa.security.keys import DataKey
 
 log = logging.getLogger(__name__)
@@ -31,17 +31,18 @@ def _refuse_plain(data_dir: Path) -> None:
         )
 
 
-def open_database(data_dir: Path, key: DataKey, principal: Principal | None = None) -> Database:
+def open_database(data_dir: Path, key: DataKey) -> Database:
     """Open (creating if needed) the profile in data_dir, migrated to the current schema."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"Không tạo được thư mục dữ liệu {data_dir}: {exc.strerror}") from exc
     _refuse_plain(data_dir)
-    db = Database(paths.database_path(data_dir), key, principal=principal)
+    db = Database(paths.database_path(data_dir), key)
     try:
         migrate.upgrade(db.engine, paths.backup_dir(data_dir))
         db.commune_code = commune_code(db)
+        db.load_device()
     except DatabaseError as exc:
         db.close()
         raise UserError(
@@ -54,13 +55,12 @@ def open_database(data_dir: Path, key: DataKey, principal: Principal | None = No
     return db
 
 
-def open_profile(data_dir: Path, principal: Principal,
-                 prompt: keys.Prompt | None = None) -> Database:
+def open_profile(data_dir: Path, prompt: keys.Prompt | None = None) -> Database:
     """Open an existing profile: find its key (environment, keyring, prompt), then open."""
     if not paths.database_path(data_dir).exists():
         raise UserError(f"Chưa có hồ sơ xã tại {data_dir}. Hãy khởi tạo trước (cdsxa init).")
     _refuse_plain(data_dir)  # before asking for a key it does not have
-    return open_database(data_dir, keys.find(data_dir, prompt), principal)
+    return open_database(data_dir, keys.find(data_dir, prompt))
 
 
 def commune_code(db: Database) -> int | None:

@@ -11,14 +11,14 @@ without saying whose it was.
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Text, cast, select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import PersonId
 from cdsxa.common.text import clean, fold
-from cdsxa.db.activity import GroupSession, SupportSession, TeamMember, VneidStep
-from cdsxa.db.models import Person, PersonOutcome
+from cdsxa.db.activity import GroupSessionAttendee, SupportSession, TeamMember, VneidStep
+from cdsxa.db.models import Person, PersonOutcome, SyncConflict
 from cdsxa.security import audit
 from cdsxa.security.access import Permission, require, require_village
 
@@ -54,6 +54,9 @@ def erase_person(session: Session, person_id: PersonId, reason: str) -> Erased:
     session.flush()
     _purge_search_index(session)
     audit.scrub(session, ids)
+    # Values that lost in sync conflicts on their records go too (the conflicts stay).
+    session.execute(update(SyncConflict).where(SyncConflict.record_id.in_(ids))
+                    .values(losing_value=None, winning_value=None))
     audit.record(session, "erase",
                  f"Xóa hẳn hồ sơ một người dân theo yêu cầu của họ. Lý do: {why}",
                  object_table="person", object_id=person.id,
@@ -86,13 +89,13 @@ def _unlink(session: Session, person_id: uuid.UUID) -> int:
     for member in session.scalars(select(TeamMember).where(TeamMember.person_id == person_id)):
         member.person_id = None
         count += 1
-    named = str(person_id)
-    maybe = cast(GroupSession.attendee_ids, Text).contains(named)  # JSON text; checked below
-    for group in session.scalars(select(GroupSession).where(maybe)):
-        if named in (group.attendee_ids or []):
-            # The head count stays what it was: the class still had them in it.
-            group.attendee_ids = [a for a in group.attendee_ids if a != named]
-            count += 1
+    # Their attendance rows go for good (a row naming them cannot outlive them); each
+    # deletion is logged as an erase, so it travels. A class's head count stays what
+    # it was: the class still had them in it.
+    for attendance in session.scalars(select(GroupSessionAttendee).where(
+            GroupSessionAttendee.person_id == person_id)):
+        count += not attendance.deleted
+        session.delete(attendance)
     return count
 
 

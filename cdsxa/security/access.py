@@ -7,21 +7,15 @@ that reads personal data or writes records calls `require` (or
 
 import getpass
 import uuid
-from dataclasses import dataclass
-from enum import Enum, StrEnum
 
 from sqlalchemy.orm import Session
 
 from cdsxa.common.errors import UserError
-
-PRINCIPAL_KEY = "principal"
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    OFFICER = "officer"
-    TEAM_MEMBER = "team_member"
-    VIEWER = "viewer"
+from cdsxa.common.principal import GRANTS as GRANTS
+from cdsxa.common.principal import Permission as Permission
+from cdsxa.common.principal import Principal as Principal
+from cdsxa.common.principal import Role as Role
+from cdsxa.db.session import AppSession
 
 
 ROLE_LABELS = {
@@ -31,34 +25,6 @@ ROLE_LABELS = {
     Role.VIEWER: "Chỉ xem số liệu",
 }
 
-
-class Permission(Enum):
-    MANAGE_USERS = "manage_users"
-    CHANGE_SETTINGS = "change_settings"  # commune profile, villages' structure, lock time
-    SYNC = "sync"
-    BACKUP = "backup"
-    VIEW_AUDIT = "view_audit"
-    EDIT_RECORDS = "edit_records"  # people, sessions, teams (team members: own village)
-    IMPORT = "import"  # Excel imports touch any village
-    VIEW_PERSONAL = "view_personal"  # names, ID numbers, phones (team members: own village)
-    EXPORT_PEOPLE = "export_people"  # lists of people, without ID numbers and phones
-    EXPORT_PERSONAL = "export_personal"  # with ID numbers, phones, birth dates (asks why)
-    ERASE_PERSON = "erase_person"
-    VIEW_COUNTS = "view_counts"  # indicators, reports, team lists
-
-
-_OFFICER = {
-    Permission.EDIT_RECORDS, Permission.IMPORT, Permission.VIEW_PERSONAL,
-    Permission.EXPORT_PEOPLE, Permission.EXPORT_PERSONAL, Permission.ERASE_PERSON,
-    Permission.VIEW_COUNTS,
-}
-GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
-    Role.OFFICER: frozenset(_OFFICER),
-    Role.TEAM_MEMBER: frozenset({Permission.EDIT_RECORDS, Permission.VIEW_PERSONAL,
-                                 Permission.VIEW_COUNTS}),
-    Role.VIEWER: frozenset({Permission.VIEW_COUNTS}),
-}
 
 DENIED = {
     Permission.MANAGE_USERS: "quản lý người dùng",
@@ -84,27 +50,6 @@ class NotSignedInError(UserError):
     """Nobody is signed in (and the command line is not acting)."""
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who is acting: a signed-in user, or the command line holding the data key.
-
-    `name` is what the change log and audit log record.
-    """
-
-    name: str
-    role: Role
-    user_id: uuid.UUID | None = None
-    village_id: uuid.UUID | None = None  # a team member's own village
-    display_name: str = ""
-
-    def may(self, permission: Permission) -> bool:
-        return permission in GRANTS[self.role]
-
-    @property
-    def label(self) -> str:
-        return self.display_name or self.name
-
-
 def user_principal(username: str, role: Role, user_id: uuid.UUID,
                    village_id: uuid.UUID | None, full_name: str) -> Principal:
     return Principal(f"user:{username}", role, user_id, village_id, full_name)
@@ -125,10 +70,9 @@ SYSTEM = Principal("system", Role.ADMIN, display_name="Hệ thống")
 
 
 def principal_of(session: Session) -> Principal:
-    acting = session.info.get(PRINCIPAL_KEY)
-    if not isinstance(acting, Principal):
+    if not isinstance(session, AppSession):
         raise NotSignedInError("Chưa đăng nhập.")
-    return acting
+    return session.actor.principal
 
 
 def require(session: Session, permission: Permission) -> Principal:

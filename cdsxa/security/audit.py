@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, literal, null, select, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cdsxa.common.formatting import mask_id_number, mask_phone
 from cdsxa.db.base import utcnow
-from cdsxa.db.changelog import COMMUNE_KEY
+from cdsxa.db.session import actor_of
 from cdsxa.db.models import AuditEvent, ChangeLogEntry
 from cdsxa.security.access import Permission, principal_of, require
 
@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "insert": "Thêm mới",
     "update": "Sửa",
     "delete": "Xóa",
+    "undelete": "Lấy lại bản ghi đã xóa",
     "erase": "Xóa hẳn (theo yêu cầu)",
     "sign_in": "Đăng nhập",
     "sign_in_failed": "Đăng nhập sai",
@@ -41,8 +42,9 @@ ACTIONS: dict[str, str] = {
     "backup": "Sao lưu",
     "restore": "Khôi phục",
     "encrypt": "Mã hóa dữ liệu",
+    "upgrade": "Nâng cấp dữ liệu",  # what a schema migration reports (migration 0004)
 }
-RECORD_OPS = ("insert", "update", "delete", "erase")
+RECORD_OPS = ("insert", "update", "delete", "undelete", "erase")
 
 TABLE_LABELS: dict[str, str] = {
     "commune_profile": "Hồ sơ xã",
@@ -82,7 +84,7 @@ def record(session: Session, action: str, summary: str = "", *,
     """Append an event, in the caller's transaction (it commits with the work)."""
     assert action in ACTIONS, action
     session.add(AuditEvent(
-        commune_code=session.info.get(COMMUNE_KEY),
+        commune_code=actor_of(session).commune_code,
         at=utcnow(),
         actor=actor or principal_of(session).name,
         action=action,
@@ -181,15 +183,19 @@ def _query(columns: tuple[Any, ...], where: AuditFilter) -> Select[Any]:
 
 
 def _changes_query(where: AuditFilter) -> Select[Any]:
-    c = ChangeLogEntry
-    return _query((c.changed_at, c.changed_by, c.op, c.table_name, c.record_id, literal(""),
-                   c.details), where)
+    """Record changes from the change log, with an update's old and new values, which
+    the audit trail keeps (the change log itself holds no values)."""
+    c, values = ChangeLogEntry, aliased(AuditEvent)
+    query = _query((c.changed_at, c.changed_by, c.op, c.table_name, c.record_id, literal(""),
+                    values.details), where)
+    return query.select_from(c).outerjoin(values, values.change_id == c.id)
 
 
 def _events_query(where: AuditFilter) -> Select[Any]:
     e = AuditEvent
-    return _query((e.at, e.actor, e.action, e.object_table, e.object_id, e.summary,
-                   e.details), where)
+    query = _query((e.at, e.actor, e.action, e.object_table, e.object_id, e.summary,
+                    e.details), where)
+    return query.where(e.change_id.is_(None))  # a change's values show with the change
 
 
 def browse(session: Session, where: AuditFilter = AuditFilter(), limit: int = 500,
@@ -240,7 +246,5 @@ def scrub(session: Session, record_ids: Iterable[uuid.UUID]) -> None:
     ids = list(record_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        session.execute(update(ChangeLogEntry).where(ChangeLogEntry.record_id.in_(chunk))
-                        .values(details=null()))
         session.execute(update(AuditEvent).where(AuditEvent.object_id.in_(chunk))
                         .values(details=null()))

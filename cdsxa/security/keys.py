@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cdsxa.db.key import DataKey as DataKey
 from cdsxa.common.errors import UserError
 from cdsxa.common.text import nfc
 
@@ -49,18 +50,6 @@ class NoKeyringError(UserError):
 
 class WrongSecretError(UserError):
     """A passphrase or recovery key that does not unwrap the data key."""
-
-
-@dataclass(frozen=True)
-class DataKey:
-    raw: bytes
-
-    def sqlcipher_pragma(self) -> str:
-        # x'...' hands SQLCipher the key itself, skipping its PBKDF2 (the key is random).
-        return f"PRAGMA key = \"x'{self.raw.hex()}'\""
-
-    def __repr__(self) -> str:  # never print the key by accident
-        return "DataKey(…)"
 
 
 def new_data_key() -> DataKey:

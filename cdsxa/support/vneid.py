@@ -13,16 +13,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from cdsxa.common import ages
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.common.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS, VNEID_STEPS
 from cdsxa.common.text import clean
+from cdsxa.counting.scope import aged_at_least
 from cdsxa.db.activity import VneidStep
 from cdsxa.db.base import live
 from cdsxa.db.models import Household, Person, Village
 from cdsxa.security.access import Permission, require, require_village, scoped_village
 
-MIN_AGE = 14  # younger children are attached to a parent's account (Decree 59/2022)
+# Younger children are attached to a parent's account (Decree 59/2022). Ages follow
+# the indicators' one rule (cdsxa.common.ages: a 29 February birthday falls on
+# 28 February in common years), so a worklist and a figure never disagree.
+MIN_AGE = ages.VNEID_YEARS
 PENDING = ("registered", "approved")
 _ORDER = {step: index for index, step in enumerate(VNEID_STEPS)}
 
@@ -49,16 +54,6 @@ class WorkItem:
     since: date | None
 
 
-def _age_on(person: Person, on: date) -> int | None:
-    if person.birth_date is not None:
-        born = person.birth_date
-    elif person.birth_year is not None:
-        born = date(person.birth_year, 7, 1)  # DOMAIN.md: year only → 1 July
-    else:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def record_step(session: Session, person_id: PersonId, step: str, taken_on: date,
                 level: int | None = None, member_id: uuid.UUID | None = None,
                 session_id: uuid.UUID | None = None, failure_reason: str | None = None,
@@ -77,8 +72,8 @@ def record_step(session: Session, person_id: PersonId, step: str, taken_on: date
         raise UserError("Hãy chọn lý do không thành công.")
     if taken_on > date.today():
         raise UserError("Ngày thực hiện không thể ở tương lai.")
-    age = _age_on(person, taken_on)
-    if age is not None and age < MIN_AGE:
+    born = person.counting_birth_date
+    if born is not None and not ages.is_aged_14_plus(born, taken_on):
         raise UserError(f"{person.full_name} chưa đủ {MIN_AGE} tuổi: trẻ em được gắn với "
                         "tài khoản VNeID của cha hoặc mẹ.")
     session.add(VneidStep(person_id=person_id, step=step, level=level, taken_on=taken_on,
@@ -142,18 +137,11 @@ def pending_activation(session: Session, village_id: VillageId | None = None) ->
 def without_account(session: Session, on: date,
                     village_id: VillageId | None = None) -> list[WorkItem]:
     """People aged 14 or more with no account yet (never helped, or a failed attempt)."""
-    cutoff = date(on.year - MIN_AGE, on.month, on.day if (on.month, on.day) != (2, 29) else 28)
-    old_enough = or_(Person.birth_date <= cutoff,
-                     Person.birth_date.is_(None) & (Person.birth_year <= _year_cutoff(cutoff)))
+    old_enough = aged_at_least(Person.counting_birth_date, on, MIN_AGE)
     no_account = or_(Person.vneid_status.is_(None),
                      Person.vneid_status.in_(("guided", "failed")))
     return _worklist(session, old_enough & no_account, village_id,
                      [Village.position, Person.name_key])
-
-
-def _year_cutoff(cutoff: date) -> int:
-    # Born on 1 July of the year (year-only rule): old enough if 1 July <= cutoff.
-    return cutoff.year if (cutoff.month, cutoff.day) >= (7, 1) else cutoff.year - 1
 
 
 def remove_steps_of_session(session: Session, session_id: uuid.UUID) -> None:

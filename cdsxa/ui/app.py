@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, QTranslator
+from PySide6.QtCore import QObject, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -37,11 +37,13 @@ from cdsxa.profile import paths
 from cdsxa.profile.storage import open_database
 from cdsxa.security import keys, users
 from cdsxa.security.access import SYSTEM, Principal
-from cdsxa.ui import i18n
+from cdsxa.ui import i18n, tasks
 from cdsxa.ui.context import AppContext, Changes
+from cdsxa.ui.errors import user_message
 from cdsxa.ui.i18n import tr
+from cdsxa.ui.operations import QueryOp
 from cdsxa.ui.style import STYLE_SHEET
-from cdsxa.ui.tasks import finish_all, run_in_background
+from cdsxa.ui.tasks import finish_all
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +142,7 @@ class Startup:
             else self._data_key()
         if key is None:
             return 0
-        db = open_database(self.data_dir, key, principal=None)
+        db = open_database(self.data_dir, key)
         try:
             return self._open(db)
         finally:
@@ -241,7 +243,7 @@ class Startup:
         finally:
             shell.stop_daily_backups()  # before the profile closes
             if shell.db is not db:  # reopened after a restore
-                QThreadPool.globalInstance().waitForDone()
+                tasks.wait_for_all()
                 shell.db.close()
 
 
@@ -281,7 +283,7 @@ class Shell(QObject):
         # A restore from Settings runs in the pool with the profile closed (and reopens
         # it afterwards): a backup must not open it meanwhile. An export or a backup
         # still running is waited for too; the next check comes within the hour.
-        if QThreadPool.globalInstance().activeThreadCount() == 0:
+        if tasks.idle():
             self.back_up_today()
 
     def back_up_today(self) -> None:
@@ -298,7 +300,6 @@ class Shell(QObject):
     def start(self, principal: Principal) -> "QWidget":
         from cdsxa.ui.main_window import MainWindow
 
-        self.db.principal = principal
         window = MainWindow(AppContext(self.data_dir, self.db, principal, Changes()))
         window.signed_out.connect(self.signed_out)
         window.reopen_requested.connect(self.reopen)
@@ -309,24 +310,23 @@ class Shell(QObject):
     def reopen(self) -> None:
         """After a restore: the file under the open profile changed; open it again and
         ask who signs in (the restored data may hold other accounts)."""
-        QThreadPool.globalInstance().waitForDone()
+        tasks.wait_for_all()
         key = self.db.key
         assert key is not None
         self.db.close()
-        self.db = open_database(self.data_dir, key, principal=None)
+        self.db = open_database(self.data_dir, key)
         self.signed_out()
 
     def signed_out(self) -> None:
         from cdsxa.ui.sign_in import SignInDialog
 
-        QThreadPool.globalInstance().waitForDone()
+        tasks.wait_for_all()
         # The sign-in dialog replaces the window: closing it must not end the app.
         self.app.setQuitOnLastWindowClosed(False)
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
             self.window = None
-        self.db.principal = None
         dialog = SignInDialog(self.data_dir, self.db, _commune_name(self.db))
         dialog.finished.connect(self._signed_in)
         self.sign_in_dialog = dialog
@@ -364,11 +364,12 @@ def _daily_backup(db: Database, data_dir: Path, finished: Callable[[], None]) ->
         finished()
         log.info("automatic backup: %s", path)
 
-    def failed(message: str) -> None:
+    def failed(error: Exception) -> None:
         finished()
-        log.error("automatic backup failed: %s", message)
+        log.error("automatic backup failed: %s", user_message(error))
 
-    run_in_background(lambda: backup.auto_backup(db, data_dir, _now()), made, failed)
+    QueryOp(None, lambda: backup.auto_backup(db, data_dir, _now())).success(made) \
+        .failure(failed).run_in_background()
 
 
 def _self_test(app: QApplication, shell: Shell) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,11 +30,13 @@ from cdsxa.common import admin_units
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database
 from cdsxa.profile import backup, paths
+from cdsxa.profile import restore as restoring
 from cdsxa.security import keys
 from cdsxa.security.access import Permission, Principal
+from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
-from cdsxa.ui.tasks import run_in_background
+from cdsxa.ui.operations import QueryOp
 
 MANUAL_REASON = "manual"
 
@@ -84,9 +86,9 @@ def _inspect(path: Path, data_dir: Path) -> Inspected:
 
 
 def _restore(data_dir: Path, path: Path, principal: Principal, key: keys.DataKey | None,
-             recovery_key: str | None, other_commune: bool) -> backup.Restored:
+             recovery_key: str | None, other_commune: bool) -> restoring.Restored:
     """Worker thread: the profile is closed; replace its database with the backup's."""
-    return backup.restore(data_dir, path, principal, key=key, recovery_key=recovery_key,
+    return restoring.restore(data_dir, path, principal, key=key, recovery_key=recovery_key,
                           other_commune=other_commune)
 
 
@@ -180,8 +182,8 @@ class BackupPanel(QGroupBox):
             target = target.with_name(target.name + backup.SUFFIX)
         db, principal = self.context.db, self.context.principal
         self._busy(self.tr("Backing up to {path}…").format(path=target))
-        run_in_background(lambda: backup.make_backup(db, target, MANUAL_REASON, principal),
-                          self._backed_up, self._failed)
+        QueryOp(self, lambda: backup.make_backup(db, target, MANUAL_REASON, principal)) \
+            .success(self._backed_up).failure(self._failed).run_in_background()
 
     def _backed_up(self, info: backup.BackupInfo) -> None:
         self._idle()
@@ -199,7 +201,8 @@ class BackupPanel(QGroupBox):
             return
         path, data_dir = Path(chosen), self.context.data_dir
         self._busy(self.tr("Checking {file}…").format(file=path.name))
-        run_in_background(lambda: _inspect(path, data_dir), self._inspected, self._failed)
+        QueryOp(self, lambda: _inspect(path, data_dir)).success(self._inspected) \
+            .failure(self._failed).run_in_background()
 
     def describe(self, found: Inspected) -> str:
         info = found.info
@@ -265,15 +268,15 @@ class BackupPanel(QGroupBox):
         """Close the profile, replace its data in the background, then ask to reopen."""
         principal = self.context.principal
         db: Database = self.context.db
-        QThreadPool.globalInstance().waitForDone(10_000)  # no read or write in flight
+        tasks.wait_for_all(10_000)  # no read or write in flight
         key, data_dir = db.key, self.context.data_dir
         db.close()
         self._busy(self.tr("Restoring {file}…").format(file=path.name), modal=True)
-        run_in_background(lambda: _restore(data_dir, path, principal, key, recovery_key,
-                                           other_commune),
-                          self._restored, self._failed)
+        QueryOp(self, lambda: _restore(data_dir, path, principal, key, recovery_key,
+                                       other_commune)) \
+            .success(self._restored).failure(self._failed).run_in_background()
 
-    def _restored(self, done: backup.Restored) -> None:
+    def _restored(self, done: restoring.Restored) -> None:
         self._idle()
         kept = str(done.previous) if done.previous else self.tr("nothing to keep")
         self.status.setText(self.tr("Restored the backup of {time}. The data it replaced is "
@@ -302,8 +305,8 @@ class BackupPanel(QGroupBox):
             self.progress = None
         self.refresh()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self._idle()
         self.status.clear()
-        self.error.show_error(message)
+        self.error.show_failure(error)
 

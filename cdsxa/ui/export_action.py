@@ -15,16 +15,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from cdsxa.common.formatting import thousands
 from cdsxa.common.ids import VillageId
+from cdsxa.db.session import AppSession
 from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import user_message
 from cdsxa.ui.export_dialog import ExportDialog, PeopleExport
+from cdsxa.ui.operations import WriteOp
 from cdsxa.ui.rows_model import RowsView
-from cdsxa.ui.tasks import run_in_background
 
 EXPORT_MODULE = "cdsxa.excel.export"  # imported when needed: openpyxl is slow to load
 
@@ -49,47 +51,41 @@ def people_export_dialog(parent: QWidget, context: AppContext, stem: str) -> Exp
 
 
 def export_people(context: AppContext, choice: PeopleExport, village_id: VillageId | None,
-                  on_success: Callable[[int], None], on_failure: Callable[[str], None]) -> None:
-    """Write the people list in the background, in a transaction that keeps its audit
-    event; on_success gets the number of people written."""
-    db, principal = context.db, context.principal
-
-    def work() -> int:
-        # A worker thread: its own session; only a count comes back.
-        module = _exporter()
-        with db.transaction(principal) as session:
-            count = module.export_people(session, choice.path, village_id,
-                                         include_personal=choice.include_personal,
-                                         reason=choice.reason)
+                  on_success: Callable[[int], None], on_failure: Callable[[str], None],
+                  parent: QObject | None = None) -> None:
+    """Write the people list on the writer thread, in a transaction that keeps its audit
+    event; on_success gets the number of people written, on_failure what to say."""
+    def work(session: AppSession) -> int:
+        count = _exporter().export_people(session, choice.path, village_id,
+                                          include_personal=choice.include_personal,
+                                          reason=choice.reason)
         return count if isinstance(count, int) else -1
 
-    run_in_background(work, on_success, on_failure)
+    # The status line says it is exporting; the window stays usable meanwhile.
+    WriteOp(parent, context, work).without_progress().success(on_success) \
+        .failure(lambda error: on_failure(user_message(error))).run_in_background()
 
 
 def export_rows(path: Path, title: str, headers: Sequence[str],
                 rows: Sequence[Sequence[str]], status: QLabel, context: AppContext,
                 personal: bool = False, reason: str | None = None) -> None:
-    """Write the rows in the background; say how it went in `status`.
+    """Write the rows on the writer thread; say how it went in `status`.
 
     Every list the app exports names people (citizens or team members): the export
     service checks the role and records the export in the audit log.
     """
     status.setText(QCoreApplication.translate("ExportAction", "Exporting to {path}…").format(path=path))
-    principal, db = context.principal, context.db
 
-    def work() -> int:
-        module = _exporter()
-        with db.transaction(principal) as session:
-            named: int = module.export_named_list(session, path, title, headers, rows,
-                                                  personal=personal, reason=reason)
-            return named
+    def work(session: AppSession) -> int:
+        named: int = _exporter().export_named_list(session, path, title, headers, rows,
+                                                   personal=personal, reason=reason)
+        return named
 
-    run_in_background(
-        work,
-        lambda count: status.setText(QCoreApplication.translate("ExportAction", "Exported {count} rows to {path}.").format(
-            count=thousands(count), path=path)),
-        lambda message: status.setText(QCoreApplication.translate("ExportAction", "Excel export failed: {reason}").format(
-            reason=message)))
+    WriteOp(status, context, work).without_progress() \
+        .success(lambda count: status.setText(QCoreApplication.translate("ExportAction", "Exported {count} rows to {path}.").format(
+            count=thousands(count), path=path))) \
+        .failure(lambda error: status.setText(QCoreApplication.translate("ExportAction", "Excel export failed: {reason}").format(
+            reason=user_message(error)))).run_in_background()
 
 
 def export_view(parent: QWidget, view: RowsView, title: str, stem: str, status: QLabel,

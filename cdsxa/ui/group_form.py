@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cdsxa.common.errors import UserError
 from cdsxa.register import teams, villages
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import WriteOp, writing
 from cdsxa.ui.person_picker import PersonPicker, describe, register_search
 from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
 
@@ -36,7 +36,7 @@ class GroupForm(QWidget):
         self.place = QLineEdit(placeholderText=self.tr("e.g. village cultural house"))
         self.topic = QComboBox()
         self.trainer = QComboBox()
-        self.picker = PersonPicker(register_search(context.db))
+        self.picker = PersonPicker(register_search(context.db, context.actor))
         self.attendees = QListWidget()
         self.remove_attendee = QPushButton(self.tr("Remove from list"))
         self.count = QSpinBox(minimum=0, maximum=5000)
@@ -110,15 +110,17 @@ class GroupForm(QWidget):
             attendee_ids=[self.attendees.item(i).data(Qt.ItemDataRole.UserRole).id
                           for i in range(self.attendees.count())],
             attendee_count=self.count.value() or None, notes=self.notes.text())
-        try:
-            with self.context.write("group_session") as session:
-                sessions.record_group(session, data)
-        except UserError as exc:
-            self.error.show_error(exc.message)
+        if writing(self):
             return
+        topic = self.topic.currentText()
+        WriteOp(self, self.context, lambda session: sessions.record_group(session, data)) \
+            .success(lambda _: self._saved(topic, data)).failure(self.error.show_failure) \
+            .run_in_background()
+
+    def _saved(self, topic: str, data: sessions.GroupInput) -> None:
         self.error.clear_error()
         self.confirmation.setText(self.tr("Saved: {topic}, {count} attendees.").format(
-            topic=self.topic.currentText(), count=len(data.attendee_ids) or data.attendee_count))
+            topic=topic, count=len(data.attendee_ids) or data.attendee_count))
         self.attendees.clear()
         self.count.setValue(0)
         self.notes.clear()

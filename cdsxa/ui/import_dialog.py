@@ -18,20 +18,20 @@ from PySide6.QtWidgets import (
 )
 
 from cdsxa.common.formatting import thousands
+from cdsxa.common.actor import Actor
 from cdsxa.db.engine import Database
+from cdsxa.db.session import AppSession
 from cdsxa.excel import people_import as importer
 from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import QueryOp, WriteOp
 from cdsxa.ui.rows_model import RowsView
-from cdsxa.ui.tasks import run_in_background
 
-WRITES = ("person", "household", "person_outcome", "vneid_step", "setting")
-
-
-def _read_and_preview(db: Database, path: Path, mapping: dict[str, str] | None) -> Any:
+def _read_and_preview(db: Database, actor: Actor, path: Path,
+                      mapping: dict[str, str] | None) -> Any:
     """Worker thread: read the workbook and classify its rows (writes nothing)."""
-    with db.reading() as session:
+    with db.reading(actor) as session:
         known = {**importer.remembered_mapping(session), **(mapping or {})}
         return importer.preview(session, importer.read_sheet(path, known=known), mapping)
 
@@ -102,12 +102,13 @@ class ImportDialog(QDialog):
     def _start_preview(self, mapping: dict[str, str] | None) -> None:
         self._set_busy(True)
         self.error.clear_error()
-        db, path = self.context.db, self.path
-        run_in_background(lambda: _read_and_preview(db, path, mapping), self._show, self._failed)
+        db, actor, path = self.context.db, self.context.actor, self.path
+        QueryOp(self, lambda: _read_and_preview(db, actor, path, mapping)) \
+            .success(self._show).failure(self._failed).run_in_background()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self.summary.setText(self.tr("Nothing was imported."))
-        self.error.show_error(message)
+        self.error.show_failure(error)
         self._set_busy(False)
 
     def _show(self, result: Any) -> None:
@@ -156,14 +157,15 @@ class ImportDialog(QDialog):
 
     def add_unknown_villages(self) -> None:
         names = list(self.result.unknown_villages) if self.result else []
-        try:
-            with self.context.write("village") as session:
-                for name in names:
-                    villages.add(session, name)
-        except Exception as exc:  # a UserError names the village that could not be added
-            self.error.show_error(str(exc))
-            return
-        self._start_preview(self.chosen_mapping())
+
+        def add(session: AppSession) -> None:
+            for name in names:
+                villages.add(session, name)
+
+        # A UserError names the village that could not be added.
+        WriteOp(self, self.context, add) \
+            .success(lambda _: self._start_preview(self.chosen_mapping())) \
+            .failure(self.error.show_failure).run_in_background()
 
     def run_import(self) -> None:
         if self.result is None or self.result.has_errors:
@@ -171,16 +173,12 @@ class ImportDialog(QDialog):
         self._set_busy(True)
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Importing…"))
-        db, principal, result = self.context.db, self.context.principal, self.result
-
-        def work() -> Any:
-            with db.transaction(principal) as session:
-                return importer.apply(session, result)
-
-        run_in_background(work, self._imported, self._failed)
+        result = self.result
+        WriteOp(self, self.context, lambda session: importer.apply(session, result)) \
+            .with_progress(self.tr("Importing…")) \
+            .success(self._imported).failure(self._failed).run_in_background()
 
     def _imported(self, done: Any) -> None:
-        self.context.changes.changed.emit(frozenset(WRITES))
         self.summary.setText(importer.result_line(done))
         self.result = None
         self.import_button.setText(self.tr("Imported"))

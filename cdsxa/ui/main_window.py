@@ -29,9 +29,11 @@ from cdsxa.commune import profile, settings
 from cdsxa.security import audit
 from cdsxa.security.access import ROLE_LABELS, Permission
 from cdsxa.sync import status
+from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.i18n import tr
 from cdsxa.ui.idle_lock import IdleLock
+from cdsxa.ui.operations import QueryOp, reading
 from cdsxa.ui.pages.audit_page import AuditPage
 from cdsxa.ui.pages.base import NotBuiltPage, Page, heading, paragraph
 from cdsxa.ui.pages.overview import OverviewPage
@@ -42,7 +44,6 @@ from cdsxa.ui.pages.sync_page import SyncPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.users_page import UsersPage
 from cdsxa.ui.pages.vneid_page import VneidPage
-from cdsxa.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -242,14 +243,10 @@ class MainWindow(QMainWindow):
             name=principal.label, role=ROLE_LABELS[principal.role]))
 
     def refresh_status(self) -> None:
-        db = self.context.db
-
-        def work() -> status.SyncState:
-            with db.reading() as session:
-                return status.state(session)
-
-        run_in_background(work, self._show_sync, lambda message: log.warning(
-            "sync state not read: %s", message))
+        QueryOp(self, reading(self.context, status.state)).success(self._show_sync) \
+            .failure(lambda error: log.warning("sync state not read: %s",
+                                               type(error).__name__)) \
+            .run_in_background()
 
     def _show_sync(self, sync: status.SyncState) -> None:
         when = (tr("never synced") if sync.last_success is None
@@ -286,7 +283,9 @@ class MainWindow(QMainWindow):
         def encoded(data: QByteArray) -> str:
             return bytes(data.toBase64().data()).decode()
 
-        with self.context.db.transaction(self.context.principal) as session:
+        # Closing: written here and now, once the saves still running are done.
+        tasks.writer_pool().waitForDone()
+        with self.context.db.transaction(self.context.actor) as session:
             settings.put(session, settings.WINDOW_GEOMETRY, encoded(self.saveGeometry()))
             settings.put(session, settings.SPLITTER_STATE, encoded(self.splitter.saveState()))
             settings.put(session, settings.LAST_PAGE, self.current_key())
@@ -304,7 +303,8 @@ class MainWindow(QMainWindow):
         """Recorded, then whoever started the window closes it and asks who signs in."""
         if ask and self.open_forms() and not self.confirm_sign_out():
             return
-        with self.context.db.transaction(self.context.principal) as session:
+        tasks.writer_pool().waitForDone()  # the saves still running are recorded first
+        with self.context.db.transaction(self.context.actor) as session:
             audit.record(session, "sign_out", "")
         self.signed_out.emit()
 

@@ -3,27 +3,36 @@
 A commune holds tens of thousands of people; the view asks for more rows
 (canFetchMore / fetchMore) as it scrolls, and each page is one keyset query
 through cdsxa.register.search, so opening the list costs the same for 500 or
-100,000 people.
+100,000 people. Pages are read off the UI thread (cdsxa.ui.operations).
 
 ID numbers and phones are masked (038•••••••12): a list on a shared screen shows
 enough to tell people apart; the person form shows them in full to those allowed.
 """
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from cdsxa.common.formatting import mask_id_number, mask_phone, vn_date
 from cdsxa.common.ids import PersonId, VillageId
+from cdsxa.db.session import AppSession
 from cdsxa.register import search
 from cdsxa.register.search import PersonRow
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.operations import QueryOp, reading
 
 Index = QModelIndex | QPersistentModelIndex
 NAME, GENDER, BIRTH, ID_NUMBER, PHONE, VILLAGE, HOUSEHOLD = range(7)
 
 
 class PeopleModel(QAbstractTableModel):
+    """Pages are read off the UI thread; while a search runs the rows shown stay, and
+    the answer to an older search (or for an older page) is dropped."""
+
+    loaded = Signal(int)  # the first page of a search is shown: how many match in all
+    failed = Signal(object)  # the search could not be read: the exception
+
     def __init__(self, context: AppContext, page_size: int = search.PAGE) -> None:
         super().__init__()
         self.context = context
@@ -32,6 +41,9 @@ class PeopleModel(QAbstractTableModel):
         self.village_id: VillageId | None = None
         self.descending = False
         self.rows: list[PersonRow] = []
+        self.total = 0
+        self.generation = 0  # of the searches: a newer one makes older answers stale
+        self.loading = False  # a page is being read
         self._more = False
         self.headers = [self.tr("Full name"), self.tr("Gender"), self.tr("Date of birth"),
                         self.tr("ID number"), self.tr("Phone"), self.tr("Village"),
@@ -46,31 +58,56 @@ class PeopleModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Start again from the first page (after a search or a change to the records)."""
+        self.generation += 1
+        self.loading = True
+        generation, read_page = self.generation, self._reader(None)
+        query, village_id = self.query, self.village_id
+
+        def work(session: AppSession) -> tuple[list[PersonRow], int]:
+            return read_page(session), search.count_people(session, query, village_id)
+
+        QueryOp(self, reading(self.context, work)) \
+            .success(lambda found: self._first_page(generation, *found)) \
+            .failure(lambda error: self._failed(generation, error)).run_in_background()
+
+    def _reader(self, after: PersonRow | None) -> Callable[[AppSession], list[PersonRow]]:
+        """Reading the page after `after` of the current search (plain values only)."""
+        query, village_id, limit, descending = (self.query, self.village_id,
+                                                self.page_size, self.descending)
+        return lambda session: search.search_people(session, query, village_id, limit=limit,
+                                                    after=after, descending=descending)
+
+    def _first_page(self, generation: int, page: list[PersonRow], total: int) -> None:
+        if generation != self.generation:
+            return
         self.beginResetModel()
-        self.rows, self._more = [], True
-        self._fetch_page()
-        self.endResetModel()
-
-    def _page(self) -> list[PersonRow]:
-        with self.context.read() as session:
-            return search.search_people(session, self.query, self.village_id,
-                                        limit=self.page_size,
-                                        after=self.rows[-1] if self.rows else None,
-                                        descending=self.descending)
-
-    def _fetch_page(self) -> list[PersonRow]:
-        page = self._page()
+        self.rows, self.total = list(page), total
         self._more = len(page) == self.page_size
-        self.rows.extend(page)
-        return page
+        self.loading = False
+        self.endResetModel()
+        self.loaded.emit(total)
+
+    def _failed(self, generation: int, error: Exception) -> None:
+        if generation == self.generation:
+            self.loading = False
+            self.failed.emit(error)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self._more
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
-        if parent.isValid() or not self._more:
+        if parent.isValid() or not self._more or self.loading:
             return
-        page = self._page()
+        self.loading = True
+        generation = self.generation
+        QueryOp(self, reading(self.context, self._reader(self.rows[-1] if self.rows else None))) \
+            .success(lambda page: self._next_page(generation, page)) \
+            .failure(lambda error: self._failed(generation, error)).run_in_background()
+
+    def _next_page(self, generation: int, page: list[PersonRow]) -> None:
+        if generation != self.generation:
+            return  # a new search started meanwhile
+        self.loading = False
         self._more = len(page) == self.page_size
         if page:
             first = len(self.rows)

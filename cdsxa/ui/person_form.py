@@ -40,14 +40,12 @@ from cdsxa.register.person_detail import PersonDetail, PersonEdit
 from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import WriteOp, writing
 
 NOTICE_STYLE = "QLabel { background: #e8f1fd; border: 1px solid #9ec1f0; border-radius: 4px;" \
                " padding: 6px; }"
 NOTE_STYLE = "QLabel { color: #8a5a00; }"
 HINT_STYLE = "QLabel { color: #555; }"
-# Every record an erasure may change, announced so pages refresh.
-ERASE_WRITES = ("person", "person_outcome", "vneid_step", "support_session", "group_session",
-                "team_member")
 
 
 def index_of(combo: QComboBox, value: object) -> int:
@@ -133,15 +131,13 @@ class EraseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def erase(self) -> None:
-        if not self.reason.text().strip():
+        if not self.reason.text().strip() or writing(self):
             return
-        try:
-            with self.context.write(*ERASE_WRITES) as session:
-                erase.erase_person(session, self.person_id, self.reason.text())
-        except UserError as exc:
-            self.error.show_error(exc.message)
-            return
-        self.accept()
+        person_id, reason = self.person_id, self.reason.text()
+        WriteOp(self, self.context, lambda session: erase.erase_person(
+            session, person_id, reason)) \
+            .success(lambda _: self.accept()).failure(self.error.show_failure) \
+            .run_in_background()
 
 
 class PersonForm(QDialog):
@@ -480,20 +476,29 @@ class PersonForm(QDialog):
         return PersonEdit(data, self.household.currentText(), reached, has_fibre, since)
 
     def save(self) -> None:
+        if writing(self):  # Enter pressed again while the save runs
+            return
         try:
             edit = self.edit()
-            with self.context.write("person", "person_outcome", "household") as session:
-                person_id = person_detail.save_person(session, edit, self.person_id)
-        except DuplicateIdNumber as exc:
-            self._id_number_taken(exc.existing)
-            return
         except UserError as exc:
             self.error.show_error(exc.message)
             return
+        person_id = self.person_id
+        WriteOp(self, self.context,
+                lambda session: person_detail.save_person(session, edit, person_id)) \
+            .success(self._saved).failure(self._save_failed).run_in_background()
+
+    def _saved(self, person_id: PersonId) -> None:
         self.error.clear_error()
         self.person_id = person_id
         self.saved.emit(person_id)
         self.accept()
+
+    def _save_failed(self, error: Exception) -> None:
+        if isinstance(error, DuplicateIdNumber):
+            self._id_number_taken(error.existing)
+        else:
+            self.error.show_failure(error)
 
     # Erasing ---------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Picking a citizen from the register by typing: name, ID number or phone.
 
 Arrow keys move through the matches, Enter takes one; typing again starts over.
+The search runs off the UI thread once typing pauses.
 Matches show the ID number or phone masked (038•••••••12), as every list does.
 """
 
@@ -15,17 +16,20 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from cdsxa.common.formatting import mask_id_number, mask_phone, vn_date
 from cdsxa.db.engine import Database
 from cdsxa.register import search
+from cdsxa.common.actor import Actor
 from cdsxa.security.access import Principal
+from cdsxa.ui.errors import user_message
+from cdsxa.ui.operations import QueryOp
 
 SearchFunction = Callable[[str], Sequence[Any]]  # returns register.search PersonRow items
 
 
-def register_search(db: Database, limit: int = 50,
-                    principal: Principal | None = None) -> SearchFunction:
+def register_search(db: Database, actor: Actor | Principal,
+                    limit: int = 50) -> SearchFunction:
     """Searching the register, as every picker does: a short read per keystroke pause,
-    as `principal` (the signed-in user; db.principal when not given)."""
+    as the signed-in user."""
     def run(text: str) -> Sequence[Any]:
-        with db.reading(principal) as session:
+        with db.reading(actor) as session:
             return search.search_people(session, text, limit=limit)
     return run
 
@@ -43,8 +47,11 @@ class PersonPicker(QWidget):
 
     def __init__(self, search: SearchFunction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = search
+        self.search = search  # called on a worker thread: it opens its own session
         self.chosen: Any = None
+        self.generation = 0  # of the searches: only the newest one's answer is shown
+        self.searching = False
+        self._take_first = False  # Enter was pressed while searching
         self.edit = QLineEdit(placeholderText=self.tr("Type a name, ID number or phone"))
         self.edit.setClearButtonEnabled(True)
         self.matches = QListWidget()
@@ -66,16 +73,30 @@ class PersonPicker(QWidget):
         if self.chosen is not None:
             self.chosen = None
             self.picked.emit(None)
+        self._take_first = False
         self._timer.start()
 
     def refresh(self) -> None:
-        text = self.edit.text().strip()
-        self.matches.clear()
+        """Search for what is typed, off the UI thread; the matches shown stay until the
+        answer comes, and an answer to older typing is dropped."""
+        self.generation += 1
+        generation, text, search = self.generation, self.edit.text().strip(), self.search
         if len(text) < 2:
+            self.searching = False
+            self.matches.clear()
             self.matches.hide()
             self.status.clear()
             return
-        rows = self.search(text)
+        self.searching = True
+        QueryOp(self, lambda: list(search(text))) \
+            .success(lambda rows: self._show(generation, rows)) \
+            .failure(lambda error: self._failed(generation, error)).run_in_background()
+
+    def _show(self, generation: int, rows: list[Any]) -> None:
+        if generation != self.generation:
+            return  # typed again meanwhile
+        self.searching = False
+        self.matches.clear()
         for row in rows[:50]:
             item = QListWidgetItem(describe(row))
             item.setData(Qt.ItemDataRole.UserRole, row)
@@ -87,6 +108,29 @@ class PersonPicker(QWidget):
                 count=len(rows)))
         else:
             self.status.setText(self.tr("Nobody matches. Add the citizen below."))
+        take, self._take_first = self._take_first, False
+        if take and self.matches.currentItem() is not None:  # Enter came before the matches
+            self._take(self.matches.currentItem())
+
+    def _failed(self, generation: int, error: Exception) -> None:
+        if generation == self.generation:
+            self.searching = self._take_first = False
+            self.matches.clear()
+            self.matches.hide()
+            self.status.setText(user_message(error))
+
+    def _enter(self) -> bool:
+        """Enter takes the first match; before the matches caught up, once they come."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh()
+        if self.searching:
+            self._take_first = True
+            return True
+        if self.matches.isVisible() and self.matches.currentItem() is not None:
+            self._take(self.matches.currentItem())
+            return True
+        return False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if watched is self.edit and isinstance(event, QKeyEvent) and \
@@ -97,13 +141,8 @@ class PersonPicker(QWidget):
                 row = max(0, min(self.matches.count() - 1, self.matches.currentRow() + step))
                 self.matches.setCurrentRow(row)
                 return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.matches.isVisible():
-                if self._timer.isActive():  # Enter before the matches caught up
-                    self._timer.stop()
-                    self.refresh()
-                if self.matches.currentItem() is not None:
-                    self._take(self.matches.currentItem())
-                    return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._enter():
+                return True
         return super().eventFilter(watched, event)
 
     def _take(self, item: QListWidgetItem) -> None:
@@ -111,6 +150,9 @@ class PersonPicker(QWidget):
         self.focusNextChild()
 
     def set_chosen(self, row: Any) -> None:
+        self._timer.stop()
+        self.generation += 1  # a search still running must not show its matches again
+        self.searching = self._take_first = False
         self.chosen = row
         self.matches.hide()
         self.edit.setText(row.full_name if row is not None else "")

@@ -20,19 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cdsxa.common.errors import UserError
 from cdsxa.common.ids import PersonId
 from cdsxa.common.outcomes import VNEID_FAILURE_REASONS
 from cdsxa.commune import settings
+from cdsxa.db.session import AppSession
 from cdsxa.register import people, teams, villages
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import WriteOp, writing
 from cdsxa.ui.person_picker import PersonPicker, register_search
 from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
-
-WRITES = ("support_session", "person_outcome", "vneid_step", "person", "household", "setting")
-
 
 class NewCitizen(QGroupBox):
     """A citizen not yet in the register, added with the session in one save."""
@@ -69,7 +67,7 @@ class SessionForm(QWidget):
         super().__init__(parent)
         self.context = context
         self.held_on = date_edit()
-        self.picker = PersonPicker(register_search(context.db))
+        self.picker = PersonPicker(register_search(context.db, context.actor))
         self.add_new = QPushButton(self.tr("&New citizen"))
         self.new_citizen = NewCitizen()
         self.member = QComboBox()
@@ -191,45 +189,45 @@ class SessionForm(QWidget):
         self.reason.setEnabled(self.result.currentData() != "done")
 
     def save(self) -> None:
-        try:
-            name = self._save()
-        except UserError as exc:
-            self.error.show_error(exc.message)
+        """The form is read here; the session is saved on the writer thread."""
+        if writing(self):  # Enter pressed again while the save runs
             return
+        new = self.new_citizen.isVisible()
+        if not new and self.picker.chosen_id() is None:
+            self.error.show_error(self.tr("Choose the citizen, or add a new one."))
+            return
+        citizen = self.new_citizen.person_input() if new else None
+        chosen = None if new else PersonId(self.picker.chosen.id)
+        name = self.new_citizen.name.text().strip() if new else self.picker.chosen.full_name
+        village = str(self.new_citizen.village.currentData()) if new else None
+        member = self.member.currentData()
+        held_on, codes = to_date(self.held_on.date()), [t.code for t in self.checked_topics()]
+        result, minutes = str(self.result.currentData()), self.minutes.value() or None
+        reason = self.reason.text() if self.reason.isEnabled() else None
+        notes, level = self.notes.text(), self.vneid_level.currentData()
+        failure = self.vneid_failure.currentData() if self.vneid_failure.isEnabled() else None
+
+        def record(session: AppSession) -> None:
+            person_id = people.add_person(session, citizen) if citizen is not None else chosen
+            assert person_id is not None
+            sessions.record(session, sessions.SessionInput(
+                held_on=held_on, person_id=person_id, topics=codes, result=result,
+                member_ids=[member] if member else [], reason=reason, minutes=minutes,
+                notes=notes, vneid_level=level, vneid_failure=failure))
+            if village is not None:
+                settings.put(session, settings.LAST_VILLAGE, village)
+            if member:
+                settings.put(session, settings.LAST_MEMBER, str(member))
+
+        WriteOp(self, self.context, record).success(lambda _: self._saved(name)) \
+            .failure(self.error.show_failure).run_in_background()
+
+    def _saved(self, name: str) -> None:
         self.error.clear_error()
         message = self.tr("Saved: a session with {name}.").format(name=name)
         self.confirmation.setText(message)
         self.saved.emit(message)
         self.clear(keep_confirmation=True)
-
-    def _save(self) -> str:
-        new = self.new_citizen.isVisible()
-        if not new and self.picker.chosen_id() is None:
-            raise UserError(self.tr("Choose the citizen, or add a new one."))
-        with self.context.write(*WRITES) as session:
-            if new:
-                person_id = people.add_person(session, self.new_citizen.person_input())
-                name = self.new_citizen.name.text().strip()
-            else:
-                person_id = PersonId(self.picker.chosen.id)
-                name = self.picker.chosen.full_name
-            member = self.member.currentData()
-            sessions.record(session, sessions.SessionInput(
-                held_on=to_date(self.held_on.date()), person_id=person_id,
-                topics=[t.code for t in self.checked_topics()],
-                result=str(self.result.currentData()),
-                member_ids=[member] if member else [],
-                reason=self.reason.text() if self.reason.isEnabled() else None,
-                minutes=self.minutes.value() or None, notes=self.notes.text(),
-                vneid_level=self.vneid_level.currentData(),
-                vneid_failure=self.vneid_failure.currentData()
-                if self.vneid_failure.isEnabled() else None))
-            if new:
-                settings.put(session, settings.LAST_VILLAGE,
-                             str(self.new_citizen.village.currentData()))
-            if member:
-                settings.put(session, settings.LAST_MEMBER, str(member))
-        return name
 
     def clear(self, keep_confirmation: bool = False) -> None:
         """Esc: start the next session; date, village and helper stay as they were."""

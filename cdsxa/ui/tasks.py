@@ -1,15 +1,27 @@
-"""The one way the GUI runs long work (imports, exports) off the UI thread.
+"""The threads the GUI's work runs on, and waiting for them before the profile closes.
 
-The work function gets plain data and opens its own session; its result or error
-comes back on the UI thread. Pass ids and values across, never ORM objects.
-Tests set SYNCHRONOUS so the same code runs inline.
+Work is started through cdsxa.ui.operations (QueryOp, WriteOp), never here. Reads and
+long jobs (a backup, an import preview) run on Qt's global pool; writes run on a
+pool of one thread, so two transactions of this process never run at once nor wait
+on each other for SQLite's write lock.
+
+Tests set SYNCHRONOUS so the same code runs inline, on the UI thread.
 """
 
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDeadlineTimer,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QProgressDialog
 
 from cdsxa.common.errors import UserError
@@ -17,67 +29,102 @@ from cdsxa.common.errors import UserError
 log = logging.getLogger(__name__)
 
 SYNCHRONOUS = False
-_running: set["_Relay"] = set()  # keeps relays alive until they have reported
+_writer: QThreadPool | None = None
 
 
-class _Relay(QObject):
-    """Lives on the UI thread; signals emitted from the worker arrive there."""
+def reader_pool() -> QThreadPool:
+    return QThreadPool.globalInstance()
+
+
+def writer_pool() -> QThreadPool:
+    """The one writer thread (made when first needed)."""
+    global _writer
+    if _writer is None:
+        _writer = QThreadPool()
+        _writer.setObjectName("cdsxa-writer")
+        _writer.setMaxThreadCount(1)
+    return _writer
+
+
+def _pools() -> tuple[QThreadPool, ...]:
+    return (writer_pool(), reader_pool())
+
+
+class Relay(QObject):
+    """Lives on the UI thread: what the worker reports arrives there, in order."""
 
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the exception
+
+    def __init__(self, on_success: Callable[[Any], None],
+                 on_failure: Callable[[Exception], None]) -> None:
+        super().__init__()
+        self._on_success, self._on_failure = on_success, on_failure
+        self.succeeded.connect(self._succeeded)
+        self.failed.connect(self._failed)
+
+    @Slot(object)
+    def _succeeded(self, result: Any) -> None:
+        self._on_success(result)
+
+    @Slot(object)
+    def _failed(self, error: Exception) -> None:
+        self._on_failure(error)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, work: Callable[[], Any], relay: Relay) -> None:
         super().__init__()
         self.work, self.relay = work, relay
 
     def run(self) -> None:
         try:
             result = self.work()
-        except UserError as exc:
-            self.relay.failed.emit(exc.message)
-        except Exception as exc:  # reported to the user, details in the log file
+        except UserError as exc:  # the user's to correct: its message is shown as is
+            self.relay.failed.emit(exc)
+        except Exception as exc:  # shown as an unexpected error; the details stay in the log
             log.exception("background work failed")
-            self.relay.failed.emit(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}")
+            self.relay.failed.emit(exc)
         else:
             self.relay.succeeded.emit(result)
 
 
-def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None],
-                      on_failure: Callable[[str], None]) -> None:
-    relay = _Relay()
-    _running.add(relay)
-
-    def done() -> None:
-        _running.discard(relay)
-
-    relay.succeeded.connect(on_success)
-    relay.failed.connect(on_failure)
-    relay.succeeded.connect(done)
-    relay.failed.connect(done)
+def start(pool: QThreadPool, work: Callable[[], Any], relay: Relay) -> None:
+    """Run work on pool (inline under SYNCHRONOUS); the relay reports how it ended."""
     job = _Job(work, relay)
     if SYNCHRONOUS:
         job.run()
     else:
-        QThreadPool.globalInstance().start(job)
+        pool.start(job)
+
+
+def idle() -> bool:
+    """Nothing running in the background (a restore runs with the profile closed)."""
+    return all(pool.activeThreadCount() == 0 for pool in _pools())
+
+
+def wait_for_all(msecs: int = -1) -> bool:
+    """Block until both pools are done (at most msecs in all; -1: no limit)."""
+    deadline = QDeadlineTimer(QDeadlineTimer.ForeverConstant.Forever if msecs < 0 else msecs)
+    done = [pool.waitForDone(deadline) for pool in _pools()]  # each, not just the first
+    return all(done)
 
 
 def finish_all(note: str) -> None:
-    """Wait for background work (an export, the daily backup) before the profile closes.
+    """Wait for background work (a save, an export, the daily backup) before the profile
+    closes.
 
     A daily backup of a large commune takes some seconds: the window is gone by then,
     so say what the app is still doing rather than linger unseen.
     """
-    pool = QThreadPool.globalInstance()
-    if pool.waitForDone(300):
+    if wait_for_all(300):
         return
     dialog = QProgressDialog(note, "", 0, 0)
     dialog.setWindowTitle("CĐS Xã")
     dialog.setCancelButton(None)  # stopping a backup half-way gains nothing
     dialog.setMinimumDuration(0)
     dialog.show()
-    while not pool.waitForDone(100):
+    while not wait_for_all(100):
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
     dialog.close()
     dialog.deleteLater()

@@ -25,9 +25,9 @@ from cdsxa.security import keys, users
 from cdsxa.security.access import SYSTEM
 from cdsxa.ui.account_fields import AccountFields, SecretPair, secret_field
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import QueryOp
 from cdsxa.ui.pages.base import heading, paragraph
 from cdsxa.ui.recovery_key_view import RecoveryKeyView
-from cdsxa.ui.tasks import run_in_background
 
 
 def _buttons(*widgets: QWidget, stretch_after: int = 1) -> QHBoxLayout:
@@ -269,7 +269,8 @@ class EncryptDialog(QDialog):
         self.quit_button.setEnabled(False)
         self.progress.setText(self.tr("Encrypting… Do not turn the computer off."))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        run_in_background(work, self._encrypted, self._failed)
+        QueryOp(self, work).success(self._encrypted).failure(self._failed) \
+            .run_in_background()
 
     def _encrypted(self, done: _Done) -> None:
         QApplication.restoreOverrideCursor()
@@ -281,11 +282,11 @@ class EncryptDialog(QDialog):
         self.quit_button.hide()
         self.continue_button.show()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         QApplication.restoreOverrideCursor()
         self.busy = False
         self.progress.clear()
-        self.error.show_error(message)
+        self.error.show_failure(error)
         self.encrypt_button.setEnabled(True)
         self.quit_button.setEnabled(True)
 

@@ -30,6 +30,7 @@ from cdsxa.security import users
 from cdsxa.security.access import ROLE_LABELS, Role
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import WriteOp, writing
 
 ROLES = (Role.OFFICER, Role.TEAM_MEMBER, Role.VIEWER, Role.ADMIN)  # the usual first
 
@@ -54,7 +55,8 @@ def _password_field() -> QLineEdit:
 
 
 class _SavingDialog(QDialog):
-    """OK runs `save` in a transaction; a refusal stays on screen, the dialog open."""
+    """OK runs `work()`'s action in a transaction on the writer thread; a refusal stays
+    on screen, the dialog open."""
 
     def __init__(self, context: AppContext, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -82,13 +84,17 @@ class _SavingDialog(QDialog):
         raise NotImplementedError
 
     def save(self) -> None:
+        if writing(self):
+            return
         try:
-            action = self.work()
-            with self.context.write("app_user") as session:
-                action(session)
+            action = self.work()  # reads the fields; the action gets their values only
         except UserError as exc:
             self.error.show_error(exc.message)
             return
+        WriteOp(self, self.context, action).success(lambda _: self._saved()) \
+            .failure(self.error.show_failure).run_in_background()
+
+    def _saved(self) -> None:
         self.error.clear_error()
         self.accept()
 

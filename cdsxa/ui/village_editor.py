@@ -4,6 +4,7 @@ The widget talks to a store: in the wizard the names live in memory until the
 profile is created; in Settings they are records changed through the services.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import thousands
+from cdsxa.db.session import AppSession
 from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import WriteOp
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,16 @@ class VillageRow:
     people: int = 0
 
 
+# Told how a change went: None once it is made, else why not (a UserError says it).
+Done = Callable[[Exception | None], None]
+
+
 class VillageStore(Protocol):
     def rows(self) -> list[VillageRow]: ...
-    def add(self, name: str) -> None: ...
-    def rename(self, key: object, name: str) -> None: ...
-    def merge(self, source: object, target: object) -> None: ...
-    def remove(self, key: object) -> None: ...
+    def add(self, name: str, done: Done) -> None: ...
+    def rename(self, key: object, name: str, done: Done) -> None: ...
+    def merge(self, source: object, target: object, done: Done) -> None: ...
+    def remove(self, key: object, done: Done) -> None: ...
 
 
 class MemoryVillageStore:
@@ -54,46 +61,63 @@ class MemoryVillageStore:
     def rows(self) -> list[VillageRow]:
         return [VillageRow(i, name) for i, name in enumerate(self.names)]
 
-    def add(self, name: str) -> None:
-        self.names = villages.check_new_names([*self.names, name])
+    @staticmethod
+    def _change(change: Callable[[], None], done: Done) -> None:
+        try:
+            change()
+        except UserError as exc:
+            done(exc)
+            return
+        done(None)
 
-    def rename(self, key: object, name: str) -> None:
+    def add(self, name: str, done: Done) -> None:
+        self._change(lambda: self._set(villages.check_new_names([*self.names, name])), done)
+
+    def rename(self, key: object, name: str, done: Done) -> None:
         changed = list(self.names)
         changed[int(str(key))] = name
-        self.names = villages.check_new_names(changed)
+        self._change(lambda: self._set(villages.check_new_names(changed)), done)
 
-    def merge(self, source: object, target: object) -> None:
+    def merge(self, source: object, target: object, done: Done) -> None:
         # Nothing is recorded yet, so merging is dropping the source name.
-        self.remove(source)
+        self.remove(source, done)
 
-    def remove(self, key: object) -> None:
+    def remove(self, key: object, done: Done) -> None:
         del self.names[int(str(key))]
+        done(None)
+
+    def _set(self, names: list[str]) -> None:
+        self.names = names
 
 
 class DatabaseVillageStore:
-    def __init__(self, context: AppContext) -> None:
-        self.context = context
+    """Villages as records: each change is a WriteOp (announced when it commits)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        self.context, self.parent = context, parent
 
     def rows(self) -> list[VillageRow]:
         with self.context.read() as session:
             return [VillageRow(v.id, v.name, v.households, v.people)
                     for v in villages.list_all(session)]
 
-    def add(self, name: str) -> None:
-        with self.context.write("village") as session:
-            villages.add(session, name)
+    def _write(self, change: Callable[[AppSession], object], done: Done) -> None:
+        WriteOp(self.parent, self.context, change).success(lambda _: done(None)) \
+            .failure(done).run_in_background()
 
-    def rename(self, key: object, name: str) -> None:
-        with self.context.write("village") as session:
-            villages.rename(session, key, name)  # type: ignore[arg-type]
+    def add(self, name: str, done: Done) -> None:
+        self._write(lambda session: villages.add(session, name), done)
 
-    def merge(self, source: object, target: object) -> None:
-        with self.context.write("village", "household", "person") as session:
-            villages.merge(session, source, target)  # type: ignore[arg-type]
+    def rename(self, key: object, name: str, done: Done) -> None:
+        self._write(lambda session: villages.rename(
+            session, key, name), done)  # type: ignore[arg-type]
 
-    def remove(self, key: object) -> None:
-        with self.context.write("village") as session:
-            villages.remove(session, key)  # type: ignore[arg-type]
+    def merge(self, source: object, target: object, done: Done) -> None:
+        self._write(lambda session: villages.merge(
+            session, source, target), done)  # type: ignore[arg-type]
+
+    def remove(self, key: object, done: Done) -> None:
+        self._write(lambda session: villages.remove(session, key), done)  # type: ignore[arg-type]
 
 
 class EntryLineEdit(QLineEdit):
@@ -168,21 +192,24 @@ class VillageEditor(QWidget):
     def names(self) -> list[str]:
         return [row.name for row in self.store.rows()]
 
-    def _attempt(self, action: object) -> bool:
-        try:
-            action()  # type: ignore[operator]
-        except UserError as exc:
-            self.error.show_error(exc.message)
+    def _attempt(self, change: Callable[[Done], None],
+                 then: Callable[[], None] | None = None) -> None:
+        """Ask the store for a change; once it says how it went, show the list again."""
+        def done(error: Exception | None) -> None:
             self.reload()
-            return False
-        self.error.clear_error()
-        self.reload()
-        self.edited.emit()
-        return True
+            if error is not None:
+                self.error.show_failure(error)
+                return
+            self.error.clear_error()
+            self.edited.emit()
+            if then is not None:
+                then()
+
+        change(done)
 
     def add_typed(self) -> None:
-        if self._attempt(lambda: self.store.add(self.name_edit.text())):
-            self.name_edit.clear()
+        name = self.name_edit.text()
+        self._attempt(lambda done: self.store.add(name, done), self.name_edit.clear)
         self.name_edit.setFocus()
 
     def _selected_key(self) -> object | None:
@@ -197,12 +224,13 @@ class VillageEditor(QWidget):
 
     def _renamed(self, item: QListWidgetItem) -> None:
         key = item.data(Qt.ItemDataRole.UserRole)
-        self._attempt(lambda: self.store.rename(key, item.text()))
+        name = item.text()
+        self._attempt(lambda done: self.store.rename(key, name, done))
 
     def remove_selected(self) -> None:
         key = self._selected_key()
         if key is not None:
-            self._attempt(lambda: self.store.remove(key))
+            self._attempt(lambda done: self.store.remove(key, done))
 
     def merge_selected(self) -> None:
         source, target = self._selected_key(), self.merge_target.currentData()
@@ -216,7 +244,7 @@ class VillageEditor(QWidget):
                            "to “{target}”, and “{source}” leaves the list.").format(
             source=source_name, target=self.merge_target.currentText())
         if self.confirm(question):
-            self._attempt(lambda: self.store.merge(source, target))
+            self._attempt(lambda done: self.store.merge(source, target, done))
 
     def confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, self.tr("Merge villages"), question)

@@ -128,6 +128,10 @@
         <translation>Đăng &amp;xuất</translation>
     </message>
     <message>
+        <source>Unexpected error. The details are in the log file.</source>
+        <translation>Lỗi không mong đợi. Chi tiết đã được ghi vào tệp nhật ký.</translation>
+    </message>
+    <message>
         <source>CĐS Xã</source>
         <translation>CĐS Xã</translation>
     </message>
@@ -154,6 +158,14 @@
     <message>
         <source>Sync: {when} · {count} changes waiting</source>
         <translation>Đồng bộ: {when} · {count} thay đổi chờ gửi</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Đang xử lý…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Đang lưu…</translation>
     </message>
 </context>
 <context>

@@ -19,17 +19,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from cdsxa.common.actor import Actor
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import thousands
 from cdsxa.db.engine import Database
 from cdsxa.security import audit, users
-from cdsxa.security.access import Permission, Principal
+from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
-from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.errors import ErrorLabel, user_message
 from cdsxa.ui.export_action import ask_path
+from cdsxa.ui.operations import QueryOp
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.rows_model import RowsView
-from cdsxa.ui.tasks import run_in_background
 from cdsxa.ui.widgets import date_edit, to_date
 
 PAGE_SIZE = 500
@@ -45,9 +46,9 @@ def when(value: datetime) -> str:
     return value.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-def actor_names(db: Database, principal: Principal) -> dict[str, str]:
+def actor_names(db: Database, actor: Actor) -> dict[str, str]:
     """How to show each actor: a user's full name with their sign-in name."""
-    with db.reading(principal) as session:
+    with db.reading(actor) as session:
         names = audit.actors(session)
         try:
             people = {f"user:{u.username}": u.full_name for u in users.list_users(session)
@@ -63,10 +64,10 @@ def _actor_label(name: str, people: dict[str, str]) -> str:
     return name
 
 
-def _fetch(db: Database, principal: Principal, where: audit.AuditFilter,
+def _fetch(db: Database, actor: Actor, where: audit.AuditFilter,
            offset: int) -> list[audit.AuditRow]:
     """Worker thread: one page of the log."""
-    with db.reading(principal) as session:
+    with db.reading(actor) as session:
         return audit.browse(session, where, limit=PAGE_SIZE, offset=offset)
 
 
@@ -153,11 +154,12 @@ class AuditPage(Page):
 
     def refresh(self) -> None:
         """Shown again: the list of people who acted, then the newest entries."""
-        db, principal = self.context.db, self.context.principal
+        db, actor = self.context.db, self.context.actor
         self.export_button.setEnabled(self.context.may(Permission.VIEW_AUDIT))
         self.status.setText(self.tr("Loading…"))
-        run_in_background(lambda: actor_names(db, principal), self._actors_arrived,
-                          lambda message: self._failed(self.generation, message))
+        generation = self.generation
+        QueryOp(self, lambda: actor_names(db, actor)).success(self._actors_arrived) \
+            .failure(lambda error: self._failed(generation, error)).run_in_background()
 
     def _actors_arrived(self, labels: dict[str, str]) -> None:
         self.labels = labels
@@ -192,13 +194,13 @@ class AuditPage(Page):
     def _fetch(self, offset: int) -> None:
         self.generation += 1
         generation, where = self.generation, self.current_filter()
-        db, principal = self.context.db, self.context.principal
+        db, actor = self.context.db, self.context.actor
         self.loading = True
         self.more_button.setEnabled(False)
         self.status.setText(self.tr("Loading…"))
-        run_in_background(lambda: _fetch(db, principal, where, offset),
-                          lambda rows: self._arrived(generation, rows),
-                          lambda message: self._failed(generation, message))
+        QueryOp(self, lambda: _fetch(db, actor, where, offset)) \
+            .success(lambda rows: self._arrived(generation, rows)) \
+            .failure(lambda error: self._failed(generation, error)).run_in_background()
 
     def _arrived(self, generation: int, rows: list[audit.AuditRow]) -> None:
         if generation != self.generation:
@@ -218,11 +220,11 @@ class AuditPage(Page):
                 count=thousands(len(self.rows))) + (
                 " " + self.tr("There are more.") if more else ""))
 
-    def _failed(self, generation: int, message: str) -> None:
+    def _failed(self, generation: int, error: Exception) -> None:
         if generation == self.generation:
             self.loading = False
             self.status.clear()
-            self.error.show_error(message)
+            self.error.show_failure(error)
 
     def _cells(self, row: audit.AuditRow) -> tuple[str, ...]:
         return (when(row.at), self.labels.get(row.actor, row.actor), row.action_label,
@@ -233,15 +235,14 @@ class AuditPage(Page):
         path = ask_path(self, "nhat-ky")
         if path is None:
             return
-        db, principal, where = self.context.db, self.context.principal, self.current_filter()
+        db, actor, where = self.context.db, self.context.actor, self.current_filter()
         headers = list(self.table.rows_model.headers)
         labels = dict(self.labels)
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Exporting to {path}…").format(path=path))
         title = self.tr("Activity log")
-        run_in_background(
-            lambda: _export(db, principal, where, path, title, headers, labels),
-            self._exported, self._export_failed)
+        QueryOp(self, lambda: _export(db, actor, where, path, title, headers, labels)) \
+            .success(self._exported).failure(self._export_failed).run_in_background()
 
     def _exported(self, result: Any) -> None:
         count, path = result
@@ -251,13 +252,14 @@ class AuditPage(Page):
         self.status.setText(self.tr("Exported {count} entries to {path}.").format(
             count=thousands(count), path=path))
 
-    def _export_failed(self, message: str) -> None:
+    def _export_failed(self, error: Exception) -> None:
         self.export_button.setEnabled(True)
         self.status.clear()
-        self.error.show_error(self.tr("Export failed: {reason}").format(reason=message))
+        self.error.show_error(self.tr("Export failed: {reason}").format(
+            reason=user_message(error)))
 
 
-def _export(db: Database, principal: Principal, where: audit.AuditFilter, path: Path,
+def _export(db: Database, actor: Actor, where: audit.AuditFilter, path: Path,
             title: str, headers: list[str], labels: dict[str, str]) -> tuple[int, Path]:
     """Worker thread: read every matching entry, write the workbook, record the export.
 
@@ -266,7 +268,7 @@ def _export(db: Database, principal: Principal, where: audit.AuditFilter, path: 
     from cdsxa.excel.export import export_table  # openpyxl loads only when needed
 
     entries: list[tuple[str, ...]] = []
-    with db.reading(principal) as session:
+    with db.reading(actor) as session:
         while True:  # browse() checks the reader may see the log
             batch = audit.browse(session, where, limit=EXPORT_BATCH, offset=len(entries))
             entries.extend((when(r.at), labels.get(r.actor, r.actor), r.action_label,
@@ -275,7 +277,7 @@ def _export(db: Database, principal: Principal, where: audit.AuditFilter, path: 
                 break
     count = export_table(path, title, headers, entries, sheet_name=title)
     try:
-        with db.transaction(principal) as session:
+        with db.transaction(actor) as session:
             # Stored data, in Vietnamese like every entry the services write.
             summary = (f"Xuất nhật ký hoạt động ({thousands(count)} dòng) ra tệp {path.name}, "
                        "số định danh và số điện thoại đã che")

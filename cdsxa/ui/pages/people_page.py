@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import thousands
 from cdsxa.common.ids import PersonId, VillageId
-from cdsxa.register import person_detail, search
+from cdsxa.register import person_detail
 from cdsxa.security.access import Permission
 from cdsxa.ui import export_action
 from cdsxa.ui.context import AppContext
@@ -73,6 +73,9 @@ class PeoplePage(Page):
         self.form: PersonForm | None = None
         self.export_dialog: ExportDialog | None = None
         self.last_village: VillageId | None = None
+        # What to do once the search running now is shown.
+        self._select_when_loaded: PersonId | None = None
+        self._focus_when_loaded = False
         self._build()
         self._connect()
 
@@ -127,6 +130,8 @@ class PeoplePage(Page):
         self.search.textChanged.connect(lambda _text: self.timer.start())
         self.search.installEventFilter(self)
         self.timer.timeout.connect(self.apply_filter)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(self.error.show_failure)  # e.g. a role that may not list
         self.village.currentIndexChanged.connect(self._village_chosen)
         self.table.open_requested.connect(self.open_row)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
@@ -172,18 +177,24 @@ class PeoplePage(Page):
 
     def apply_filter(self) -> None:
         """Show what the search box and the village filter ask for (called after typing
-        pauses, so a burst of keys runs one search)."""
+        pauses, so a burst of keys runs one search), read off the UI thread."""
         self.timer.stop()
-        query, village_id = self.search.text(), self.village_filter()
-        try:
-            self.model.set_filter(query, village_id)
-            with self.context.read() as session:
-                total = search.count_people(session, query, village_id)
-        except UserError as exc:  # a role that may not list people
-            self.error.show_error(exc.message)
-            return
+        self.model.set_filter(self.search.text(), self.village_filter())
+
+    def _loaded(self, total: int) -> None:
         self.error.clear_error()
         self.count.setText(self.tr("{count} people").format(count=thousands(total)))
+        chosen, self._select_when_loaded = self._select_when_loaded, None
+        if chosen is not None:
+            self.select_person(chosen)
+        focus, self._focus_when_loaded = self._focus_when_loaded, False
+        if focus:
+            self._focus_first_row()
+
+    def _focus_first_row(self) -> None:
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
 
     def _sort_by_name_only(self, column: int, order: Qt.SortOrder) -> None:
         if column != NAME:  # other columns are not orderable: keep the indicator on the name
@@ -204,13 +215,17 @@ class PeoplePage(Page):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
                 if self.timer.isActive():
                     self.apply_filter()
-                if self.model.rowCount():
-                    self.table.setFocus()
-                    self.table.selectRow(0)
+                if self.model.loading:  # the search still runs: once it is shown
+                    self._focus_when_loaded = True
+                else:
+                    self._focus_first_row()
                 return True
         return super().eventFilter(watched, event)
 
     def select_person(self, person_id: PersonId) -> None:
+        if self.model.loading:  # the list is read again after the save
+            self._select_when_loaded = person_id
+            return
         row = self.model.row_of(person_id)
         if row is not None:
             self.table.selectRow(row)
@@ -292,7 +307,7 @@ class PeoplePage(Page):
         self.status.setText(self.tr("Exporting to {path}…").format(path=path))
         export_action.export_people(self.context, choice, village_id,
                                     lambda count: self._exported(path, count),
-                                    self._export_failed)
+                                    self._export_failed, parent=self)
 
     def _exported(self, path: str, count: int) -> None:
         self.export_button.setEnabled(True)

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cdsxa.common.errors import UserError
 from cdsxa.commune import profile, settings
 from cdsxa.security.access import Permission
 from cdsxa.ui import i18n
 from cdsxa.ui.backup_panel import BackupPanel
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import WriteOp
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.population_form import PopulationForm
 from cdsxa.ui.village_editor import DatabaseVillageStore, VillageEditor
@@ -40,7 +40,7 @@ class SettingsPage(Page):
         self.receiving_body = QLineEdit()
         self.save_bodies = QPushButton(self.tr("Save names"))
         self.bodies_error = ErrorLabel()
-        self.villages = VillageEditor(DatabaseVillageStore(context))
+        self.villages = VillageEditor(DatabaseVillageStore(context, self))
         self.population = PopulationForm()
         self.save_population = QPushButton(self.tr("Save figures"))
         self.population_status = QLabel()
@@ -121,19 +121,19 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(self.language.findData(current))
 
     def _language_chosen(self) -> None:
-        with self.context.write("setting") as session:
-            settings.put(session, settings.LANGUAGE, str(self.language.currentData()))
-        self.language_note.setText(self.tr("The new language applies when CĐS Xã starts again."))
+        language = str(self.language.currentData())
+        WriteOp(self, self.context,
+                lambda session: settings.put(session, settings.LANGUAGE, language)) \
+            .success(lambda _: self.language_note.setText(
+                self.tr("The new language applies when CĐS Xã starts again."))) \
+            .run_in_background()
 
     def store_bodies(self) -> None:
-        try:
-            with self.context.write("commune_profile") as session:
-                profile.update_bodies(session, self.issuing_body.text(),
-                                      self.receiving_body.text())
-        except UserError as exc:
-            self.bodies_error.show_error(exc.message)
-            return
-        self.bodies_error.clear_error()
+        issuing, receiving = self.issuing_body.text(), self.receiving_body.text()
+        WriteOp(self, self.context,
+                lambda session: profile.update_bodies(session, issuing, receiving)) \
+            .success(lambda _: self.bodies_error.clear_error()) \
+            .failure(self.bodies_error.show_failure).run_in_background()
 
     def _load_idle(self) -> None:
         with self.context.read() as session:
@@ -143,13 +143,11 @@ class SettingsPage(Page):
         self.save_idle.setEnabled(allowed)
 
     def store_idle(self) -> None:
-        try:
-            with self.context.write("setting") as session:
-                settings.put(session, settings.IDLE_LOCK_MINUTES, self.idle_minutes.value())
-        except UserError as exc:
-            self.idle_error.show_error(exc.message)
-            return
-        self.idle_error.clear_error()
+        minutes = self.idle_minutes.value()
+        WriteOp(self, self.context,
+                lambda session: settings.put(session, settings.IDLE_LOCK_MINUTES, minutes)) \
+            .success(lambda _: self.idle_error.clear_error()) \
+            .failure(self.idle_error.show_failure).run_in_background()
 
     def _show_year(self) -> None:
         year = self.population.year.value()
@@ -164,11 +162,11 @@ class SettingsPage(Page):
                 year=year))
 
     def store_population(self) -> None:
-        try:
-            with self.context.write("population_figure") as session:
-                profile.set_population(session, self.population.value())
-        except UserError as exc:
-            self.population_error.show_error(exc.message)
-            return
+        figures = self.population.value()
+        WriteOp(self, self.context, lambda session: profile.set_population(session, figures)) \
+            .success(lambda _: self._population_saved()) \
+            .failure(self.population_error.show_failure).run_in_background()
+
+    def _population_saved(self) -> None:
         self.population_error.clear_error()
         self.population_status.setText(self.tr("Saved."))

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import vn_date
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import user_message
 from cdsxa.ui.export_action import export_view
 from cdsxa.ui.group_form import GroupForm
+from cdsxa.ui.operations import WriteOp
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.session_form import SessionForm
@@ -81,12 +82,10 @@ class SupportPage(Page):
                                              name=self.recent.cell(row, 1))
         if not self.confirm(question):
             return
-        try:
-            with self.context.write("support_session", "person_outcome", "vneid_step",
-                                    "person") as session:
-                sessions.remove(session, session_id)  # type: ignore[arg-type]
-        except UserError as exc:
-            self.export_status.setText(exc.message)
+        remove = WriteOp(self, self.context, lambda session: sessions.remove(
+            session, session_id))  # type: ignore[arg-type]
+        remove.failure(lambda error: self.export_status.setText(user_message(error)))
+        remove.run_in_background()
 
     def confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, self.tr("Delete session"), question)

@@ -5,8 +5,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 from cdsxa.common.formatting import thousands
 from cdsxa.sync import status
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.errors import user_message
+from cdsxa.ui.operations import QueryOp, reading
 from cdsxa.ui.pages.base import NotBuiltPage
-from cdsxa.ui.tasks import run_in_background
 
 
 class SyncPage(NotBuiltPage):
@@ -25,13 +26,10 @@ class SyncPage(NotBuiltPage):
             self.refresh()
 
     def refresh(self) -> None:
-        db = self.context.db
-
-        def work() -> status.SyncState:  # counting a large log: off the UI thread
-            with db.reading() as session:
-                return status.state(session)
-
-        run_in_background(work, self._show, self.pending.setText)
+        # Counting a large log: off the UI thread.
+        QueryOp(self, reading(self.context, status.state)).success(self._show) \
+            .failure(lambda error: self.pending.setText(user_message(error))) \
+            .run_in_background()
 
     def _show(self, state: status.SyncState) -> None:
         self.pending.setText(self.tr(

@@ -1,6 +1,6 @@
 """Tổ CNSCĐ: each village's team, its members, who left, and their training."""
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import mask_phone, vn_date
 from cdsxa.common.ids import PersonId
+from cdsxa.db.session import AppSession
 from cdsxa.register import teams
 from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
+from cdsxa.ui.operations import WriteOp
 from cdsxa.ui.export_action import export_rows, suggested_path
 from cdsxa.ui.export_dialog import ExportDialog, PeopleExport
 from cdsxa.ui.pages.base import Page, heading
@@ -66,7 +67,7 @@ class TeamsPage(Page):
         self.role.setCurrentText(teams.ROLES[-1])
         self.phone = QLineEdit()
         self.joined = date_edit()
-        self.link = PersonPicker(register_search(context.db))
+        self.link = PersonPicker(register_search(context.db, context.actor))
         self.add_button = QPushButton(self.tr("Add member"))
         self.member_phone = QLineEdit()
         self.member_role = QComboBox(editable=True)
@@ -132,7 +133,7 @@ class TeamsPage(Page):
         self.update_button.clicked.connect(self.update_member)
         self.members_table.itemSelectionChanged.connect(self._member_chosen)
         self.create_missing.clicked.connect(
-            lambda: self._attempt(("team",), teams.create_missing_teams))
+            lambda: self._attempt(teams.create_missing_teams))
 
     def refresh(self) -> None:
         with self.context.read() as session:
@@ -200,15 +201,17 @@ class TeamsPage(Page):
         row = self.members_table.currentRow()
         return self.member_rows[row] if 0 <= row < len(self.member_rows) else None
 
-    def _attempt(self, kinds: tuple[str, ...], action: Any) -> bool:
-        try:
-            with self.context.write(*kinds) as session:
-                action(session)
-        except UserError as exc:
-            self.error.show_error(exc.message)
-            return False
-        self.error.clear_error()
-        return True
+    def _attempt(self, action: Callable[[AppSession], object],
+                 then: Callable[[], None] | None = None) -> None:
+        """Save on the writer thread; `then` clears the fields once it is saved.
+        The action gets values read from the fields beforehand, never the fields."""
+        def saved(_result: object) -> None:
+            self.error.clear_error()
+            if then is not None:
+                then()
+
+        WriteOp(self, self.context, action).success(saved) \
+            .failure(self.error.show_failure).run_in_background()
 
     def add_member(self) -> None:
         team = self._team()
@@ -220,10 +223,12 @@ class TeamsPage(Page):
             role=self.role.currentText(), phone=self.phone.text() or None,
             joined_on=to_date(self.joined.date()),
             person_id=PersonId(self.link.chosen.id) if self.link.chosen else None)
-        if self._attempt(("team_member",), lambda s: teams.add_member(s, team.id, data)):
-            self.name.clear()
-            self.phone.clear()
-            self.link.clear()
+        self._attempt(lambda s: teams.add_member(s, team.id, data), self._member_added)
+
+    def _member_added(self) -> None:
+        self.name.clear()
+        self.phone.clear()
+        self.link.clear()
 
     def _member_chosen(self) -> None:
         member = self._member()
@@ -235,21 +240,20 @@ class TeamsPage(Page):
         if member is None:
             self.error.show_error(self.tr("Choose a member first."))
             return
-        self._attempt(("team_member",), lambda s: teams.update_member(
-            s, member.id, self.member_phone.text(), self.member_role.currentText()))
+        phone, role = self.member_phone.text(), self.member_role.currentText()
+        self._attempt(lambda s: teams.update_member(s, member.id, phone, role))
 
     def member_left(self) -> None:
         member = self._member()
         if member is not None:
-            self._attempt(("team_member",),
-                          lambda s: teams.member_left(s, member.id, to_date(self.left_on.date())))
+            left_on = to_date(self.left_on.date())
+            self._attempt(lambda s: teams.member_left(s, member.id, left_on))
 
     def add_training(self) -> None:
         member = self._member()
         if member is None:
             self.error.show_error(self.tr("Choose a member first."))
             return
-        if self._attempt(("training",), lambda s: teams.add_training(
-                s, member.id, self.course.text(), to_date(self.course_on.date()),
-                self.hours.value())):
-            self.course.clear()
+        course, on, hours = self.course.text(), to_date(self.course_on.date()), self.hours.value()
+        self._attempt(lambda s: teams.add_training(s, member.id, course, on, hours),
+                      self.course.clear)

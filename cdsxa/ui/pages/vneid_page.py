@@ -17,18 +17,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import mask_phone, thousands, vn_date
 from cdsxa.common.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS
+from cdsxa.db.session import AppSession
 from cdsxa.register import teams, villages
 from cdsxa.security.access import Permission
 from cdsxa.support import vneid
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.export_action import export_view
+from cdsxa.ui.operations import QueryOp, WriteOp, reading, writing
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.rows_model import RowsView
-from cdsxa.ui.tasks import run_in_background
 from cdsxa.ui.widgets import date_edit, to_date
 
 
@@ -55,6 +55,7 @@ class VneidPage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
+        self.generation = 0  # of the worklists' reads: only the newest is shown
         self.village = QComboBox()
         self.pending = Worklist()
         self.missing = Worklist()
@@ -139,18 +140,23 @@ class VneidPage(Page):
         super()._on_changed(kinds)
 
     def refresh(self) -> None:
-        db, village_id = self.context.db, self.village.currentData()
-        principal = self.context.principal
+        village_id = self.village.currentData()
+        self.generation += 1  # a newer village filter makes older answers stale
+        generation = self.generation
 
-        def work() -> tuple[list[vneid.WorkItem], list[vneid.WorkItem]]:
+        def work(session: AppSession) -> tuple[list[vneid.WorkItem], list[vneid.WorkItem]]:
             # Thousands of people on a large commune: read off the UI thread.
-            with db.reading(principal) as session:
-                return (vneid.pending_activation(session, village_id),
-                        vneid.without_account(session, date.today(), village_id))
+            return (vneid.pending_activation(session, village_id),
+                    vneid.without_account(session, date.today(), village_id))
 
-        run_in_background(work, lambda lists: self._show(*lists), self.error.show_error)
+        QueryOp(self, reading(self.context, work)) \
+            .success(lambda lists: self._show(generation, *lists)) \
+            .failure(self.error.show_failure).run_in_background()
 
-    def _show(self, pending: list[vneid.WorkItem], missing: list[vneid.WorkItem]) -> None:
+    def _show(self, generation: int, pending: list[vneid.WorkItem],
+              missing: list[vneid.WorkItem]) -> None:
+        if generation != self.generation:
+            return
         self.pending.show_items(pending)
         self.missing.show_items(missing)
         self.tabs.setTabText(0, self.tr("Waiting for activation ({count})").format(
@@ -183,16 +189,19 @@ class VneidPage(Page):
         item = self.current()
         if item is None:
             return
-        try:
-            with self.context.write("vneid_step", "person") as session:
-                vneid.record_step(
-                    session, item.person_id, str(self.step.currentData()),
-                    to_date(self.taken_on.date()), level=self.level.currentData(),
-                    member_id=self.member.currentData(),
-                    failure_reason=self.failure.currentData() if self.failure.isEnabled()
-                    else None, note=self.note.text())
-        except UserError as exc:
-            self.error.show_error(exc.message)
+        if writing(self):
             return
+        person_id, step, on = item.person_id, str(self.step.currentData()), \
+            to_date(self.taken_on.date())
+        level, member, note = self.level.currentData(), self.member.currentData(), \
+            self.note.text()
+        reason = self.failure.currentData() if self.failure.isEnabled() else None
+        WriteOp(self, self.context, lambda session: vneid.record_step(
+            session, person_id, step, on, level=level, member_id=member,
+            failure_reason=reason, note=note)) \
+            .success(lambda _: self._saved()).failure(self.error.show_failure) \
+            .run_in_background()
+
+    def _saved(self) -> None:
         self.error.clear_error()
         self.note.clear()

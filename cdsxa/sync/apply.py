@@ -1,0 +1,270 @@
+"""The PC side of sync: what goes out (`outgoing`), applying what comes in
+(`apply_remote`), and putting back a value that lost (`reverse`).
+
+apply_remote follows the rules' receiving procedure (docs/sync-rules.md,
+tests/test_sync_rules.py `Replica`) in one transaction: every entry is checked
+first and the whole batch refused if one is wrong; entries already in the
+change log are skipped; each clock is taken in by the HLC receive rule (an entry
+from a device whose clock is too far ahead is refused alone, and reported);
+states are merged field by field (cdsxa.sync.workspace), written in remote mode
+(no change-log entry of their own: nothing echoes), and each entry is kept in the
+change log as received, acknowledged, with the conflicts it made.
+
+Rows written for remote changes are stamped with the winning clock: hlc and
+device_id from it, updated_at its wall time, updated_by "device:<its device id>"
+(a change carries no author's name).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cdsxa.common.errors import NotFound, UserError
+from cdsxa.common.text import fold
+from cdsxa.db.base import utcnow
+from cdsxa.db.engine import Database
+from cdsxa.db.models import ChangeLogEntry, SyncConflict, ThisDevice
+from cdsxa.db.session import actor_of
+from cdsxa.security import audit
+from cdsxa.security.access import SYSTEM, Permission, require, require_village
+from cdsxa.sync import journal
+from cdsxa.sync.clock import ClockDriftError, Hlc, HlcClock
+from cdsxa.sync.outbox import outgoing
+from cdsxa.sync.rules import (
+    DELETED, MERGED_INTO, Change, Conflict, canonical_json, merge_change, unseen,
+)
+from cdsxa.sync.workspace import Workspace
+
+__all__ = ["Report", "RemoteChangeError", "apply_remote", "outgoing", "reverse"]
+
+
+class RemoteChangeError(UserError):
+    """A received batch that cannot be applied; nothing of it was."""
+
+    def __init__(self, detail: str, entry_id: str | None = None) -> None:
+        where = f" (mục {entry_id})" if entry_id else ""
+        super().__init__(f"Dữ liệu đồng bộ nhận được không hợp lệ, chưa áp dụng thay đổi "
+                         f"nào của đợt này: {detail}{where}.")
+        self.entry_id = entry_id
+        self.detail = detail
+
+
+@dataclass
+class Report:
+    applied: int = 0  # entries applied and recorded
+    already_seen: int = 0  # entries skipped: in the change log already, or repeated
+    conflicts: list[Conflict] = field(default_factory=list)
+    merged: list[tuple[str, str, str]] = field(default_factory=list)  # table, loser, survivor
+    refused: list[tuple[str, str]] = field(default_factory=list)  # entry id, why (clock)
+    waiting: int = 0  # records known only in part (changes before their insert)
+
+
+def apply_remote(target: Database | Session, changes: Sequence[Change]) -> Report:
+    """Apply a batch received from the hub, all or nothing (RemoteChangeError)."""
+    if isinstance(target, Database):
+        with target.transaction(SYSTEM) as session:
+            return _apply(session, changes, target.commune_code)
+    with target.begin_nested():
+        return _apply(target, changes, actor_of(target).commune_code)
+
+
+def _apply(session: Session, changes: Sequence[Change], commune: int | None) -> Report:
+    require(session, Permission.SYNC)
+    for change in changes:
+        _check(change, commune)
+    seen = _seen(session, {change.entry_id for change in changes})
+    try:
+        todo = unseen(changes, seen)
+    except ValueError as error:
+        raise RemoteChangeError(str(error)) from None
+    report = Report(already_seen=len(changes) - len(todo))
+    device = _DeviceClock(session)
+    work = Workspace(session, device.tick)
+    received: list[Change] = []
+    for change in todo:
+        try:
+            device.observe(change.hlc)
+        except ClockDriftError as error:
+            report.refused.append((change.entry_id, str(error)))
+            continue
+        try:
+            work.apply(change)
+        except ValueError as error:
+            raise RemoteChangeError(str(error), change.entry_id) from None
+        received.append(change)
+    try:
+        work.write()
+        _log_received(session, received)
+        _log_merges(session, work)
+        _store_conflicts(session, work.conflicts)
+        _scrub(session, work.erased)
+        device.save()
+        session.flush()
+    except IntegrityError as error:
+        raise RemoteChangeError(f"a rule of the database refuses it ({error.orig})") from None
+    report.applied = len(received)
+    report.conflicts = work.conflicts
+    report.merged = [(loser.table, loser.record_id, survivor)
+                     for loser, survivor, _clock in work.merges]
+    report.waiting = work.waiting
+    return report
+
+
+def _check(change: Change, commune: int | None) -> None:
+    if change.commune_code != commune:
+        raise RemoteChangeError(f"entry for commune {change.commune_code}, this database is "
+                                f"commune {commune}", change.entry_id)
+    if change.table not in journal.models():
+        raise RemoteChangeError(f"unknown table {change.table!r}", change.entry_id)
+    try:
+        for name, value in change.values.items():
+            if name == MERGED_INTO:
+                continue
+            if name not in journal.columns(change.table):
+                raise ValueError(f"{change.table} has no travelling column {name!r}")
+            journal.from_json(change.table, name, value)
+        journal.packed(change.hlc)
+        if change.base_version is not None:
+            journal.packed(change.base_version)
+    except ValueError as error:
+        raise RemoteChangeError(str(error), change.entry_id) from None
+
+
+def _seen(session: Session, ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    wanted = sorted(uuid.UUID(i) for i in ids)
+    for start in range(0, len(wanted), 500):
+        found |= {str(i) for i in session.scalars(select(ChangeLogEntry.id).where(
+            ChangeLogEntry.id.in_(wanted[start:start + 500])))}
+    return found
+
+
+class _DeviceClock:
+    """This PC's clock (this_device.clock), advanced by what is received."""
+
+    def __init__(self, session: Session) -> None:
+        self.row = session.scalars(select(ThisDevice)).one()
+        self.device = str(self.row.id)
+        self.clock = self._clock(journal.hlc_of(self.row.clock, self.row.id))
+
+    def _clock(self, last: Hlc) -> HlcClock:
+        # The wall clock the change-log hook reads (cdsxa.common.clock: time.time).
+        return HlcClock(self.device, now=lambda: int(time.time() * 1000), last=last)
+
+    def _fit(self) -> Hlc:
+        last = self.clock.last
+        if journal.fit(last) != last:  # the packed column's counter is 16 bits
+            self.clock = self._clock(journal.fit(last))
+        return self.clock.last
+
+    def observe(self, remote: Hlc) -> None:
+        self.clock.observe(remote)
+        self._fit()
+
+    def tick(self) -> Hlc:
+        self.clock.tick()
+        return self._fit()
+
+    def save(self) -> None:
+        self.row.clock = max(self.row.clock, journal.packed(self.clock.last))
+
+
+def _log_received(session: Session, received: list[Change]) -> None:
+    now = utcnow()
+    for change in received:
+        row = session.get(journal.models()[change.table], uuid.UUID(change.record_id))
+        base = change.base_version
+        session.add(ChangeLogEntry(
+            id=uuid.UUID(change.entry_id), table_name=change.table,
+            record_id=uuid.UUID(change.record_id), op=journal.log_op(change.op),
+            version=row.version if row is not None else 0, commune_code=change.commune_code,
+            changed_at=journal.wall_time(change.hlc), changed_by=f"device:{change.device}",
+            acked_at=now, received_at=now, hlc=journal.packed(change.hlc),
+            device_id=uuid.UUID(change.device),
+            base_hlc=journal.packed(base) if base else None,
+            base_device=uuid.UUID(base.device) if base else None,
+            fields=json.dumps(sorted(change.values)) if change.op == "update" else None))
+
+
+def _log_merges(session: Session, work: Workspace) -> None:
+    """The merge entries this PC authors: pending, so the hub and the others learn it."""
+    name = actor_of(session).name
+    for loser, survivor, clock in work.merges:
+        entry = merge_change(loser, survivor, str(uuid.uuid4()), clock)
+        base = entry.base_version
+        assert base is not None  # a merge entry is an update
+        row = session.get(journal.models()[loser.table], uuid.UUID(loser.record_id))
+        session.add(ChangeLogEntry(
+            id=uuid.UUID(entry.entry_id), table_name=entry.table,
+            record_id=uuid.UUID(entry.record_id), op="update",
+            version=row.version if row is not None else 0, commune_code=entry.commune_code,
+            changed_at=utcnow(), changed_by=name, hlc=journal.packed(clock),
+            device_id=uuid.UUID(clock.device), base_hlc=journal.packed(base),
+            base_device=uuid.UUID(base.device), fields=json.dumps([MERGED_INTO])))
+
+
+def _json_text(conflict: Conflict, value: object) -> str | None:
+    return None if conflict.kind == "erased" else canonical_json(value)  # type: ignore[arg-type]
+
+
+def _store_conflicts(session: Session, conflicts: list[Conflict]) -> None:
+    for c in conflicts:
+        session.add(SyncConflict(
+            kind=c.kind, table_name=c.table, record_id=uuid.UUID(c.record_id), field=c.field,
+            losing_value=_json_text(c, c.losing_value), losing_clock=c.losing_clock.encode(),
+            losing_entry=uuid.UUID(c.losing_entry) if c.losing_entry else None,
+            winning_value=_json_text(c, c.winning_value),
+            winning_clock=c.winning_clock.encode() if c.winning_clock else None,
+            winning_entry=uuid.UUID(c.winning_entry) if c.winning_entry else None))
+    session.flush()
+
+
+def _scrub(session: Session, erased: list[tuple[str, str]]) -> None:
+    """Personal data does not outlive an erasure: not in the audit trail, nor in conflicts."""
+    ids = [uuid.UUID(record_id) for _table, record_id in erased]
+    if not ids:
+        return
+    audit.scrub(session, ids)
+    session.execute(update(SyncConflict).where(SyncConflict.record_id.in_(ids))
+                    .values(losing_value=None, winning_value=None))
+
+
+def reverse(session: Session, conflict_id: uuid.UUID) -> None:
+    """Put back the value that lost, as a new local edit (it then wins everywhere), and
+    mark the conflict resolved."""
+    require(session, Permission.EDIT_RECORDS)
+    conflict = session.get(SyncConflict, conflict_id)
+    if conflict is None:
+        raise NotFound("Không tìm thấy xung đột đồng bộ này.")
+    if conflict.resolved_at is not None:
+        raise UserError("Xung đột này đã được xử lý.")
+    if conflict.kind == "erased" or conflict.losing_value is None:
+        raise UserError("Hồ sơ đã bị xóa hẳn theo yêu cầu của người dân: không thể khôi phục.")
+    table = conflict.table_name
+    row = session.get(journal.models()[table], conflict.record_id)
+    if row is None:
+        raise NotFound("Hồ sơ của xung đột này không còn.")
+    if hasattr(row, "village_id") and row.village_id is not None:
+        require_village(session, Permission.EDIT_RECORDS, row.village_id)
+    value = json.loads(conflict.losing_value)
+    if conflict.field == DELETED:
+        row.deleted = bool(value)
+    else:
+        python = journal.from_json(table, conflict.field, value)
+        setattr(row, conflict.field, python)
+        if conflict.field in journal.NAME_SOURCES and hasattr(row, "name_key"):
+            row.name_key = fold(python)
+    conflict.resolved_at = utcnow()
+    conflict.resolved_by = actor_of(session).name
+    try:
+        session.flush()
+    except IntegrityError:
+        raise UserError("Không thể khôi phục giá trị này: nó trùng với một hồ sơ khác.") from None

@@ -1,0 +1,296 @@
+"""The PC's records and change log as the replication rules (cdsxa.sync.rules) see them.
+
+- Which columns travel, and their values as JSON (UUIDs as canonical text with
+  dashes, dates ISO) and back, checked against the column's type.
+- A record's `RecordState`, read from its row and the change log: each field's
+  clock is the newest entry, local or received, that set it (an insert sets every
+  column, an update its `fields`), the deleted flag's clock the newest insert,
+  delete or undelete. A survivor of a merge also counts the entries of the
+  records merged into it (their writes were merged into it).
+- Two kinds of local sync bookkeeping for which the schema has no column, kept as
+  rows of the local `setting` table (they never travel):
+  `sync.merged_into.<table>.<id>` -> the survivor's id (a merged duplicate), and
+  `sync.partial.<table>.<id>` -> the state of a record whose changes came before
+  its insert (values and clocks, completed when the insert arrives).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from functools import cache
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, Text, Uuid
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from cdsxa.db import person_copies
+from cdsxa.db.base import Base, is_travelling_class
+from cdsxa.db.models import ChangeLogEntry, Setting
+from cdsxa.sync.clock import Hlc
+from cdsxa.sync.rules import (
+    RESERVED_FIELDS, JsonValue, Op, RecordState, decode_clocks, encode_clocks,
+)
+
+COUNTER_MASK = 0xFFFF  # the packed clock: wall_ms << 16 | counter
+# Stamped by each database for itself; never values of a change.
+LOCAL_ONLY = frozenset({"version", "created_at", "updated_at", "updated_by"})
+# Derived on every database from other columns (person_copies, Person's validator).
+DERIVED = frozenset({"counting_birth_date"}
+                    | {column for copies in person_copies.COPIES.values() for column in copies})
+# name_key is folded from these by the services; the hook leaves it out of an
+# update's fields, so it travels (and gets its clock) with its source.
+NAME_SOURCES = ("full_name", "name")
+MERGED_PREFIX = "sync.merged_into."
+PARTIAL_PREFIX = "sync.partial."
+
+
+@cache
+def models() -> dict[str, type[Any]]:
+    return {mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers
+            if is_travelling_class(mapper.class_)}
+
+
+@cache
+def columns(table: str) -> tuple[str, ...]:
+    """The columns of `table` that travel as values."""
+    mapper = sa_inspect(models()[table])
+    return tuple(attr.key for attr in mapper.column_attrs
+                 if attr.key not in RESERVED_FIELDS | LOCAL_ONLY | DERIVED)
+
+
+def implied(table: str, fields: Iterable[str]) -> list[str]:
+    """The travelling columns an update of `fields` set (name_key with its source)."""
+    names = set(fields)
+    if "name_key" in columns(table) and names & set(NAME_SOURCES):
+        names.add("name_key")
+    return sorted(names & set(columns(table)))
+
+
+# Values -------------------------------------------------------------------------------
+
+def to_json(value: Any) -> JsonValue:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value  # type: ignore[no-any-return]
+
+
+def from_json(table: str, name: str, value: JsonValue) -> Any:
+    """The Python value of column `name` for a JSON value; ValueError if it does not fit."""
+    column = sa_inspect(models()[table]).columns[name]
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID(_text(value, name))
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: not true or false")
+        return value
+    if isinstance(kind, (Integer, BigInteger)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{name}: not a whole number")
+        return value
+    if isinstance(kind, Float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{name}: not a number")
+        return float(value)
+    if isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime):
+        moment = datetime.fromisoformat(_text(value, name))
+        if moment.tzinfo is None:
+            raise ValueError(f"{name}: a time without its time zone")
+        return moment.astimezone(timezone.utc)
+    if isinstance(kind, Date):
+        return date.fromisoformat(_text(value, name))
+    if isinstance(kind, (String, Text)):
+        text = _text(value, name)
+        if isinstance(kind, String) and kind.length and len(text) > kind.length:
+            raise ValueError(f"{name}: longer than {kind.length} characters")
+        return text
+    raise ValueError(f"{name}: a column of type {kind} does not travel")
+
+
+def _text(value: JsonValue, name: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: not text")
+    return value
+
+
+# Clocks -------------------------------------------------------------------------------
+
+def hlc_of(packed: int, device: uuid.UUID) -> Hlc:
+    return Hlc(packed >> 16, packed & COUNTER_MASK, str(device))
+
+
+def fit(clock: Hlc) -> Hlc:
+    """The clock if the packed column can hold it, else the next one it can."""
+    if clock.counter <= COUNTER_MASK:
+        return clock
+    return Hlc(clock.wall_ms + 1, 0, clock.device)
+
+
+def packed(clock: Hlc) -> int:
+    if clock.counter > COUNTER_MASK:
+        raise ValueError(f"clock counter {clock.counter} does not fit this database")
+    return clock.wall_ms << 16 | clock.counter
+
+
+def wall_time(clock: Hlc) -> datetime:
+    return datetime.fromtimestamp(clock.wall_ms / 1000, timezone.utc)
+
+
+def entry_op(log_op: str) -> Op:
+    """The rules' name of a change-log op."""
+    return "restore" if log_op == "undelete" else log_op  # type: ignore[return-value]
+
+
+def log_op(op: Op) -> str:
+    return "undelete" if op == "restore" else op
+
+
+# Local bookkeeping in the setting table ----------------------------------------------
+
+def _get(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return None if row is None else json.loads(row.value)
+
+
+def _put(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if value is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
+    else:
+        row.value = json.dumps(value, ensure_ascii=False)
+
+
+def merged_into(session: Session, table: str, record_id: str) -> str | None:
+    found = _get(session, f"{MERGED_PREFIX}{table}.{record_id}")
+    return found if isinstance(found, str) else None
+
+
+def set_merged_into(session: Session, table: str, loser: str, survivor: str) -> None:
+    _put(session, f"{MERGED_PREFIX}{table}.{loser}", survivor)
+
+
+def redirects(session: Session) -> dict[tuple[str, str], str]:
+    """Every (table, loser id) -> survivor id recorded here."""
+    rows = session.execute(select(Setting.key, Setting.value).where(
+        Setting.key.startswith(MERGED_PREFIX, autoescape=True))).all()
+    found = {}
+    for key, value in rows:
+        table, _dot, record_id = key[len(MERGED_PREFIX):].rpartition(".")
+        found[(table, record_id)] = json.loads(value)
+    return found
+
+
+def merged_from(session: Session, table: str, survivor: str) -> list[str]:
+    """The records merged into `survivor` (directly or through others)."""
+    prefix = f"{MERGED_PREFIX}{table}."
+    rows = session.execute(select(Setting.key, Setting.value).where(
+        Setting.key.startswith(prefix, autoescape=True))).all()
+    into = {key[len(prefix):]: json.loads(value) for key, value in rows}
+    found, frontier = [], {survivor}
+    while frontier:
+        frontier = {loser for loser, target in into.items() if target in frontier}
+        found.extend(sorted(frontier))
+    return found
+
+
+def load_partial(session: Session, table: str, record_id: str) -> RecordState | None:
+    data = _get(session, f"{PARTIAL_PREFIX}{table}.{record_id}")
+    if data is None:
+        return None
+    return RecordState(
+        table, record_id, int(data["commune_code"]), values=data["values"],
+        field_clocks=decode_clocks(data["clocks"]), deleted=bool(data["deleted"]),
+        deleted_clock=Hlc.parse(data["deleted_clock"]) if data["deleted_clock"] else None,
+        clock=Hlc.parse(data["clock"]) if data["clock"] else None,
+        inserted=bool(data["inserted"]))
+
+
+def save_partial(session: Session, state: RecordState | None, table: str,
+                 record_id: str) -> None:
+    """Keep (or with None, forget) the state of a record that has no row yet."""
+    key = f"{PARTIAL_PREFIX}{table}.{record_id}"
+    if state is None:
+        _put(session, key, None)
+        return
+    _put(session, key, {
+        "commune_code": state.commune_code, "values": dict(state.values),
+        "clocks": encode_clocks(state.field_clocks), "deleted": state.deleted,
+        "deleted_clock": state.deleted_clock.encode() if state.deleted_clock else None,
+        "clock": state.clock.encode() if state.clock else None, "inserted": state.inserted})
+
+
+# A record's state ---------------------------------------------------------------------
+
+def entries_of(session: Session, table: str, record_ids: Iterable[str]) -> list[ChangeLogEntry]:
+    ids = [uuid.UUID(r) for r in record_ids]
+    return list(session.scalars(select(ChangeLogEntry).where(
+        ChangeLogEntry.table_name == table,
+        or_(*(ChangeLogEntry.record_id == r for r in ids)))))
+
+
+def load_state(session: Session, table: str, record_id: str) -> RecordState | None:
+    """What this PC knows of the record, as the rules see it; None if nothing."""
+    row = session.get(models()[table], uuid.UUID(record_id))
+    survivor = merged_into(session, table, record_id)
+    if survivor is not None:
+        commune = row.commune_code if row is not None else _any_commune(session, table,
+                                                                        record_id)
+        return RecordState(table, record_id, commune, deleted=True, merged_into=survivor,
+                           inserted=True)
+    if row is None:
+        own = entries_of(session, table, [record_id])
+        erases = [hlc_of(e.hlc, e.device_id) for e in own if e.op == "erase"]
+        if erases:
+            return RecordState(table, record_id, own[0].commune_code, deleted=True,
+                               erased=True, clock=max(hlc_of(e.hlc, e.device_id) for e in own),
+                               inserted=True)
+        return load_partial(session, table, record_id)
+    return state_of_row(session, table, row)
+
+
+def state_of_row(session: Session, table: str, row: Any) -> RecordState:
+    record_id = str(row.id)
+    row_clock = hlc_of(row.hlc, row.device_id)
+    names = columns(table)
+    clocks: dict[str, Hlc] = {}
+    flag: Hlc | None = None
+    for entry in entries_of(session, table, [record_id, *merged_from(session, table,
+                                                                      record_id)]):
+        clock = hlc_of(entry.hlc, entry.device_id)
+        if entry.op == "insert":
+            written: Iterable[str] = names
+        elif entry.op == "update":
+            written = implied(table, json.loads(entry.fields or "[]"))
+        else:
+            written = ()
+        if entry.op in ("insert", "delete", "undelete"):
+            flag = clock if flag is None else max(flag, clock)
+        for name in written:
+            clocks[name] = max(clocks[name], clock) if name in clocks else clock
+    values = {name: to_json(getattr(row, name)) for name in names}
+    return RecordState(
+        table, record_id, row.commune_code, values=values,
+        field_clocks={name: clocks.get(name, row_clock) for name in names},
+        deleted=bool(row.deleted), deleted_clock=flag or row_clock, clock=row_clock,
+        inserted=True)
+
+
+def _any_commune(session: Session, table: str, record_id: str) -> int:
+    entry = session.scalars(select(ChangeLogEntry.commune_code).where(
+        ChangeLogEntry.table_name == table,
+        ChangeLogEntry.record_id == uuid.UUID(record_id))).first()
+    if entry is None:
+        raise LookupError(f"{table} {record_id} is merged but unknown")
+    return int(entry)
