@@ -46,9 +46,15 @@ def ensure_admin(data_dir: Path) -> tuple[str, str]:
 def open_bench(data_dir: Path) -> "Database":
     """Open a bench profile as the command line does (passphrase from the environment)."""
     from cdsxa.profile.storage import open_profile
+
+    return open_profile(data_dir)
+
+
+def cli() -> "Principal":
+    """Who the benchmarks act as: the command line, as `cdsxa` commands do."""
     from cdsxa.security.access import command_line
 
-    return open_profile(data_dir, command_line())
+    return command_line()
 
 
 def summary(label: str, values: list[float], unit: str) -> str:

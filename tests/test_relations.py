@@ -5,7 +5,7 @@ import importlib
 import json
 import logging
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,8 @@ from cdsxa.db.activity import (
     SupportSessionTopic,
     Topic,
 )
-from cdsxa.db.engine import Database, make_engine
 from cdsxa.db.base import Base
+from cdsxa.db.engine import Database, make_engine
 from cdsxa.db.models import AuditEvent, ChangeLogEntry
 from cdsxa.profile import paths
 from cdsxa.profile.storage import open_database
@@ -206,7 +206,7 @@ def test_live_row_indexes_are_partial_on_sqlite_and_postgresql() -> None:
 
 def _stamped(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """A travelling row's bookkeeping columns, whichever this schema has."""
-    at = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    at = datetime(2025, 1, 1, tzinfo=UTC)
     stamp = {"commune_code": 1, "created_at": at, "updated_at": at, "updated_by": "test",
              "version": 1, "deleted": False, "hlc": 0, "device_id": uuid.UUID(int=0)}
     columns = Base.metadata.tables[table].c

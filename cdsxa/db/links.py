@@ -14,6 +14,7 @@ row, and an item added at the end only its own.
 
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from itertools import pairwise
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine.interfaces import ExecutionContext
@@ -65,7 +66,7 @@ def assign(links: list[L], items: Sequence[K], item: Callable[[L], K],
         if key not in chosen and not link.deleted:
             link.deleted = True
     kept = [rows[key] for key in wanted if key in rows and not rows[key].deleted]
-    in_order = all(a.position < b.position for a, b in zip(kept, kept[1:]))
+    in_order = all(a.position < b.position for a, b in pairwise(kept))
     if in_order and all(key in rows and not rows[key].deleted for key in wanted[:len(kept)]):
         # The kept rows lead, in their stored order: the rest go after them.
         start = max((link.position for link in kept), default=-1) + 1

@@ -27,7 +27,8 @@ Items that name nothing (dangling ids) are never dropped silently:
 
 - a topic code missing from the catalogue: the catalogue gains an inactive entry
   for it (named by its code, category "other"), so the session keeps the topic and
-  every count stays what it was;
+  every count stays what it was (a "code" longer than a code can be is reported
+  like the ids below);
 - a team member or person id with no row: no child row is made. Foreign keys are
   the point of this revision, and inventing a team member or a person would send
   the province a record nobody entered. A person id naming nobody is a person
@@ -53,7 +54,7 @@ import logging
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -256,11 +257,12 @@ def _add_missing_topics(bind: sa.Connection, report: Report) -> set[str]:
     spec = LISTS[0]
     for parent in _parents(bind, spec):
         named.update(v for v in parent[5] or [] if isinstance(v, str) and v)
-    missing = sorted(named - codes)
+    # A code longer than the column is no code: reported with what names nothing.
+    missing = sorted(code for code in named - codes if len(code) <= 40)
     if missing:
         last = bind.scalar(sa.text("SELECT max(position) FROM topic")) or 0
         bind.execute(sa.insert(TOPIC), [
-            {"code": code[:40], "name": code[:150], "name_en": code[:150], "category": "other",
+            {"code": code, "name": code, "name_en": code, "category": "other",
              "outcome": None, "position": last + n, "active": False}
             for n, code in enumerate(missing, start=1)])
         report.topics_added = missing
@@ -285,7 +287,7 @@ def _record(bind: sa.Connection, report: Report) -> None:
     details = {"revision": "0004", "not_converted": report.not_converted,
                "topics_added": report.topics_added}
     bind.execute(sa.insert(AUDIT_EVENT), [{
-        "id": uuid.uuid4(), "commune_code": commune, "at": datetime.now(timezone.utc),
+        "id": uuid.uuid4(), "commune_code": commune, "at": datetime.now(UTC),
         "actor": "system", "action": "upgrade", "object_table": None, "object_id": None,
         "summary": summary, "details": json.dumps(details, ensure_ascii=False)}])
 
