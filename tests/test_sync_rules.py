@@ -246,6 +246,17 @@ def test_equal_values_written_concurrently_are_no_conflict() -> None:
         assert state.field_clocks["phone"] == hlc(6, B) and conflicts == []
 
 
+def test_two_writes_with_one_clock_still_merge_the_same_in_either_order() -> None:
+    # Only a faulty adapter stamps two entries alike; the value settles it, so the
+    # replicas still agree, and the other value is kept.
+    one = change("update", P1, hlc(5, B), hlc(1), phone="0902")
+    other = change("update", P1, hlc(5, B), hlc(1), phone="0903")
+    first, kept = apply_all([INSERT, one, other])
+    second, _ = apply_all([INSERT, other, one])
+    assert first == second and first.values["phone"] == "0903"
+    assert [c.losing_value for c in kept] == ["0902"]
+
+
 def test_field_clocks_travel_as_text() -> None:
     state, _ = apply_all([INSERT])
     assert decode_clocks(encode_clocks(state.field_clocks)) == state.field_clocks
@@ -394,6 +405,27 @@ def test_find_duplicates_skips_partial_erased_and_keyless_records() -> None:
     found = find_duplicates([*states, partial, erased])
     assert [(s.record_id, survivor) for s, survivor in found] == [(uid(5), uid(3)),
                                                                  (uid(9), uid(3))]
+
+
+def test_a_duplicate_insert_arriving_after_the_merge_merges_as_a_duplicate() -> None:
+    survivor, _ = apply_all([change("insert", P1, hlc(1, A), id_number="1", phone="0901")])
+    late = change("insert", P2, hlc(2, B), id_number="1", phone="0902")
+    outcome = apply_change(survivor, late)  # the adapter followed P2's merged_into to P1
+    assert outcome.state.record_id == P1 and outcome.state.values["phone"] == "0902"
+    assert outcome.state == merge_duplicates([survivor, apply_change(None, late).state]).survivor
+    assert [(c.kind, c.field, c.losing_value) for c in outcome.conflicts] == [
+        ("duplicate", "phone", "0901")]
+    with pytest.raises(ValueError):  # the survivor is always the smaller id
+        apply_change(apply_change(None, late).state, replace(late, record_id=P1))
+
+
+def test_a_record_created_again_after_a_delete_is_the_same_thing() -> None:
+    old, _ = apply_all([change("insert", P1, hlc(1, A), id_number="1", phone="0901"),
+                        change("delete", P1, hlc(2, A), hlc(1, A))])
+    again, _ = apply_all([change("insert", P2, hlc(5, B), id_number="1", phone="0902")])
+    assert [(s.record_id, to) for s, to in find_duplicates([again, old])] == [(P2, P1)]
+    merged = merge_duplicates([old, again]).survivor
+    assert merged.live and merged.values["phone"] == "0902"  # the newer insert is alive
 
 
 def test_merge_change_is_an_update_of_merged_into() -> None:
