@@ -102,7 +102,7 @@ class Server:
         command = [str(self.bin_dir / tool), *args]
         if self.as_root:
             command = ["runuser", "-u", SUPERUSER, "--", *command]
-        done = subprocess.run(command, cwd=self.folder, stdin=subprocess.DEVNULL,
+        done = subprocess.run(command, check=False, cwd=self.folder, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""

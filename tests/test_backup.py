@@ -499,6 +499,7 @@ def cdsxa(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
                           text=True, env=full_env, timeout=180)
 
 
+@pytest.mark.slow  # 5-7 s: init, backup and restore as separate processes
 def test_backup_and_restore_from_the_command_line(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     profile, usb = tmp_path / "p", tmp_path / "usb"

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cdsxa import __version__
 from cdsxa.db.engine import connect
 from cdsxa.profile import paths
@@ -112,6 +114,7 @@ def test_a_newer_database_is_refused_by_every_entry_point(tmp_path: Path) -> Non
     assert check.returncode == 3 and "9999_future" in check.stdout
 
 
+@pytest.mark.slow  # about 7 s: a demo profile made, then the GUI's self-test
 def test_demo_then_self_test(tmp_path: Path) -> None:
     target = tmp_path / "demo"
     result = cdsxa("demo", "--size", "small", "--data-dir", str(target),

@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from cdsxa.db.models import ChangeLogEntry, Household, Person
@@ -26,6 +27,7 @@ def people_of(data_dir: Path) -> list[tuple[str, str | None, object, int | None]
     return result  # type: ignore[return-value]
 
 
+@pytest.mark.slow  # 5-6 s: the same demo commune built twice
 def test_same_seed_same_people(tmp_path: Path) -> None:
     first = demo.create(tmp_path / "a", "small", today=TODAY)
     second = demo.create(tmp_path / "b", "small", today=TODAY)

@@ -5,8 +5,18 @@ indexes ("unique among rows not deleted") must be partial on PostgreSQL too.
 """
 
 import pytest
-from sqlalchemy import (Boolean, Column, Index, Integer, MetaData, String, Table, create_engine,
-                        insert, text)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 
 
@@ -41,16 +51,17 @@ def test_a_partial_unique_index_is_partial_on_postgresql(postgres_db: str) -> No
     try:
         table.metadata.create_all(engine)
         with engine.begin() as connection:
-            definition = connection.execute(text("SELECT indexdef FROM pg_indexes "
-                                                 "WHERE indexname = 'uq_village_live_name'")).scalar()
+            definition = connection.execute(text(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_village_live_name'"
+            )).scalar()
             assert definition is not None and " WHERE " in definition, definition
             # The same name twice, one of them deleted: accepted.
             connection.execute(insert(table), [{"name_key": "ban hang", "deleted": True},
                                                {"name_key": "ban hang", "deleted": False}])
         # A second live one: refused.
-        with pytest.raises(IntegrityError, match="uq_village_live_name"):
-            with engine.begin() as connection:
-                connection.execute(insert(table), {"name_key": "ban hang", "deleted": False})
+        with (pytest.raises(IntegrityError, match="uq_village_live_name"),
+              engine.begin() as connection):
+            connection.execute(insert(table), {"name_key": "ban hang", "deleted": False})
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM village")).scalar() == 2
     finally:
@@ -63,9 +74,9 @@ def test_sqlite_where_alone_makes_a_full_unique_index_on_postgresql(postgres_db:
     engine = create_engine(postgres_db)
     try:
         table.metadata.create_all(engine)
-        with pytest.raises(IntegrityError, match="uq_village_live_name"):
-            with engine.begin() as connection:
-                connection.execute(insert(table), [{"name_key": "ban hang", "deleted": True},
-                                                   {"name_key": "ban hang", "deleted": False}])
+        with (pytest.raises(IntegrityError, match="uq_village_live_name"),
+              engine.begin() as connection):
+            connection.execute(insert(table), [{"name_key": "ban hang", "deleted": True},
+                                               {"name_key": "ban hang", "deleted": False}])
     finally:
         engine.dispose()
