@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
+from cdsxa.db.base import utcnow
 from cdsxa.db.changelog import ChangeLogBypassError
 from cdsxa.db.engine import Database
-from cdsxa.db.base import utcnow
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Household, Person, Village
 from cdsxa.register import people, villages
 from cdsxa.sync import outbox
-from tests.helpers import as_actor
 from tests.conftest import TESTER
+from tests.helpers import as_actor
 
 
 def entries(db: Database, table: str | None = None) -> list[ChangeLogEntry]:
@@ -139,7 +139,7 @@ def test_the_clock_survives_a_restart_and_a_wall_clock_set_back(
     with db.transaction(as_actor("t")) as session:
         villages.add(session, "Bản Một")
     before = entries(db)[-1].hlc
-    monkeypatch.setattr(clock.time, "time", lambda: 946684800.0)  # the PC now says 2000
+    monkeypatch.setattr(clock, "wall_clock_ms", lambda: 946684800000)  # the PC now says 2000
     with db.transaction(as_actor("t")) as session:
         villages.add(session, "Bản Hai")
     assert entries(db)[-1].hlc > before

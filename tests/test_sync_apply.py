@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
+from cdsxa.common.clock import Hlc
 from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.db.activity import SupportSession
 from cdsxa.db.engine import Database
@@ -32,7 +33,6 @@ from cdsxa.security import keys
 from cdsxa.support import sessions
 from cdsxa.sync import journal
 from cdsxa.sync.apply import RemoteChangeError, Report, apply_remote, outgoing, reverse
-from cdsxa.sync.clock import Hlc
 from cdsxa.sync.rules import Change
 from tests.conftest import TESTER, MemoryKeyring, ProfileTemplate
 

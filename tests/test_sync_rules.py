@@ -1,4 +1,4 @@
-"""Replication rules (cdsxa.sync.rules, cdsxa.sync.clock): docs/sync-rules.md.
+"""Replication rules (cdsxa.sync.rules, cdsxa.common.clock): docs/sync-rules.md.
 
 Unit tests on hand-made entries, then PCs simulated in memory that edit offline
 and exchange entries in random orders, with repeats: every replica must end up
@@ -19,11 +19,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cdsxa.sync.clock import ClockDriftError, Hlc, HlcClock
+from cdsxa.common.clock import MAX_COUNTER, ClockDriftError, Hlc, HlcClock, pack, unpack
 from cdsxa.sync.rules import (
-    NATURAL_KEYS, Change, Conflict, JsonValue, Op, RecordState, apply_change, canonical_json,
-    decode_clocks, encode_clocks, find_duplicates, merge_change, merge_duplicates, merge_target,
-    natural_key, repoint, unseen,
+    NATURAL_KEYS,
+    Change,
+    Conflict,
+    JsonValue,
+    Op,
+    RecordState,
+    apply_change,
+    canonical_json,
+    decode_clocks,
+    encode_clocks,
+    find_duplicates,
+    merge_change,
+    merge_duplicates,
+    merge_target,
+    natural_key,
+    repoint,
+    unseen,
 )
 
 DEVICES = [str(uuid.UUID(hex=c * 32)) for c in "abcdef"]
@@ -65,7 +79,7 @@ P2 = uid(0x200)
 
 # -- The clock ----------------------------------------------------------------------------
 
-clocks = st.builds(Hlc, st.integers(0, 10**13 - 1), st.integers(0, 99_999),
+clocks = st.builds(Hlc, st.integers(0, 10**13 - 1), st.integers(0, MAX_COUNTER),
                    st.sampled_from(DEVICES))
 
 
@@ -119,8 +133,15 @@ def test_a_clock_years_ahead_is_refused_and_does_not_drag_ours() -> None:
     clock.observe(Hlc(T0 + 3_600_000, 0, B))  # within the drift: taken in
 
 
+@given(st.lists(clocks, min_size=2, max_size=20))
+def test_the_packed_column_keeps_the_clock_and_its_order(readings: list[Hlc]) -> None:
+    """A database stores wall and counter as one integer, the device beside it."""
+    assert [unpack(pack(c), c.device) for c in readings] == readings
+    assert sorted(readings) == sorted(readings, key=lambda c: (pack(c), c.device))
+
+
 def test_counter_overflow_borrows_a_millisecond() -> None:
-    clock = HlcClock(A, now=lambda: T0, last=Hlc(T0, 99_999, A))
+    clock = HlcClock(A, now=lambda: T0, last=Hlc(T0, MAX_COUNTER, A))
     assert clock.tick() == Hlc(T0 + 1, 0, A)
 
 

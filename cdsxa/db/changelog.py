@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import String, Text, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
-from cdsxa.common.clock import next_packed
+from cdsxa.common import clock
 from cdsxa.common.text import stored
 from cdsxa.db.base import is_travelling, is_travelling_class, new_id, utcnow
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, ThisDevice
@@ -98,7 +98,10 @@ def _next_clock(session: Session, device: uuid.UUID) -> int:
     last = connection.scalar(select(ThisDevice.clock).where(ThisDevice.id == device))
     if last is None:
         raise ChangeLogBypassError("this database has no row for the device writing to it")
-    packed = next_packed(last)
+    # Looked up here, not bound at import: tests set the wall clock back through it.
+    ticked = clock.HlcClock(str(device), now=clock.wall_clock_ms,
+                            last=clock.unpack(last, device)).tick()
+    packed = clock.pack(ticked)
     connection.execute(update(ThisDevice).where(ThisDevice.id == device).values(clock=packed))
     return packed
 
@@ -124,16 +127,17 @@ def _before_flush(session: Session, context: UOWTransaction, instances: object) 
             obj.version = obj.version + 1
         return
     name, device, commune = _writer(session)
-    now, clock = utcnow(), _next_clock(session, device)
-    session.info["flush_clock"] = clock
+    now, stamp = utcnow(), _next_clock(session, device)
+    if isinstance(session, AppSession):
+        session.flush_clock = stamp
     for obj in new:
         if obj.commune_code is None:
             obj.commune_code = commune
         obj.created_at = obj.updated_at = now
-        obj.updated_by, obj.version, obj.hlc, obj.device_id = name, 1, clock, device
+        obj.updated_by, obj.version, obj.hlc, obj.device_id = name, 1, stamp, device
     for obj in changed:
         obj.updated_at, obj.updated_by = now, name
-        obj.version, obj.hlc, obj.device_id = obj.version + 1, clock, device
+        obj.version, obj.hlc, obj.device_id = obj.version + 1, stamp, device
 
 
 def _op_for_dirty(obj: object) -> str:
@@ -177,13 +181,13 @@ def _base(obj: object) -> tuple[int | None, uuid.UUID | None]:
     return base_hlc, base_device
 
 
-def _entry(obj: Any, op: str, clock: int, device: uuid.UUID, at: datetime, by: str,
+def _entry(obj: Any, op: str, stamp: int, device: uuid.UUID, at: datetime, by: str,
            fields: list[str] | None = None,
            base: tuple[int | None, uuid.UUID | None] = (None, None)) -> dict[str, Any]:
     return {
         "id": new_id(), "table_name": obj.__tablename__, "record_id": obj.id, "op": op,
         "version": obj.version, "commune_code": obj.commune_code,
-        "changed_at": at, "changed_by": by, "hlc": clock, "device_id": device,
+        "changed_at": at, "changed_by": by, "hlc": stamp, "device_id": device,
         "base_hlc": base[0], "base_device": base[1],
         "fields": json.dumps(fields) if fields is not None else None,
     }
@@ -207,18 +211,18 @@ def _after_flush(session: Session, context: UOWTransaction) -> None:
             for obj in group if hasattr(type(obj), "__tablename__"))
         if session.remote:
             return
-    clock = session.info.pop("flush_clock", None)
-    if clock is None:
+    if not isinstance(session, AppSession) or session.flush_clock is None:
         return  # no travelling record in this flush
+    stamp, session.flush_clock = session.flush_clock, None
     name, device, _commune = _writer(session)
     entries: list[dict[str, Any]] = []
     audits: list[dict[str, Any]] = []
     for obj in session.new:
         if is_travelling(obj):
-            entries.append(_entry(obj, "insert", clock, device, obj.updated_at, name))
+            entries.append(_entry(obj, "insert", stamp, device, obj.updated_at, name))
     for obj in _modified_travelling(session):
         op, changes = _op_for_dirty(obj), _changes(obj)
-        entry = _entry(obj, op, clock, device, obj.updated_at, name,
+        entry = _entry(obj, op, stamp, device, obj.updated_at, name,
                        sorted(changes) if op == "update" else None, _base(obj))
         entries.append(entry)
         if changes:
@@ -226,7 +230,7 @@ def _after_flush(session: Session, context: UOWTransaction) -> None:
     for obj in session.deleted:
         if is_travelling(obj):
             # A true erase: the tombstone names the record and nothing else.
-            entries.append(_entry(obj, "erase", clock, device, utcnow(), name, None, _base(obj)))
+            entries.append(_entry(obj, "erase", stamp, device, utcnow(), name, None, _base(obj)))
     connection = session.connection()
     if entries:
         connection.execute(insert(ChangeLogEntry), entries)

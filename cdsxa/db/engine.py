@@ -1,11 +1,11 @@
 """Opening the encrypted SQLite file: key, pragmas, transactions and sessions."""
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import uuid
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import OperationalError

@@ -25,6 +25,8 @@ class AppSession(Session):
         self.writes = writes
         self.written: set[str] = set()
         self.remote = False
+        # The clock reading stamped by the flush under way, for its change-log entries.
+        self.flush_clock: int | None = None
 
 
 def actor_of(session: Session) -> Actor:

@@ -18,7 +18,6 @@ device_id from it, updated_at its wall time, updated_by "device:<its device id>"
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cdsxa.common.clock import ClockDriftError, Hlc, HlcClock, pack, unpack, wall_clock_ms
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.text import fold
 from cdsxa.db.base import utcnow
@@ -36,10 +36,15 @@ from cdsxa.db.session import actor_of
 from cdsxa.security import audit
 from cdsxa.security.access import SYSTEM, Permission, require, require_village
 from cdsxa.sync import journal
-from cdsxa.sync.clock import ClockDriftError, Hlc, HlcClock
 from cdsxa.sync.outbox import outgoing
 from cdsxa.sync.rules import (
-    DELETED, MERGED_INTO, Change, Conflict, canonical_json, merge_change, unseen,
+    DELETED,
+    MERGED_INTO,
+    Change,
+    Conflict,
+    canonical_json,
+    merge_change,
+    unseen,
 )
 from cdsxa.sync.workspace import Workspace
 
@@ -131,9 +136,6 @@ def _check(change: Change, commune: int | None) -> None:
             if name not in journal.columns(change.table):
                 raise ValueError(f"{change.table} has no travelling column {name!r}")
             journal.from_json(change.table, name, value)
-        journal.packed(change.hlc)
-        if change.base_version is not None:
-            journal.packed(change.base_version)
     except ValueError as error:
         raise RemoteChangeError(str(error), change.entry_id) from None
 
@@ -153,28 +155,18 @@ class _DeviceClock:
     def __init__(self, session: Session) -> None:
         self.row = session.scalars(select(ThisDevice)).one()
         self.device = str(self.row.id)
-        self.clock = self._clock(journal.hlc_of(self.row.clock, self.row.id))
-
-    def _clock(self, last: Hlc) -> HlcClock:
-        # The wall clock the change-log hook reads (cdsxa.common.clock: time.time).
-        return HlcClock(self.device, now=lambda: int(time.time() * 1000), last=last)
-
-    def _fit(self) -> Hlc:
-        last = self.clock.last
-        if journal.fit(last) != last:  # the packed column's counter is 16 bits
-            self.clock = self._clock(journal.fit(last))
-        return self.clock.last
+        # The same wall clock as the change-log hook's.
+        self.clock = HlcClock(self.device, now=wall_clock_ms,
+                              last=unpack(self.row.clock, self.row.id))
 
     def observe(self, remote: Hlc) -> None:
         self.clock.observe(remote)
-        self._fit()
 
     def tick(self) -> Hlc:
-        self.clock.tick()
-        return self._fit()
+        return self.clock.tick()
 
     def save(self) -> None:
-        self.row.clock = max(self.row.clock, journal.packed(self.clock.last))
+        self.row.clock = max(self.row.clock, pack(self.clock.last))
 
 
 def _log_received(session: Session, received: list[Change]) -> None:
@@ -187,9 +179,9 @@ def _log_received(session: Session, received: list[Change]) -> None:
             record_id=uuid.UUID(change.record_id), op=journal.log_op(change.op),
             version=row.version if row is not None else 0, commune_code=change.commune_code,
             changed_at=journal.wall_time(change.hlc), changed_by=f"device:{change.device}",
-            acked_at=now, received_at=now, hlc=journal.packed(change.hlc),
+            acked_at=now, received_at=now, hlc=pack(change.hlc),
             device_id=uuid.UUID(change.device),
-            base_hlc=journal.packed(base) if base else None,
+            base_hlc=pack(base) if base else None,
             base_device=uuid.UUID(base.device) if base else None,
             fields=json.dumps(sorted(change.values)) if change.op == "update" else None))
 
@@ -197,8 +189,8 @@ def _log_received(session: Session, received: list[Change]) -> None:
 def _log_merges(session: Session, work: Workspace) -> None:
     """The merge entries this PC authors: pending, so the hub and the others learn it."""
     name = actor_of(session).name
-    for loser, survivor, clock in work.merges:
-        entry = merge_change(loser, survivor, str(uuid.uuid4()), clock)
+    for loser, survivor, merged_at in work.merges:
+        entry = merge_change(loser, survivor, str(uuid.uuid4()), merged_at)
         base = entry.base_version
         assert base is not None  # a merge entry is an update
         row = session.get(journal.models()[loser.table], uuid.UUID(loser.record_id))
@@ -206,8 +198,8 @@ def _log_merges(session: Session, work: Workspace) -> None:
             id=uuid.UUID(entry.entry_id), table_name=entry.table,
             record_id=uuid.UUID(entry.record_id), op="update",
             version=row.version if row is not None else 0, commune_code=entry.commune_code,
-            changed_at=utcnow(), changed_by=name, hlc=journal.packed(clock),
-            device_id=uuid.UUID(clock.device), base_hlc=journal.packed(base),
+            changed_at=utcnow(), changed_by=name, hlc=pack(merged_at),
+            device_id=uuid.UUID(merged_at.device), base_hlc=pack(base),
             base_device=uuid.UUID(base.device), fields=json.dumps([MERGED_INTO])))
 
 

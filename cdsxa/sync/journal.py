@@ -23,20 +23,35 @@ from datetime import date, datetime, timezone
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, Text, Uuid
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    or_,
+    select,
+)
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from cdsxa.common.clock import Hlc, unpack
 from cdsxa.db import person_copies
 from cdsxa.db.base import Base, is_travelling_class
 from cdsxa.db.models import ChangeLogEntry, Setting
-from cdsxa.sync.clock import Hlc
 from cdsxa.sync.rules import (
-    RESERVED_FIELDS, JsonValue, Op, RecordState, decode_clocks, encode_clocks,
+    RESERVED_FIELDS,
+    JsonValue,
+    Op,
+    RecordState,
+    decode_clocks,
+    encode_clocks,
 )
 
-COUNTER_MASK = 0xFFFF  # the packed clock: wall_ms << 16 | counter
 # Stamped by each database for itself; never values of a change.
 LOCAL_ONLY = frozenset({"version", "created_at", "updated_at", "updated_by"})
 # Derived on every database from other columns (person_copies, Person's validator).
@@ -124,21 +139,6 @@ def _text(value: JsonValue, name: str) -> str:
 
 # Clocks -------------------------------------------------------------------------------
 
-def hlc_of(packed: int, device: uuid.UUID) -> Hlc:
-    return Hlc(packed >> 16, packed & COUNTER_MASK, str(device))
-
-
-def fit(clock: Hlc) -> Hlc:
-    """The clock if the packed column can hold it, else the next one it can."""
-    if clock.counter <= COUNTER_MASK:
-        return clock
-    return Hlc(clock.wall_ms + 1, 0, clock.device)
-
-
-def packed(clock: Hlc) -> int:
-    if clock.counter > COUNTER_MASK:
-        raise ValueError(f"clock counter {clock.counter} does not fit this database")
-    return clock.wall_ms << 16 | clock.counter
 
 
 def wall_time(clock: Hlc) -> datetime:
@@ -251,10 +251,10 @@ def load_state(session: Session, table: str, record_id: str) -> RecordState | No
                            inserted=True)
     if row is None:
         own = entries_of(session, table, [record_id])
-        erases = [hlc_of(e.hlc, e.device_id) for e in own if e.op == "erase"]
+        erases = [unpack(e.hlc, e.device_id) for e in own if e.op == "erase"]
         if erases:
             return RecordState(table, record_id, own[0].commune_code, deleted=True,
-                               erased=True, clock=max(hlc_of(e.hlc, e.device_id) for e in own),
+                               erased=True, clock=max(unpack(e.hlc, e.device_id) for e in own),
                                inserted=True)
         return load_partial(session, table, record_id)
     return state_of_row(session, table, row)
@@ -262,13 +262,13 @@ def load_state(session: Session, table: str, record_id: str) -> RecordState | No
 
 def state_of_row(session: Session, table: str, row: Any) -> RecordState:
     record_id = str(row.id)
-    row_clock = hlc_of(row.hlc, row.device_id)
+    row_clock = unpack(row.hlc, row.device_id)
     names = columns(table)
     clocks: dict[str, Hlc] = {}
     flag: Hlc | None = None
     for entry in entries_of(session, table, [record_id, *merged_from(session, table,
                                                                       record_id)]):
-        clock = hlc_of(entry.hlc, entry.device_id)
+        clock = unpack(entry.hlc, entry.device_id)
         if entry.op == "insert":
             written: Iterable[str] = names
         elif entry.op == "update":

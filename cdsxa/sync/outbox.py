@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdsxa.common.clock import unpack
 from cdsxa.db.changelog import record_state
 from cdsxa.db.models import ChangeLogEntry
 from cdsxa.security.access import Permission, require
@@ -57,11 +58,11 @@ def _change(session: Session, entry: ChangeLogEntry, row: Any) -> Change:
         # A record erased since goes with no values: the erase follows it.
         names = journal.columns(table) if op == "insert" else journal.implied(table, fields)
         values = {name: journal.to_json(getattr(row, name)) for name in names}
-    clock = journal.hlc_of(entry.hlc, entry.device_id)
+    clock = unpack(entry.hlc, entry.device_id)
     if entry.base_hlc is not None and entry.base_device is not None:
-        base = journal.hlc_of(entry.base_hlc, entry.base_device)
+        base = unpack(entry.base_hlc, entry.base_device)
     else:  # an entry from before clocks (migration 0006): its author had seen nothing
-        base = journal.hlc_of(0, entry.device_id)
+        base = unpack(0, entry.device_id)
     return Change(str(entry.id), table, record_id, entry.commune_code, op, clock,
                   None if op == "insert" else base, values)
 

@@ -21,14 +21,22 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cdsxa.common.clock import Hlc, pack, unpack
 from cdsxa.db.base import Base
 from cdsxa.db.changelog import applying_remote
 from cdsxa.db.models import AppUser
 from cdsxa.sync import journal
-from cdsxa.sync.clock import Hlc
 from cdsxa.sync.rules import (
-    NATURAL_KEYS, REFERENCES, Change, Conflict, RecordState, apply_change, merge_duplicates,
-    merge_target, natural_key, repoint,
+    NATURAL_KEYS,
+    REFERENCES,
+    Change,
+    Conflict,
+    RecordState,
+    apply_change,
+    merge_duplicates,
+    merge_target,
+    natural_key,
+    repoint,
 )
 
 Key = tuple[str, str]
@@ -222,7 +230,7 @@ class Workspace:
             self.waiting += state.merged_into is None
             if row is not None and state.merged_into is not None and not row.deleted:
                 row.deleted = True
-                self._stamp(row, self.merge_clock.get(key) or journal.hlc_of(
+                self._stamp(row, self.merge_clock.get(key) or unpack(
                     row.hlc, row.device_id))
             return
         created = row is None
@@ -248,7 +256,7 @@ class Workspace:
 
     @staticmethod
     def _stamp(row: Any, clock: Hlc) -> None:
-        packed, device = journal.packed(clock), uuid.UUID(clock.device)
+        packed, device = pack(clock), uuid.UUID(clock.device)
         if getattr(row, "hlc", None) != packed or row.device_id != device:
             row.hlc, row.device_id = packed, device
             row.updated_at = journal.wall_time(clock)
