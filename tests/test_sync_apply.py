@@ -362,3 +362,41 @@ def test_random_interleavings_converge(pcs: Any, steps: list[tuple[str, int, str
             sync(here, there)
     exchange(a, b)
     assert person_row(a, person) == person_row(b, person)
+
+
+def test_remote_text_is_stored_nfc_without_control_characters(pcs: Any) -> None:
+    """The remote path runs the same text hygiene as a local save."""
+    import unicodedata
+
+    a, b = pcs(2)
+    person_id = add_person(a)
+    sync(a, b)
+    edit(a, person_id, notes="x")
+    changes = send(a)
+    typed = unicodedata.normalize("NFD", "Ghi chú: Mường\x07 Lát")
+    forged = [replace(c, values={**c.values, "notes": typed}) if "notes" in c.values else c
+              for c in changes]
+    apply_remote(b, forged)
+    stored = person_row(b, person_id)["notes"]
+    assert stored == "Ghi chú: Mường Lát" and unicodedata.is_normalized("NFC", stored)
+
+
+def test_an_oversized_value_refuses_the_batch_and_applies_nothing(pcs: Any) -> None:
+    a, b = pcs(2)
+    person_id = add_person(a)
+    changes = send(a)
+    huge = [replace(c, values={**c.values, "full_name": "A" * 100_000})
+            if c.table == "person" else c for c in changes]
+    with pytest.raises(RemoteChangeError):
+        apply_remote(b, huge)
+    assert count(b, Person, Person.id == person_id) == 0
+
+
+def test_an_empty_batch_changes_nothing(pcs: Any) -> None:
+    (a,) = pcs(1)
+    with a.reading(TESTER) as session:
+        before = session.scalar(select(func.count()).select_from(ChangeLogEntry))
+    report = apply_remote(a, [])
+    with a.reading(TESTER) as session:
+        assert session.scalar(select(func.count()).select_from(ChangeLogEntry)) == before
+    assert report.applied == 0
