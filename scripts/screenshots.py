@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from cdsxa.profile.storage import open_profile
 from cdsxa.security import keys, users
 from cdsxa.security.access import command_line
-from cdsxa.ui import i18n
+from cdsxa.ui import i18n, tasks
 from cdsxa.ui.app import application
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.main_window import MainWindow
@@ -36,7 +36,9 @@ def main() -> int:
     window.show()
     for spec in window.specs:
         window.show_page(spec.key)
+        # Pages read off the UI thread: let their reads finish and their results arrive.
         for _ in range(5):
+            tasks.wait_for_all(10_000)
             app.processEvents()
         screen = QApplication.primaryScreen()
         shot = screen.grabWindow(0, 0, 0, window.frameGeometry().width(),
