@@ -11,8 +11,6 @@ database writes beside it.
 import json
 import shutil
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +18,8 @@ from typing import Any
 import pytest
 
 from cdsxa.db import migrate
-from cdsxa.db.engine import connect
 from cdsxa.profile import paths
-from cdsxa.security import keys
-from tests.conftest import PASSPHRASE
-from tests.test_cli import cdsxa
+from tests.test_cli import cdsxa, raw
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release_0003"
 DATES = ("2025-12-31", "2026-06-30")
@@ -42,19 +37,6 @@ LISTS = {
     "group_session.trainer_ids": ("group_session_trainer", "group_session_id", "member_id"),
     "group_session.attendee_ids": ("group_session_attendee", "group_session_id", "person_id"),
 }
-
-
-@contextmanager
-def raw(data_dir: Path) -> Iterator[Any]:
-    """The profile's database as a DB-API connection, unlocked with the passphrase."""
-    keyfile = keys.KeyFile.load(data_dir)
-    assert keyfile is not None
-    connection = connect(paths.database_path(data_dir),
-                         keys.unwrap(keyfile.wraps["passphrase"], PASSPHRASE))
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 def _copy(target: Path) -> Path:
