@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import mask, mask_id_number, mask_phone
 from cdsxa.common.ids import PersonId, VillageId
+from cdsxa.commune import calendar
 from cdsxa.db.activity import (
     GroupSession,
     GroupSessionAttendee,
@@ -29,8 +30,8 @@ from cdsxa.register.person_detail import PersonEdit
 from cdsxa.security import audit
 from cdsxa.security.access import AccessDenied, Principal, Role
 from cdsxa.support import sessions, vneid
-from tests.helpers import as_actor, village
 from tests.conftest import TESTER
+from tests.helpers import as_actor, village
 
 NAME = "Giàng Thị Xớ"
 ID_NUMBER = "038190004567"
@@ -151,7 +152,8 @@ def test_consent_is_saved_dated_and_shown(db: Database) -> None:
             bản_hang, "Lò Văn Sinh", consent_on=date(2025, 4, 1))))
     with db.reading(officer()) as session:
         shown = {pid: person_detail.get_person(session, pid) for pid in (given, refused, unasked)}
-    assert (shown[given].consent, shown[given].consent_on) == ("given", date.today())
+        today = calendar.today(session)  # the commune's day, whatever the PC's zone
+    assert (shown[given].consent, shown[given].consent_on) == ("given", today)
     assert (shown[refused].consent, shown[refused].consent_on) == ("refused", date(2025, 4, 1))
     assert (shown[unasked].consent, shown[unasked].consent_on) == (None, None)
 
@@ -165,7 +167,7 @@ def test_consent_is_saved_dated_and_shown(db: Database) -> None:
     assert "consent" in json.loads(logged[-1].fields or "[]")
     assert json.loads(values or "{}")["consent"] == ["given", "refused"]
     for bad, message in (({"consent": "maybe"}, "không xác định"),
-                         ({"consent": "given", "consent_on": date.today() + timedelta(days=1)},
+                         ({"consent": "given", "consent_on": date.today() + timedelta(days=2)},
                           "tương lai")):
         with pytest.raises(UserError, match=message):
             with db.transaction(officer()) as session:

@@ -12,8 +12,8 @@ from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome
 from cdsxa.register import teams
 from cdsxa.support import sessions, topics, vneid
-from tests.helpers import as_actor, person, village
 from tests.conftest import TESTER
+from tests.helpers import as_actor, person, village
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_vneid_topics_move_the_vneid_state(db: Database, member: MemberId) -> No
     (dict(result="maybe"), "kết quả"),
     (dict(result="not_possible"), "lý do"),
     (dict(minutes=0), "1 đến 600 phút"),
-    (dict(held_on=date.today() + timedelta(days=1)), "tương lai"),
+    (dict(held_on=date.today() + timedelta(days=2)), "tương lai"),
 ])
 def test_bad_sessions_are_refused_and_nothing_is_saved(db: Database, change: dict[str, object],
                                                        message: str) -> None:
@@ -198,3 +198,29 @@ def test_an_outcome_moves_to_the_next_session_that_reached_it(db: Database) -> N
         row = session.get(Person, citizen)
     assert outcome.session_id == second
     assert row is not None and row.vneid_status == "registered"  # not this session's step
+
+
+def test_the_future_is_the_commune_s_future_not_the_computer_s(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 20:30 UTC on 2 December is 03:30 on 3 December in Thanh Hóa: a session held
+    # "today" there is not in the future, whatever zone the PC or the hub runs in.
+    from datetime import datetime, timezone
+
+    from cdsxa.commune import calendar
+
+    class Evening(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+            return datetime(2026, 12, 2, 20, 30, tzinfo=timezone.utc).astimezone(tz)
+
+    monkeypatch.setattr(calendar, "datetime", Evening)
+    citizen = person(db)
+    with db.transaction(as_actor("officer")) as session:
+        assert calendar.today(session) == date(2026, 12, 3)
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2026, 12, 3), person_id=citizen, topics=["digital_skills"],
+            result="done"))
+        with pytest.raises(UserError, match="tương lai"):
+            sessions.record(session, sessions.SessionInput(
+                held_on=date(2026, 12, 4), person_id=citizen, topics=["digital_skills"],
+                result="done"))

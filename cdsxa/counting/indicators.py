@@ -21,13 +21,12 @@ and a team member gets only their own village's.
 import logging
 import time
 import uuid
-from datetime import date, datetime, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from cdsxa.common.errors import UserError
-from cdsxa.commune import settings
+from cdsxa.commune import calendar
 from cdsxa.counting import breakdowns, totals
 from cdsxa.counting.breakdowns import SessionsBreakdown, VneidBreakdown
 from cdsxa.counting.definitions import (
@@ -51,14 +50,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def commune_zone(session: Session) -> tzinfo:
-    """The commune's time zone, from its settings (tzdata supplies it on Windows)."""
-    return ZoneInfo(settings.get(session, settings.COMMUNE_TIME_ZONE))
-
-
-def today(session: Session) -> date:
-    """Today in the commune, not in the zone of the computer."""
-    return datetime.now(commune_zone(session)).date()
+commune_zone = calendar.zone
+today = calendar.today
 
 
 def _commune(session: Session) -> int:

@@ -16,6 +16,7 @@ from cdsxa.common import outcomes
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import HouseholdId, PersonId, VillageId
 from cdsxa.common.text import clean, fold
+from cdsxa.commune import calendar
 from cdsxa.db.base import live, new_id
 from cdsxa.db.models import Household, Person, PersonOutcome, Village
 from cdsxa.register import idnumber, phone
@@ -74,7 +75,7 @@ def update_person(session: Session, person_id: PersonId, data: PersonInput) -> N
     require_village(session, Permission.EDIT_RECORDS, data.village_id)
     require_villages(session, {data.village_id})
     _require_households(session, [data])
-    row = _validated(data)
+    row = _validated(data, calendar.today(session))
     if row["id_number"]:
         other = session.scalars(select(Person).where(
             Person.id_number == row["id_number"], live(Person),
@@ -98,7 +99,8 @@ def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]
         require_village(session, Permission.EDIT_RECORDS, village_id)
     require_villages(session, villages)
     _require_households(session, batch)
-    rows = [_validated(data) for data in batch]
+    today = calendar.today(session)
+    rows = [_validated(data, today) for data in batch]
     _refuse_duplicates(session, [r["id_number"] for r in rows if r["id_number"]])
     people = [Person(id=new_id(), **row) for row in rows]
     session.add_all(people)
@@ -132,14 +134,14 @@ def _require_households(session: Session, batch: Sequence[PersonInput]) -> None:
                             "Hãy chọn lại hộ.")
 
 
-def _validated(data: PersonInput) -> dict[str, object]:
+def _validated(data: PersonInput, today: date) -> dict[str, object]:
     name = clean(data.full_name)
     if not name:
         raise UserError("Hãy nhập họ và tên.")
     if data.gender not in GENDERS:
         raise UserError("Hãy chọn giới tính (nam hoặc nữ).")
     birth_year = data.birth_date.year if data.birth_date else data.birth_year
-    if birth_year is not None and not 1900 <= birth_year <= date.today().year:
+    if birth_year is not None and not 1900 <= birth_year <= today.year:
         raise UserError(f"Năm sinh {birth_year} không hợp lệ.")
     number = None
     if clean(data.id_number):
@@ -147,7 +149,7 @@ def _validated(data: PersonInput) -> dict[str, object]:
         if not result.ok:
             raise UserError(result.error)
         number = result.value
-    consent, consent_on = _consent(data)
+    consent, consent_on = _consent(data, today)
     return {
         "full_name": name,
         "name_key": fold(name),
@@ -166,13 +168,13 @@ def _validated(data: PersonInput) -> dict[str, object]:
     }
 
 
-def _consent(data: PersonInput) -> tuple[str | None, date | None]:
+def _consent(data: PersonInput, today: date) -> tuple[str | None, date | None]:
     if data.consent is None:
         return None, None  # not asked: no date either
     if data.consent not in CONSENTS:
         raise UserError(f"Ý kiến đồng ý không xác định: {data.consent}.")
-    on = data.consent_on or date.today()
-    if on > date.today():
+    on = data.consent_on or today
+    if on > today:
         raise UserError("Ngày người dân đồng ý hoặc từ chối không thể ở tương lai.")
     return data.consent, on
 

@@ -18,6 +18,7 @@ from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.formatting import mask_phone
 from cdsxa.common.ids import MemberId, PersonId, TeamId, VillageId
 from cdsxa.common.text import clean, fold
+from cdsxa.commune import calendar
 from cdsxa.db.activity import Team, TeamMember, Training
 from cdsxa.db.base import live
 from cdsxa.db.models import Person, Village
@@ -172,7 +173,7 @@ def _active(on: date) -> ColumnElement[bool]:
 
 def list_teams(session: Session, on: date | None = None) -> list[TeamView]:
     require(session, Permission.VIEW_COUNTS)
-    on = on or date.today()
+    on = on or calendar.today(session)
     trained = select(Training.member_id).where(live(Training))
     active = (select(TeamMember.team_id, func.count().label("n"),
                      func.count().filter(TeamMember.id.in_(trained)).label("trained"))

@@ -19,6 +19,7 @@ from cdsxa.common import outcomes
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import MemberId, PersonId, SessionId, VillageId
 from cdsxa.common.text import clean
+from cdsxa.commune import calendar
 from cdsxa.db.activity import GroupSession, SupportSession, TeamMember
 from cdsxa.db.base import live
 from cdsxa.db.models import Person, PersonOutcome, Village
@@ -61,7 +62,7 @@ class GroupInput:
 
 def _check_common(session: Session, held_on: date, topic_codes: list[str],
                   member_ids: list[MemberId]) -> dict[str, TopicView]:
-    if held_on > date.today():
+    if held_on > calendar.today(session):
         raise UserError("Ngày hỗ trợ không thể ở tương lai.")
     if not topic_codes:
         raise UserError("Hãy chọn ít nhất một nội dung hỗ trợ.")

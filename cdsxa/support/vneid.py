@@ -18,6 +18,7 @@ from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.common.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS, VNEID_STEPS
 from cdsxa.common.text import clean
+from cdsxa.commune import calendar
 from cdsxa.counting.scope import aged_at_least
 from cdsxa.db.activity import VneidStep
 from cdsxa.db.base import live
@@ -70,7 +71,7 @@ def record_step(session: Session, person_id: PersonId, step: str, taken_on: date
         raise UserError("Tài khoản VNeID chỉ có mức 1 hoặc mức 2.")
     if step == "failed" and failure_reason not in VNEID_FAILURE_REASONS:
         raise UserError("Hãy chọn lý do không thành công.")
-    if taken_on > date.today():
+    if taken_on > calendar.today(session):
         raise UserError("Ngày thực hiện không thể ở tương lai.")
     born = person.counting_birth_date
     if born is not None and not ages.is_aged_14_plus(born, taken_on):
