@@ -33,11 +33,11 @@ def timed(count: int, batch: int) -> float:
         target = Path(tmp) / "p"
         db = initialise(target, ProfileSetup(38, 14797, ["Bản Thử"]),
                         keys.create(target, "bench passphrase").key, command_line())
-        with db.reading(cli()) as session:
+        with db.reading(command_line()) as session:
             village = villages.find_by_name(session, "Bản Thử")
         started = time.perf_counter()
         for start in range(0, count, batch):
-            with db.transaction(cli()) as session:
+            with db.transaction(command_line()) as session:
                 people.add_people(session, [person(i, village) for i in
                                             range(start, min(count, start + batch))])
         elapsed = time.perf_counter() - started

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, Text, event, insert, inspect, select, update
+from sqlalchemy import String, Text, bindparam, case, event, insert, inspect, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
 from cdsxa.common import clock
@@ -88,22 +88,30 @@ def _writer(session: Session) -> tuple[str, uuid.UUID, int | None]:
     return actor.name, actor.device_id, actor.commune_code
 
 
+# Built once: constructing a statement costs more than running this one.
+_FOLLOWING = ThisDevice.clock + 1
+_TICK = (update(ThisDevice).where(ThisDevice.id == bindparam("device"))
+         .values(clock=case((_FOLLOWING > bindparam("now"), _FOLLOWING), else_=bindparam("now")))
+         .returning(ThisDevice.clock))
+
+
 def _next_clock(session: Session, device: uuid.UUID) -> int:
     """The next clock reading of this device, kept in this_device in the same transaction.
 
-    Write transactions begin IMMEDIATE (cdsxa.db.engine), so two processes on one
-    profile read and advance the stored clock one after the other.
+    One statement: packed as wall_ms << 16 | counter, HlcClock.tick is
+    max(stored + 1, now << 16) (a counter overflow borrows a millisecond, as
+    tick does). Write transactions begin IMMEDIATE (cdsxa.db.engine), so two
+    processes on one profile advance the stored clock one after the other.
     """
-    connection = session.connection()
-    last = connection.scalar(select(ThisDevice.clock).where(ThisDevice.id == device))
-    if last is None:
-        raise ChangeLogBypassError("this database has no row for the device writing to it")
     # Looked up here, not bound at import: tests set the wall clock back through it.
-    ticked = clock.HlcClock(str(device), now=clock.wall_clock_ms,
-                            last=clock.unpack(last, device)).tick()
-    packed = clock.pack(ticked)
-    connection.execute(update(ThisDevice).where(ThisDevice.id == device).values(clock=packed))
-    return packed
+    wall = clock.wall_clock_ms()
+    if not 0 <= wall <= clock.MAX_WALL_MS:
+        raise ValueError(f"wall clock out of range: {wall}")
+    now = clock.pack(clock.Hlc(wall, 0, str(device)))
+    packed = session.connection().scalar(_TICK, {"device": device, "now": now})
+    if packed is None:
+        raise ChangeLogBypassError("this database has no row for the device writing to it")
+    return int(packed)
 
 
 def _modified_travelling(session: Session) -> list[Any]:
@@ -202,6 +210,9 @@ def _audit_row(obj: Any, entry: dict[str, Any], changes: dict[str, list[Any]]) -
     }
 
 
+_INSERT_ENTRIES, _INSERT_AUDITS = insert(ChangeLogEntry), insert(AuditEvent)
+
+
 def _after_flush(session: Session, context: UOWTransaction) -> None:
     # After the flush, foreign keys set through relationships are filled in,
     # while new/dirty/deleted and attribute history still describe this flush.
@@ -233,9 +244,9 @@ def _after_flush(session: Session, context: UOWTransaction) -> None:
             entries.append(_entry(obj, "erase", stamp, device, utcnow(), name, None, _base(obj)))
     connection = session.connection()
     if entries:
-        connection.execute(insert(ChangeLogEntry), entries)
+        connection.execute(_INSERT_ENTRIES, entries)
     if audits:
-        connection.execute(insert(AuditEvent), audits)
+        connection.execute(_INSERT_AUDITS, audits)
 
 
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:

@@ -62,11 +62,11 @@ class GroupInput:
 
 def _check_common(session: Session, held_on: date, topic_codes: list[str],
                   member_ids: list[MemberId]) -> dict[str, TopicView]:
-    if held_on > calendar.today(session):
+    if calendar.is_future(session, held_on):
         raise UserError("Ngày hỗ trợ không thể ở tương lai.")
     if not topic_codes:
         raise UserError("Hãy chọn ít nhất một nội dung hỗ trợ.")
-    catalogue = by_code(session)
+    catalogue = by_code(session, topic_codes)
     unknown = [code for code in topic_codes if code not in catalogue]
     if unknown:
         raise UserError(f"Nội dung hỗ trợ không có trong danh mục: {', '.join(unknown)}.")

@@ -1,5 +1,6 @@
 """The catalogue of support topics: data from the province, not an enum in code."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -25,5 +26,10 @@ def catalogue(session: Session, include_inactive: bool = False) -> list[TopicVie
             for t in session.scalars(query)]
 
 
-def by_code(session: Session) -> dict[str, TopicView]:
-    return {t.code: t for t in catalogue(session, include_inactive=True)}
+def by_code(session: Session, codes: Iterable[str] | None = None) -> dict[str, TopicView]:
+    """The catalogue by code (inactive topics included), or only the given codes:
+    a save looks up its own topics rather than reading the whole catalogue."""
+    query = select(Topic.code, Topic.name, Topic.name_en, Topic.category, Topic.outcome)
+    if codes is not None:
+        query = query.where(Topic.code.in_(set(codes)))
+    return {row.code: TopicView(*row) for row in session.execute(query)}

@@ -71,7 +71,7 @@ def record_step(session: Session, person_id: PersonId, step: str, taken_on: date
         raise UserError("Tài khoản VNeID chỉ có mức 1 hoặc mức 2.")
     if step == "failed" and failure_reason not in VNEID_FAILURE_REASONS:
         raise UserError("Hãy chọn lý do không thành công.")
-    if taken_on > calendar.today(session):
+    if calendar.is_future(session, taken_on):
         raise UserError("Ngày thực hiện không thể ở tương lai.")
     born = person.counting_birth_date
     if born is not None and not ages.is_aged_14_plus(born, taken_on):
