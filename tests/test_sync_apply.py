@@ -24,7 +24,7 @@ from sqlalchemy import func, select, text
 
 from cdsxa.common.clock import Hlc
 from cdsxa.common.ids import PersonId, VillageId
-from cdsxa.db.activity import SupportSession
+from cdsxa.db.activity import GroupSession, GroupSessionAttendee, SupportSession
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome, SyncConflict, Village
 from cdsxa.profile.storage import open_database
@@ -33,7 +33,8 @@ from cdsxa.security import keys
 from cdsxa.support import sessions
 from cdsxa.sync import journal
 from cdsxa.sync.apply import RemoteChangeError, Report, apply_remote, outgoing, reverse
-from cdsxa.sync.rules import Change
+from cdsxa.sync.duplicates import NATURAL_KEYS, REFERENCES
+from cdsxa.sync.entries import Change
 from tests.conftest import TESTER, MemoryKeyring, ProfileTemplate
 
 VISIBLE = ("full_name", "gender", "birth_date", "birth_year", "ethnicity", "id_number",
@@ -221,6 +222,37 @@ def test_the_same_citizen_created_on_two_pcs_is_merged_on_all(pcs: Any) -> None:
     merges = [m for db in (a, b) for m in send(db)
               if m.values.get("merged_into") and m.table == "person"]
     assert merges and {m.values["merged_into"] for m in merges} == {str(survivor)}
+
+
+def test_every_foreign_key_to_a_mergeable_record_is_a_reference_of_the_rules() -> None:
+    """The hub re-points only the rules' REFERENCES (the PC adds its foreign keys):
+    a column missing there would keep naming a merged record on the hub alone."""
+    keys = {(table, column.key, fk.column.table.name)
+            for table, model in journal.models().items()
+            for column in model.__table__.columns for fk in column.foreign_keys
+            if fk.column.table.name in NATURAL_KEYS}
+    listed = {(table, name, target) for table, fields in REFERENCES.items()
+              for name, target in fields.items()}
+    assert keys <= listed
+    assert all(name in journal.models()[table].__table__.columns
+               for table, name, _target in listed)
+
+
+def test_a_class_naming_a_merged_person_names_the_survivor_on_all(pcs: Any) -> None:
+    a, b = pcs(2)
+    ids = {a.path: add_person(a, id_number="038190001234"),
+           b.path: add_person(b, id_number="038190001234")}
+    survivor, loser = sorted(ids.values(), key=str)
+    here, there = (a, b) if ids[a.path] == loser else (b, a)
+    with here.transaction(TESTER) as session:  # the class is held where the loser was made
+        sessions.record_group(session, sessions.GroupInput(
+            held_on=date(2025, 5, 3), topic="online_payment", attendee_ids=[loser]))
+    sync(here, there)  # `there` merges the person, then learns of the class
+    exchange(a, b)
+    for db in (a, b):
+        with db.reading(TESTER) as session:
+            assert session.scalars(select(GroupSession)).one().attendee_ids == [str(survivor)]
+            assert set(session.scalars(select(GroupSessionAttendee.person_id))) == {survivor}
 
 
 def test_a_batch_applied_twice_changes_nothing_and_nothing_echoes(pcs: Any) -> None:

@@ -1,4 +1,5 @@
-"""Replication rules (cdsxa.sync.rules, cdsxa.common.clock): docs/sync-rules.md.
+"""Replication rules (cdsxa.sync entries, records, duplicates; cdsxa.common.clock):
+docs/sync-rules.md.
 
 Unit tests on hand-made entries, then PCs simulated in memory that edit offline
 and exchange entries in random orders, with repeats: every replica must end up
@@ -8,11 +9,15 @@ equal, no lost value may go unrecorded, and a repeated batch changes nothing.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import random
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,24 +25,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdsxa.common.clock import MAX_COUNTER, ClockDriftError, Hlc, HlcClock, pack, unpack
-from cdsxa.sync.rules import (
-    NATURAL_KEYS,
-    Change,
+from cdsxa.sync.duplicates import NATURAL_KEYS, find_duplicates, merge_change, natural_key, repoint
+from cdsxa.sync.entries import Change, JsonValue, Op, canonical_json, merge_target, unseen
+from cdsxa.sync.records import (
     Conflict,
-    JsonValue,
-    Op,
     RecordState,
     apply_change,
-    canonical_json,
     decode_clocks,
     encode_clocks,
-    find_duplicates,
-    merge_change,
     merge_duplicates,
-    merge_target,
-    natural_key,
-    repoint,
-    unseen,
 )
 
 DEVICES = [str(uuid.UUID(hex=c * 32)) for c in "abcdef"]
@@ -75,6 +71,31 @@ def apply_all(changes: Iterable[Change], state: RecordState | None = None
 
 P1 = uid(0x100)
 P2 = uid(0x200)
+
+
+# -- What the rules may use ------------------------------------------------------------
+
+RULE_MODULES = ("cdsxa.sync.entries", "cdsxa.sync.records", "cdsxa.sync.duplicates")
+
+
+def test_the_rules_use_only_the_standard_library_and_common() -> None:
+    """The hub runs these modules as they are: no database, Qt, data folder or keys."""
+    found = []
+    for name in RULE_MODULES:
+        path = Path(__file__).resolve().parents[1] / (name.replace(".", "/") + ".py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                       else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for module in modules:
+                if not (module.split(".")[0] in sys.stdlib_module_names
+                        or module in RULE_MODULES or module.startswith("cdsxa.common.")):
+                    found.append(f"{name} imports {module}")
+    assert found == []
+    code = (f"import sys, {', '.join(RULE_MODULES)}; print(sorted({{m.split('.')[0] for m in "
+            "sys.modules} & {'sqlalchemy', 'PySide6', 'keyring', 'sqlcipher3'}))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert loaded.stdout.strip() == "[]", loaded.stderr
 
 
 # -- The clock ----------------------------------------------------------------------------
@@ -649,6 +670,23 @@ def test_merged_persons_make_their_outcomes_merge_in_turn() -> None:
     assert vneid.values["reached_on"] == "2025-03-04"
 
 
+def test_a_merged_persons_class_attendance_follows_the_survivor() -> None:
+    wall, pc_a, pc_b = two_pcs()
+    person_a = pc_a.create("person", id_number="001099000001", full_name="An")
+    wall[0] += 5
+    person_b = pc_b.create("person", id_number="001099000001", full_name="An")
+    survivor, loser = sorted([person_a, person_b])
+    pc = pc_a if loser == person_a else pc_b  # the class is held where the loser was made
+    group = pc.create("group_session", held_on="2025-05-03", topic="online_payment",
+                      attendee_count=1)
+    attendee = pc.create("group_session_attendee", group_session_id=group, person_id=loser,
+                         position=0)
+    exchange(pc_a, pc_b)
+    assert pc_a.states == pc_b.states
+    for replica in (pc_a, pc_b):
+        assert replica.get("group_session_attendee", attendee).values["person_id"] == survivor
+
+
 def test_a_merge_learned_after_the_erasure_still_takes_the_duplicate_away() -> None:
     wall, pc_a, pc_b = two_pcs()
     hub = Replica(2, lambda: wall[0])
@@ -759,7 +797,7 @@ Node = tuple[str, str]  # (table, record id)
 
 @dataclass
 class History:
-    """What the full history says, worked out without the rules module."""
+    """What the full history says, worked out without the rules modules."""
 
     survivor: Callable[[Node], Node]  # each record's final survivor
     records: set[Node]  # every record named by an entry

@@ -36,16 +36,10 @@ from cdsxa.db.session import actor_of
 from cdsxa.security import audit
 from cdsxa.security.access import SYSTEM, Permission, require, require_village
 from cdsxa.sync import journal
+from cdsxa.sync.duplicates import merge_change
+from cdsxa.sync.entries import DELETED, MERGED_INTO, Change, canonical_json, unseen
 from cdsxa.sync.outbox import outgoing
-from cdsxa.sync.rules import (
-    DELETED,
-    MERGED_INTO,
-    Change,
-    Conflict,
-    canonical_json,
-    merge_change,
-    unseen,
-)
+from cdsxa.sync.records import Conflict
 from cdsxa.sync.workspace import Workspace
 
 __all__ = ["Report", "RemoteChangeError", "apply_remote", "outgoing", "reverse"]

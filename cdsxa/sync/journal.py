@@ -1,4 +1,4 @@
-"""The PC's records and change log as the replication rules (cdsxa.sync.rules) see them.
+"""The PC's records and change log as the replication rules (cdsxa.sync.entries, records) see them.
 
 - Which columns travel, and their values as JSON (UUIDs as canonical text with
   dashes, dates ISO) and back, checked against the column's type.
@@ -43,14 +43,8 @@ from cdsxa.common.clock import Hlc, unpack
 from cdsxa.db import person_copies
 from cdsxa.db.base import Base, is_travelling_class
 from cdsxa.db.models import ChangeLogEntry, Setting
-from cdsxa.sync.rules import (
-    RESERVED_FIELDS,
-    JsonValue,
-    Op,
-    RecordState,
-    decode_clocks,
-    encode_clocks,
-)
+from cdsxa.sync.entries import RESERVED_FIELDS, JsonValue, Op
+from cdsxa.sync.records import RecordState, decode_clocks, encode_clocks
 
 # Stamped by each database for itself; never values of a change.
 LOCAL_ONLY = frozenset({"version", "created_at", "updated_at", "updated_by"})

@@ -1,6 +1,6 @@
 """What the next push sends: the pending (not yet acknowledged) change-log entries.
 
-`outgoing` is what travels: one `rules.Change` per pending entry, with the values
+`outgoing` is what travels: one `entries.Change` per pending entry, with the values
 read from the records now (an insert: every travelling column; an update: the
 fields it set; delete, restore and erase: none). `pending` is the same entries
 folded per record (the newest state of each), for screens that show what waits.
@@ -24,7 +24,7 @@ from cdsxa.db.changelog import record_state
 from cdsxa.db.models import ChangeLogEntry
 from cdsxa.security.access import Permission, require
 from cdsxa.sync import journal
-from cdsxa.sync.rules import MERGED_INTO, Change, JsonValue
+from cdsxa.sync.entries import MERGED_INTO, Change, JsonValue
 
 RowKey = tuple[str, uuid.UUID]
 

@@ -26,18 +26,9 @@ from cdsxa.db.base import Base
 from cdsxa.db.changelog import applying_remote
 from cdsxa.db.models import AppUser
 from cdsxa.sync import journal
-from cdsxa.sync.rules import (
-    NATURAL_KEYS,
-    REFERENCES,
-    Change,
-    Conflict,
-    RecordState,
-    apply_change,
-    merge_duplicates,
-    merge_target,
-    natural_key,
-    repoint,
-)
+from cdsxa.sync.duplicates import NATURAL_KEYS, REFERENCES, natural_key, repoint
+from cdsxa.sync.entries import Change, merge_target
+from cdsxa.sync.records import Conflict, RecordState, apply_change, merge_duplicates
 
 Key = tuple[str, str]
 

@@ -1,6 +1,4 @@
-"""Replication rules shared by the PC and the province hub, on plain data.
-
-The rules (docs/sync-rules.md tells them with examples):
+"""What a replica holds of one record, and how a change or a duplicate joins it.
 
 - every field is last-writer-wins by hybrid logical clock, and every value that
   loses to a write its author had not seen is kept as a Conflict;
@@ -8,182 +6,25 @@ The rules (docs/sync-rules.md tells them with examples):
   other make a "delete_vs_edit" conflict;
 - an erasure wins over everything and keeps no values, not even in conflicts;
 - a change that arrives before its insert makes a partial state the insert joins;
-- the same real thing created twice (a natural key) is merged into the smaller
-  id; the merge itself travels as an entry, so every replica ends up equal.
+- records that are the same real thing merge field by field into the smaller id
+  (which records those are, and what follows, is cdsxa.sync.duplicates).
 
 Every state here is the join of the writes it has received: the final state does
-not depend on the order, or on repeats. Standard library only.
+not depend on the order, or on repeats. Part of the replication rules
+(docs/sync-rules.md), shared by the PC and the hub: standard library and
+cdsxa.common only.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import uuid
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, TypeAlias, get_args
+from typing import Literal
 
 from cdsxa.common.clock import Hlc
+from cdsxa.sync.entries import DELETED, Change, JsonValue, canonical_json, merge_target
 
-JsonValue: TypeAlias = (
-    None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
-)
-Op = Literal["insert", "update", "delete", "restore", "erase"]
 ConflictKind = Literal["edit", "delete_vs_edit", "erased", "duplicate"]
-OPS: frozenset[str] = frozenset(get_args(Op))
-
-# The flag's name in conflicts: `deleted` merges like a field, with its own clock.
-DELETED = "deleted"
-# The one reserved key an update may carry: "this record is the same as that one".
-MERGED_INTO = "merged_into"
-# Columns the rules own; a change's values never carry them.
-RESERVED_FIELDS = frozenset({"id", "commune_code", "hlc", "device_id", DELETED, MERGED_INTO})
-
-# The same real thing, per table: these fields equal (none of them null) within
-# one commune. () means one live row per commune. Adding a table is one line.
-NATURAL_KEYS: Mapping[str, tuple[str, ...]] = {
-    "person": ("id_number",),
-    "village": ("name_key",),
-    "person_outcome": ("person_id", "kind"),
-    "commune_profile": (),
-}
-
-# Fields holding another record's id, by table: re-pointed to the survivor when
-# that record is merged. person_outcome's key reads person_id after re-pointing,
-# which is how merged persons make their outcomes collide in turn.
-REFERENCES: Mapping[str, Mapping[str, str]] = {
-    "person": {"village_id": "village", "household_id": "household"},
-    "household": {"village_id": "village"},
-    "village": {"merged_into_id": "village"},
-    "person_outcome": {"person_id": "person"},
-    "team": {"village_id": "village"},
-    "team_member": {"person_id": "person"},
-    "support_session": {"village_id": "village", "person_id": "person"},
-    "group_session": {"village_id": "village"},
-    "vneid_step": {"person_id": "person"},
-}
-
-
-def canonical_json(value: JsonValue) -> str:
-    """One text per value: equality and the tie-break of equal clocks use it."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _checked_json(value: object, where: str) -> JsonValue:
-    """A private copy of a JSON-ready value, or ValueError (the hub gets untrusted input)."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{where}: not a finite number")
-        return value
-    if isinstance(value, list):
-        return [_checked_json(item, where) for item in value]
-    if isinstance(value, dict):
-        if not all(isinstance(key, str) for key in value):
-            raise ValueError(f"{where}: object keys must be text")
-        return {key: _checked_json(item, where) for key, item in value.items()}
-    raise ValueError(f"{where}: not JSON-ready: {type(value).__name__}")
-
-
-def _check_uuid(text: object, what: str) -> None:
-    try:
-        ok = isinstance(text, str) and str(uuid.UUID(text)) == text
-    except ValueError:
-        ok = False
-    if not ok:
-        # Ids are compared as text (which survives a merge), so one spelling only.
-        raise ValueError(f"{what} is not a lowercase canonical UUID: {text!r}")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change-log entry as it travels. `device` is the clock's device."""
-
-    entry_id: str
-    table: str
-    record_id: str
-    commune_code: int
-    op: Op
-    hlc: Hlc
-    base_version: Hlc | None  # the record's clock where the change was made; None: insert
-    values: Mapping[str, JsonValue] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        _check_uuid(self.entry_id, "entry_id")
-        _check_uuid(self.record_id, "record_id")
-        if not isinstance(self.hlc, Hlc) or not isinstance(self.base_version, (Hlc, type(None))):
-            raise ValueError("clocks must be Hlc values")
-        if not isinstance(self.table, str) or not self.table:
-            raise ValueError("table must be a name")
-        if isinstance(self.commune_code, bool) or not isinstance(self.commune_code, int):
-            raise ValueError("commune_code must be an integer")
-        if self.op not in OPS:
-            raise ValueError(f"unknown op {self.op!r}")
-        if self.op == "insert":
-            if self.base_version is not None:
-                raise ValueError("an insert has no base version")
-        elif self.base_version is None or not self.base_version < self.hlc:
-            # The author's clock had seen the record's clock, so it is later.
-            raise ValueError(f"{self.op}: base_version must be set and earlier than hlc")
-        values = {key: _checked_json(value, f"{self.table}.{key}")
-                  for key, value in dict(self.values).items()}
-        if self.op in ("delete", "restore", "erase") and values:
-            raise ValueError(f"{self.op} carries no values")
-        if MERGED_INTO in values:
-            if self.op != "update" or len(values) != 1:
-                raise ValueError("merged_into travels alone, in an update")
-            _check_uuid(values[MERGED_INTO], MERGED_INTO)
-            if values[MERGED_INTO] == self.record_id:
-                raise ValueError("a record is not merged into itself")
-        elif RESERVED_FIELDS & values.keys():
-            raise ValueError(f"reserved fields in values: {sorted(RESERVED_FIELDS & values.keys())}")
-        object.__setattr__(self, "values", values)
-
-    @property
-    def device(self) -> str:
-        return self.hlc.device
-
-    def to_wire(self) -> dict[str, JsonValue]:
-        return {
-            "entry_id": self.entry_id, "table": self.table, "record_id": self.record_id,
-            "commune_code": self.commune_code, "op": self.op, "hlc": self.hlc.encode(),
-            "device": self.device,
-            "base_version": self.base_version.encode() if self.base_version else None,
-            "values": dict(self.values),
-        }
-
-    @classmethod
-    def from_wire(cls, data: Mapping[str, object]) -> Change:
-        """Parse and check an entry received as JSON; ValueError if malformed."""
-        try:
-            hlc = Hlc.parse(str(data["hlc"]))
-            base = data["base_version"]
-            values = data.get("values") or {}
-            if data["device"] != hlc.device:
-                raise ValueError("device differs from the clock's device")
-            if not isinstance(values, dict):
-                raise ValueError("values must be an object")
-            op = str(data["op"])
-            if op not in OPS:
-                raise ValueError(f"unknown op {op!r}")
-            commune = data["commune_code"]
-            if not isinstance(commune, int):
-                raise ValueError("commune_code must be an integer")
-            return cls(entry_id=str(data["entry_id"]), table=str(data["table"]),
-                       record_id=str(data["record_id"]), commune_code=commune,
-                       op=op,  # type: ignore[arg-type]  # checked against OPS above
-                       hlc=hlc, base_version=None if base is None else Hlc.parse(str(base)),
-                       values=values)
-        except KeyError as missing:
-            raise ValueError(f"entry lacks {missing}") from None
-
-
-def merge_target(change: Change) -> str | None:
-    """The id a merge entry says its record is the same as, else None."""
-    target = change.values.get(MERGED_INTO)
-    return target if isinstance(target, str) else None
 
 
 @dataclass(frozen=True)
@@ -462,70 +303,6 @@ def _absorb(survivor: RecordState, other: RecordState) -> tuple[RecordState, lis
         draft.write_flag(_Write(other.deleted, other.deleted_clock, None), None, "duplicate")
     outcome = draft.done(clock, inserted)
     return outcome.state, list(outcome.conflicts)
-
-
-def natural_key(table: str, values: Mapping[str, JsonValue]) -> tuple[str, ...] | None:
-    """The table's natural key of these values (canonical text), or None if it has none."""
-    fields = NATURAL_KEYS.get(table)
-    if fields is None or any(values.get(name) is None for name in fields):
-        return None
-    return tuple(canonical_json(values[name]) for name in fields)
-
-
-def find_duplicates(states: Iterable[RecordState]) -> list[tuple[RecordState, str]]:
-    """(loser, survivor id) for the inserted, unmerged, unerased records that share a
-    natural key within a table and commune, losers in id order. Deleted records take
-    part: one created again after a delete is the same thing. The adapter writes a
-    merge entry (merge_change) for each loser."""
-    groups: dict[tuple[str, int, tuple[str, ...]], list[RecordState]] = {}
-    for state in states:
-        if not state.inserted or state.erased or state.merged_into is not None:
-            continue
-        key = natural_key(state.table, state.values)
-        if key is not None:
-            groups.setdefault((state.table, state.commune_code, key), []).append(state)
-    found: list[tuple[RecordState, str]] = []
-    for group in groups.values():
-        survivor = min(s.record_id for s in group)
-        found.extend((s, survivor) for s in group if s.record_id != survivor)
-    return sorted(found, key=lambda pair: pair[0].record_id)
-
-
-def merge_change(loser: RecordState, survivor_id: str, entry_id: str, hlc: Hlc) -> Change:
-    """The entry that says `loser` is the same as `survivor_id`."""
-    if loser.clock is None:
-        raise ValueError("a record known only by name is not merged")
-    return Change(entry_id, loser.table, loser.record_id, loser.commune_code, "update", hlc,
-                  loser.clock, {MERGED_INTO: survivor_id})
-
-
-def repoint(table: str, values: Mapping[str, JsonValue],
-            survivor_of: Callable[[str, str], str]) -> dict[str, JsonValue]:
-    """`values` with every reference to a merged record pointing at its survivor.
-
-    `survivor_of(table, id)` follows merged_into to the end (id itself if not merged).
-    """
-    result = dict(values)
-    for name, target in REFERENCES.get(table, {}).items():
-        value = result.get(name)
-        if isinstance(value, str):
-            result[name] = survivor_of(target, value)
-    return result
-
-
-def unseen(batch: Iterable[Change], seen: Container[str]) -> list[Change]:
-    """The entries not applied yet, once each, in application order (clock, entry id).
-
-    Clock order puts an insert before its own updates, whatever order they came in.
-    """
-    chosen: dict[str, Change] = {}
-    for change in batch:
-        if change.entry_id in seen:
-            continue
-        earlier = chosen.setdefault(change.entry_id, change)
-        if earlier != change:
-            raise ValueError(f"entry {change.entry_id} came twice with different contents")
-    return sorted(chosen.values(), key=lambda c: (c.hlc, c.entry_id))
 
 
 def encode_clocks(clocks: Mapping[str, Hlc]) -> dict[str, str]:
