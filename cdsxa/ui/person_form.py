@@ -10,13 +10,9 @@ citizen's consent, reminds the officer to ask for it, and offers erasing the
 person at their request to roles allowed to.
 """
 
-from datetime import date
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,110 +30,26 @@ from cdsxa.common import outcomes
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import vn_date
 from cdsxa.common.ids import PersonId, VillageId
-from cdsxa.register import erase, idnumber, person_detail
+from cdsxa.register import idnumber, person_detail
 from cdsxa.register.people import DuplicateIdNumber, PersonInput
 from cdsxa.register.person_detail import PersonDetail, PersonEdit
 from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
+from cdsxa.ui.erase_dialog import EraseDialog
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.operations import WriteOp, writing
-
-NOTICE_STYLE = "QLabel { background: #e8f1fd; border: 1px solid #9ec1f0; border-radius: 4px;" \
-               " padding: 6px; }"
-NOTE_STYLE = "QLabel { color: #8a5a00; }"
-HINT_STYLE = "QLabel { color: #555; }"
-
-
-def index_of(combo: QComboBox, value: object) -> int:
-    """The item whose data equals value (findData compares Python objects by identity)."""
-    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
-
-
-class DateField(QLineEdit):
-    def __init__(self, placeholder: str) -> None:
-        super().__init__()
-        self.setPlaceholderText(placeholder)
-        self.setMaxLength(10)
-        self.setFixedWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 16)
-
-
-class OutcomeRow:
-    """A tick box and the date it was reached (blank: reached, date unknown)."""
-
-    def __init__(self, label: str, placeholder: str) -> None:
-        self.box = QCheckBox(label)
-        self.date = DateField(placeholder)
-        self.date.setEnabled(False)
-        self.box.toggled.connect(self._toggled)
-
-    def _toggled(self, ticked: bool) -> None:
-        self.date.setEnabled(ticked)
-        if ticked and not self.date.text():
-            self.date.setText(vn_date(date.today()))
-        elif not ticked:
-            self.date.clear()
-
-    def set_value(self, reached: bool, on: date | None) -> None:
-        self.box.setChecked(reached)
-        self.date.setText(vn_date(on) if reached else "")
-
-    def value(self, what: str) -> tuple[bool, date | None]:
-        if not self.box.isChecked():
-            return False, None
-        return True, person_detail.parse_date(self.date.text(), what)
-
-
-class EraseDialog(QDialog):
-    """Asks why, says it cannot be undone, then erases (the service may still refuse)."""
-
-    def __init__(self, context: AppContext, person_id: PersonId, name: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context, self.person_id = context, person_id
-        self.setWindowTitle(self.tr("Erase at the citizen's request"))
-        self.setMinimumWidth(520)
-        self.warning = QLabel(self.tr(
-            "This erases {name} from the register for good: their details, outcomes and "
-            "VNeID steps. Support sessions and classes keep their counts but no longer name "
-            "them. This cannot be undone. Encrypted backups made before today still hold "
-            "them until those backups expire (a year at most).").format(name=name))
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(NOTE_STYLE)
-        self.reason = QLineEdit(placeholderText=self.tr(
-            "e.g. written request received on 03/11"))
-        hint = QLabel(self.tr("The reason is kept in the audit log: do not write the "
-                              "person's name, ID number or phone in it."))
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
-        self.error = ErrorLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.erase_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.erase_button.setText(self.tr("&Erase for good"))
-        self.erase_button.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
-        form = QFormLayout()
-        form.addRow(self.tr("&Reason"), self.reason)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.warning)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.reason.textChanged.connect(
-            lambda text: self.erase_button.setEnabled(bool(text.strip())))
-        self.buttons.accepted.connect(self.erase)
-        self.buttons.rejected.connect(self.reject)
-
-    def erase(self) -> None:
-        if not self.reason.text().strip() or writing(self):
-            return
-        person_id, reason = self.person_id, self.reason.text()
-        WriteOp(self, self.context, lambda session: erase.erase_person(
-            session, person_id, reason)) \
-            .success(lambda _: self.accept()).failure(self.error.show_failure) \
-            .run_in_background()
+from cdsxa.ui.person_fields import (
+    HINT_STYLE,
+    NOTE_STYLE,
+    NOTICE_STYLE,
+    DateField,
+    OutcomeRow,
+    editable_combo,
+    index_of,
+    reached_outcomes,
+    refill,
+    set_tab_order,
+)
 
 
 class PersonForm(QDialog):
@@ -153,14 +65,14 @@ class PersonForm(QDialog):
         self.name = QLineEdit()
         self.gender = QComboBox()
         self.birth = QLineEdit(placeholderText=self.tr("dd/mm/yyyy, or the year only"))
-        self.ethnicity = self._editable_combo(person_detail.ETHNICITIES)
+        self.ethnicity = editable_combo(person_detail.ETHNICITIES)
         self.id_number = QLineEdit(placeholderText=self.tr("12 digits"))
         self.id_note = QLabel()
         self.phone = QLineEdit(placeholderText=self.tr("e.g. 0912 345 678"))
         self.village = QComboBox()
-        self.household = self._editable_combo(())
+        self.household = editable_combo(())
         self.household_hint = QLabel()
-        self.relation = self._editable_combo(person_detail.RELATIONS)
+        self.relation = editable_combo(person_detail.RELATIONS)
         self.notes = QLineEdit()
         self.consent = QComboBox()
         self.consent_on = DateField(self.tr("dd/mm/yyyy"))
@@ -188,18 +100,6 @@ class PersonForm(QDialog):
 
     # Building -------------------------------------------------------------------------
 
-    @staticmethod
-    def _editable_combo(items: tuple[str, ...]) -> QComboBox:
-        combo = QComboBox()
-        combo.setEditable(True)
-        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        combo.addItems(["", *items])
-        completer = combo.completer()
-        if completer is not None:
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-            completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
-        return combo
-
     def _outcome_labels(self) -> dict[str, str]:
         labels = {
             outcomes.SMARTPHONE.code: self.tr("Smartphone"),
@@ -216,13 +116,11 @@ class PersonForm(QDialog):
         self.setMinimumWidth(820)
         self.id_note.setStyleSheet(NOTE_STYLE)
         self.household_hint.setStyleSheet(HINT_STYLE)
-        for label in (self.id_note, self.household_hint):
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.setObjectName("personNotice")
+        for label in (self.id_note, self.household_hint, self.notice):
             label.setWordWrap(True)
             label.hide()
-        self.notice.setStyleSheet(NOTICE_STYLE)
-        self.notice.setWordWrap(True)
-        self.notice.setObjectName("personNotice")
-        self.notice.hide()
         self.vneid.setWordWrap(True)
         self.gender.addItem("", None)
         self.gender.addItem(self.tr("Male"), "male")
@@ -286,17 +184,10 @@ class PersonForm(QDialog):
         self.erase_button.setAutoDefault(False)
         self.erase_button.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        self._tab_order()
-
-    def _tab_order(self) -> None:
-        chain: list[QWidget] = [self.name, self.gender, self.birth, self.ethnicity,
-                                self.id_number, self.phone, self.village, self.household,
-                                self.relation, self.notes, self.consent, self.consent_on]
-        for row in [*self.outcomes.values(), self.fibre]:
-            chain += [row.box, row.date]
-        chain += [self.buttons]
-        for first, second in zip(chain, chain[1:]):
-            QWidget.setTabOrder(first, second)
+        set_tab_order([self.name, self.gender, self.birth, self.ethnicity, self.id_number,
+                       self.phone, self.village, self.household, self.relation, self.notes,
+                       self.consent, self.consent_on], [*self.outcomes.values(), self.fibre],
+                      self.buttons)
 
     def _fill_choices(self) -> None:
         with self.context.read() as session:
@@ -370,11 +261,7 @@ class PersonForm(QDialog):
     def _consent_changed(self) -> None:
         """Agreeing or refusing is dated (today unless changed); not asked has no date."""
         asked = self.consent.currentData() is not None
-        self.consent_on.setEnabled(asked)
-        if asked and not self.consent_on.text():
-            self.consent_on.setText(vn_date(date.today()))
-        elif not asked:
-            self.consent_on.clear()
+        self.consent_on.follow(asked)
         self.consent_reminder.setStyleSheet(HINT_STYLE if asked else NOTICE_STYLE)
 
     def _village_changed(self) -> None:
@@ -383,13 +270,7 @@ class PersonForm(QDialog):
             return
         with self.context.read() as session:
             self.known_codes = person_detail.household_codes(session, village_id)
-        typed = self.household.currentText()
-        self.household.blockSignals(True)
-        self.household.clear()
-        self.household.addItems(["", *self.known_codes])
-        self.household.setCurrentText(typed)
-        self.household.blockSignals(False)
-        self._household_typed(typed)
+        self._household_typed(refill(self.household, self.known_codes))
 
     def _household_typed(self, code: str) -> None:
         code = code.strip()
@@ -457,11 +338,7 @@ class PersonForm(QDialog):
     def edit(self) -> PersonEdit:
         """What the form holds, as the services take it (dates parsed: may raise)."""
         birth_date, birth_year = person_detail.parse_birth(self.birth.text())
-        reached: dict[str, date | None] = {}
-        for code, row in self.outcomes.items():
-            ticked, on = row.value(outcomes.BY_CODE[code].label)
-            if ticked:
-                reached[code] = on
+        reached = reached_outcomes(self.outcomes)
         has_fibre, since = self.fibre.value(outcomes.FIBRE.label)
         consent = self.consent.currentData()
         consent_on = person_detail.parse_date(self.consent_on.text(), "Ngày đồng ý/từ chối") \

@@ -34,7 +34,8 @@ from cdsxa.ui.export_dialog import ExportDialog
 from cdsxa.ui.import_dialog import ImportDialog
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.people_model import NAME, PeopleModel
-from cdsxa.ui.person_form import PersonForm, index_of
+from cdsxa.ui.person_fields import index_of
+from cdsxa.ui.person_form import PersonForm
 
 log = logging.getLogger(__name__)
 
