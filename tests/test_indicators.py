@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdsxa.common import ages
-from cdsxa.common.ids import HouseholdId, PersonId, VillageId
+from cdsxa.common.ids import HouseholdId, PersonId, SessionId, VillageId
 from cdsxa.commune.profile import Population, set_population
 from cdsxa.counting import indicators
 from cdsxa.counting.indicators import Indicator, compute, records_behind
@@ -31,6 +31,7 @@ from cdsxa.profile.storage import open_database
 from cdsxa.register import people, villages
 from cdsxa.register.people import PersonInput
 from cdsxa.security import keys
+from cdsxa.support import sessions
 from tests.conftest import PASSPHRASE, TESTER
 from tests.helpers import as_actor
 
@@ -456,6 +457,30 @@ def test_sessions_breakdown(commune: Commune) -> None:
         "by_member": {M1: 4, M2: 1},
         "by_village": {hang: 4},
     }
+
+
+def test_sessions_breakdown_follows_edits_of_a_session(commune: Commune) -> None:
+    """The breakdown counts topic and helper rows by the session's date, village and
+    liveness copied onto them: moving, deleting or re-topicking a session moves its
+    rows in the counts at once."""
+    hang, dong_tam = commune.villages["hang"], commune.villages["dong_tam"]
+    with commune.db.transaction(as_actor(ACTOR)) as session:
+        s1 = session.get(SupportSession, commune.sessions["s1"])
+        s3 = session.get(SupportSession, commune.sessions["s3"])
+        assert s1 is not None and s3 is not None
+        s1.held_on = date(2025, 7, 2)  # out of June (as a remote edit would)
+        s3.village_id = hang
+        s3.topics = ["online_payment", "smartphone"]
+        sessions.remove(session, SessionId(commune.sessions["s2"]))
+    with commune.db.reading(TESTER) as session:
+        june = indicators.sessions_breakdown(session, date(2025, 6, 1), date(2025, 6, 30))
+        july = indicators.sessions_breakdown(session, date(2025, 7, 1), date(2025, 7, 31),
+                                             hang)
+    assert june == {"sessions": 1, "by_topic": {"online_payment": 1, "smartphone": 1},
+                    "by_member": {M2: 1}, "by_village": {hang: 1}}
+    assert dong_tam not in june["by_village"]
+    assert july == {"sessions": 2, "by_topic": {"vneid_install": 2, "smartphone": 1},
+                    "by_member": {M1: 2}, "by_village": {hang: 2}}  # s1 and s5
 
 
 # -- the command line -------------------------------------------------------------------

@@ -17,7 +17,6 @@ from sqlalchemy.schema import CreateIndex
 
 from cdsxa.common.ids import MemberId, PersonId, SessionId
 from cdsxa.counting import breakdowns
-from cdsxa.counting.scope import sessions_between
 from cdsxa.db import links, migrate
 from cdsxa.db.activity import (
     GroupSession,
@@ -214,7 +213,8 @@ def _stamped(table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pg_rows(engine: Engine) -> tuple[uuid.UUID, uuid.UUID]:
-    """One village, team member and two sessions (one deleted) on PostgreSQL, by Core."""
+    """One village, team member and two sessions (one deleted) on PostgreSQL, through
+    the ORM (so the session copies on the link rows are derived there as on a PC)."""
     village_id, team_id, member_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     live, deleted = uuid.uuid4(), uuid.uuid4()
     rows: list[tuple[str, dict[str, Any]]] = [
@@ -238,8 +238,12 @@ def _pg_rows(engine: Engine) -> tuple[uuid.UUID, uuid.UUID]:
         connection.execute(insert(tables["topic"]), {
             "code": "online_shopping", "name": "Mua sắm", "name_en": "Shopping",
             "category": "basic_skill", "position": 1, "active": True})
+    models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
+    with Session(engine) as session:
         for name, row in rows:
-            connection.execute(insert(tables[name]), _stamped(name, row))
+            session.add(models[name](**_stamped(name, row)))
+            session.flush()  # in order: a link row's INSERT reads its session's copies
+        session.commit()
     return village_id, member_id
 
 
@@ -255,15 +259,15 @@ def test_the_session_breakdown_runs_on_postgresql(postgres_db: str) -> None:
                 "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%_live'")).all())
         assert all(" WHERE " in definitions[f"uq_{m.__tablename__}_live"] for m in LINK_TABLES)
         village_id, member_id = _pg_rows(engine)
-        where = sessions_between(1, DAY, DAY, village_id)
         with Session(engine) as session:
-            by_topic = breakdowns._by_list_item(
-                session, SupportSessionTopic, SupportSessionTopic.topic_code, where)
-            by_member = breakdowns._by_list_item(
-                session, SupportSessionMember, SupportSessionMember.member_id, where)
+            found = breakdowns.sessions_breakdown(session, 1, DAY, DAY, village_id)
+            other_day = breakdowns.sessions_breakdown(session, 1, date(2020, 1, 1),
+                                                      date(2020, 12, 31))
     finally:
         engine.dispose()
-    assert by_topic == {"online_shopping": 1} and by_member == {str(member_id): 1}
+    assert found == {"sessions": 1, "by_topic": {"online_shopping": 1},
+                     "by_member": {str(member_id): 1}, "by_village": {village_id: 1}}
+    assert other_day == {"sessions": 0, "by_topic": {}, "by_member": {}, "by_village": {}}
 
 
 # -- migration 0004 ----------------------------------------------------------------------

@@ -8,13 +8,14 @@ import uuid
 from datetime import date
 from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, select
 from sqlalchemy.orm import Session
 
 from cdsxa.common import ages
 from cdsxa.counting.scope import Scope, flag, sessions_between
-from cdsxa.db.activity import SupportSession, SupportSessionMember, SupportSessionTopic
-from cdsxa.db.models import Person
+from cdsxa.db.activity import (SupportSession, SupportSessionMember, SupportSessionTopic,
+                               TeamMember, Topic)
+from cdsxa.db.models import Person, Village
 
 
 class VneidBreakdown(TypedDict):
@@ -51,28 +52,47 @@ def vneid_breakdown(session: Session, scope: Scope) -> VneidBreakdown:
     return result
 
 
-def _by_list_item(session: Session, link: type[SupportSessionTopic | SupportSessionMember],
-                  item: SQLColumnExpression[Any], where: ColumnElement[bool]) -> dict[str, int]:
-    """Sessions per item of a session's list, kept as rows: a session has at most one
-    live row per item (a partial unique index), so rows joined are sessions counted."""
-    query = (select(item, func.count()).select_from(SupportSession)
-             .join(link, and_(link.session_id == SupportSession.id, link.deleted == false())))
-    counts = _counts(session, query.where(where).group_by(item))
-    return {str(key): n for key, n in counts.items()}
+def _per_key(session: Session, keys: Select[Any], counted: ColumnElement[int]) -> dict[Any, int]:
+    """For each key `keys` selects, the count `counted` correlates to it; keys with
+    none left out. Each count is an index range (a commune's rows of one key in a date
+    range), which beats grouping a year's rows in a temporary B-tree by 5 to 10 times."""
+    query = keys.add_columns(counted)
+    return {key: n for key, n in session.execute(query) if n}
+
+
+def _links(link: type[SupportSessionTopic | SupportSessionMember], item: Any,
+           key: Any, commune_code: int, start: date, end: date,
+           village_id: uuid.UUID | None) -> ColumnElement[int]:
+    """Live rows of `link` for the key, of the commune's live sessions in the range.
+    A session has at most one live row per item (a partial unique index), so rows
+    counted are sessions; the session's copies on the row spare looking it up."""
+    where = [link.commune_code == commune_code, link.deleted == false(),
+             link.session_deleted == false(), item == key,
+             link.session_held_on.between(start, end)]
+    if village_id is not None:
+        where.append(link.session_village_id == village_id)
+    return select(func.count()).select_from(link).where(*where).scalar_subquery()
 
 
 def sessions_breakdown(session: Session, commune_code: int, start: date, end: date,
                        village_id: uuid.UUID | None = None) -> SessionsBreakdown:
     """The commune's live one-to-one sessions held from start to end (both included),
     broken down."""
-    where = sessions_between(commune_code, start, end, village_id)
-    by_village = select(SupportSession.village_id, func.count()).where(where)
-    villages = _counts(session, by_village.group_by(SupportSession.village_id))
+    in_village = and_(sessions_between(commune_code, start, end, village_id),
+                      SupportSession.village_id == Village.id)
+    villages = _per_key(session, select(Village.id).where(Village.commune_code == commune_code),
+                        select(func.count()).select_from(SupportSession).where(in_village)
+                        .scalar_subquery())
+    topics = _per_key(session, select(Topic.code),
+                      _links(SupportSessionTopic, SupportSessionTopic.topic_code, Topic.code,
+                             commune_code, start, end, village_id))
+    members = _per_key(session,
+                       select(TeamMember.id).where(TeamMember.commune_code == commune_code),
+                       _links(SupportSessionMember, SupportSessionMember.member_id,
+                              TeamMember.id, commune_code, start, end, village_id))
     return SessionsBreakdown(
         sessions=sum(villages.values()),
-        by_topic=_by_list_item(session, SupportSessionTopic, SupportSessionTopic.topic_code,
-                               where),
-        by_member=_by_list_item(session, SupportSessionMember, SupportSessionMember.member_id,
-                                where),
+        by_topic={str(code): n for code, n in topics.items()},
+        by_member={str(member): n for member, n in members.items()},
         by_village=villages,
     )

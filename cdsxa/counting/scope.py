@@ -8,7 +8,7 @@ Ages are decided in SQL: cut-off birth dates are computed in Python from the
 reporting date (cdsxa.common.ages) and compared, as dates, with each person's
 counting_birth_date, so a 100,000-person register is counted by aggregate queries,
 not Python loops. Outcomes and VNeID steps carry a copy of their person's counting
-birth date, gender and deleted flag (cdsxa.db.person_copies), which the
+birth date, gender and deleted flag (cdsxa.db.copies), which the
 commune-wide totals read instead of looking each person up.
 
 The register is the register: every person, household and outcome that is not
@@ -53,7 +53,7 @@ class Born:
 
 
 PERSON = Born(Person.counting_birth_date, Person.gender)
-# The copies on the rows counted (cdsxa.db.person_copies).
+# The copies on the rows counted (cdsxa.db.copies).
 OUTCOME_PERSON = Born(PersonOutcome.person_birth_date, PersonOutcome.person_gender)
 
 

@@ -6,7 +6,7 @@ functions check no permission and read no setting: the caller (the app's service
 cdsxa.counting.indicators, or the province hub) authorises and builds the Scope.
 
 Commune-wide, outcomes and steps are read from their counting indexes alone, by the
-person copies on them (cdsxa.db.person_copies), in index order: no person is looked
+person copies on them (cdsxa.db.copies), in index order: no person is looked
 up. For one village the village's people are read first and their rows looked up,
 a few thousand lookups. The tests check both forms against the drill-down, and
 tests/test_counting_plans.py that SQLite keeps to these plans.

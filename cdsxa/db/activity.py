@@ -76,6 +76,9 @@ class SupportSession(Travelling, Base):
         # join by, read from the index alone (cdsxa.counting.breakdowns).
         Index("ix_support_session_counting", "commune_code", "deleted", "held_on",
               "village_id", "id"),
+        # Sessions per village in a date range: one range count per village.
+        Index("ix_support_session_village_counting", "commune_code", "deleted", "village_id",
+              "held_on"),
     )
 
     held_on: Mapped[date] = mapped_column(Date)
@@ -88,8 +91,10 @@ class SupportSession(Travelling, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
     # Every row, soft-deleted ones too (an item added again brings its row back).
-    topic_links: Mapped[list["SupportSessionTopic"]] = relationship(lazy="selectin")
-    member_links: Mapped[list["SupportSessionMember"]] = relationship(lazy="selectin")
+    topic_links: Mapped[list["SupportSessionTopic"]] = relationship(
+        lazy="selectin", back_populates="parent")
+    member_links: Mapped[list["SupportSessionMember"]] = relationship(
+        lazy="selectin", back_populates="parent")
 
     @property
     def topics(self) -> list[str]:
@@ -149,6 +154,14 @@ class GroupSession(Travelling, Base):
                lambda p, position: GroupSessionAttendee(person_id=p, position=position))
 
 
+# A session's date, village and liveness copied onto its topic and helper rows
+# (kept by cdsxa.db.copies), so that sessions per topic or helper in a date range
+# are one range count each in the index: no session looked up per row. Index
+# order: commune_code, deleted, session_deleted, <item>, session_held_on, ...
+_SESSION_COUNTING = ("commune_code", "deleted", "session_deleted", "session_held_on",
+                     "session_village_id")
+
+
 def _live_unique(name: str, parent: str, item: str) -> Index:
     """One live row per item of a list (removed items stay, soft-deleted)."""
     return Index(name, parent, item, unique=True, sqlite_where=text("deleted = 0"),
@@ -162,7 +175,8 @@ class SupportSessionTopic(Travelling, Base):
     __table_args__ = (
         _live_unique("uq_support_session_topic_live", "session_id", "topic_code"),
         # Sessions per topic (the dashboards' breakdown).
-        Index("ix_support_session_topic_counting", "topic_code", "deleted", "session_id"),
+        Index("ix_support_session_topic_counting", *_SESSION_COUNTING[:3], "topic_code",
+              *_SESSION_COUNTING[3:]),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(
@@ -171,6 +185,10 @@ class SupportSessionTopic(Travelling, Base):
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_session.id"), index=True)
     topic_code: Mapped[str] = mapped_column(String(40), ForeignKey("topic.code"))
     position: Mapped[int] = mapped_column(Integer)
+    parent: Mapped[SupportSession] = relationship(back_populates="topic_links")
+    session_held_on: Mapped[date | None] = mapped_column(Date)
+    session_village_id: Mapped[uuid.UUID | None]
+    session_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SupportSessionMember(Travelling, Base):
@@ -180,7 +198,8 @@ class SupportSessionMember(Travelling, Base):
     __table_args__ = (
         _live_unique("uq_support_session_member_live", "session_id", "member_id"),
         # Sessions per team member (the dashboards' breakdown).
-        Index("ix_support_session_member_counting", "member_id", "deleted", "session_id"),
+        Index("ix_support_session_member_counting", *_SESSION_COUNTING[:3], "member_id",
+              *_SESSION_COUNTING[3:]),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(
@@ -189,6 +208,10 @@ class SupportSessionMember(Travelling, Base):
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_session.id"), index=True)
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("team_member.id"))
     position: Mapped[int] = mapped_column(Integer)
+    parent: Mapped[SupportSession] = relationship(back_populates="member_links")
+    session_held_on: Mapped[date | None] = mapped_column(Date)
+    session_village_id: Mapped[uuid.UUID | None]
+    session_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class GroupSessionTrainer(Travelling, Base):
@@ -259,6 +282,6 @@ class VneidStep(Travelling, Base):
     failure_reason: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
     # The person's counting_birth_date and deleted flag, copied so that counting
-    # need not look each person up (kept by cdsxa.db.person_copies).
+    # need not look each person up (kept by cdsxa.db.copies).
     person_birth_date: Mapped[date | None] = mapped_column(Date)
     person_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -40,7 +40,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from cdsxa.common.clock import Hlc, unpack
-from cdsxa.db import person_copies
+from cdsxa.db import copies
 from cdsxa.db.base import Base, is_travelling_class
 from cdsxa.db.models import ChangeLogEntry, Setting
 from cdsxa.sync.entries import RESERVED_FIELDS, JsonValue, Op
@@ -48,9 +48,8 @@ from cdsxa.sync.records import RecordState, decode_clocks, encode_clocks
 
 # Stamped by each database for itself; never values of a change.
 LOCAL_ONLY = frozenset({"version", "created_at", "updated_at", "updated_by"})
-# Derived on every database from other columns (person_copies, Person's validator).
-DERIVED = frozenset({"counting_birth_date"}
-                    | {column for copies in person_copies.COPIES.values() for column in copies})
+# Derived on every database from other columns (cdsxa.db.copies, Person's validator).
+DERIVED = frozenset({"counting_birth_date"} | copies.COPY_COLUMNS)
 # name_key is folded from these by the services; the hook leaves it out of an
 # update's fields, so it travels (and gets its clock) with its source.
 NAME_SOURCES = ("full_name", "name")
