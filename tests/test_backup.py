@@ -21,6 +21,7 @@ from cdsxa.db.base import live
 from cdsxa.db.engine import Database, make_engine
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Person
 from cdsxa.profile import backup, paths, restore
+from cdsxa.profile import lock as profile_lock
 from cdsxa.profile.storage import open_database
 from cdsxa.register import people
 from cdsxa.security import audit, keys, users
@@ -42,8 +43,10 @@ def reopen(data_dir: Path, key: keys.DataKey) -> Database:
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
+    # The lock files are no data: a refused restore may still have taken the lock.
     return {str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
-            for f in sorted(folder.rglob("*")) if f.is_file()}
+            for f in sorted(folder.rglob("*"))
+            if f.is_file() and f.name not in profile_lock.LOCK_FILES}
 
 
 def audit_actions(db: Database) -> list[tuple[str, str]]:
@@ -63,8 +66,9 @@ def event_fields(event: AuditEvent) -> tuple[Any, ...]:
 
 
 def all_paths(folder: Path) -> set[str]:
-    """Files and folders: a leftover empty folder counts too."""
-    return {str(f.relative_to(folder)) for f in folder.rglob("*")}
+    """Files and folders: a leftover empty folder counts too (the lock files do not)."""
+    return {str(f.relative_to(folder)) for f in folder.rglob("*")
+            if f.name not in profile_lock.LOCK_FILES}
 
 
 def repack(source: Path, target: Path, *, manifest: dict[str, Any] | None = None,

@@ -22,7 +22,8 @@ from tests.conftest import PASSPHRASE, TESTER
 IN_USE = "đang được mở bởi một cửa sổ CĐS Xã khác"
 
 # Holds the lock until killed; says so on stdout once it does.
-HOLDER = ("import sys, time; from pathlib import Path; from cdsxa.profile import lock as profile_lock; "
+HOLDER = ("import sys, time; from pathlib import Path; "
+          "from cdsxa.profile import lock as profile_lock; "
           "lock = profile_lock.hold(Path(sys.argv[1])); print('held', flush=True); "
           "time.sleep(600)")
 
@@ -79,7 +80,7 @@ def test_the_data_folder_is_made_when_missing(tmp_path: Path) -> None:
 def test_a_disk_that_cannot_lock_does_not_lock_the_commune_out(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def unsupported(handle: object) -> None:
+    def unsupported(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOLCK, "No locks available")
 
     monkeypatch.setattr(profile_lock, "_lock", unsupported)

@@ -12,8 +12,8 @@ from cdsxa.db.engine import Database
 from cdsxa.db.models import AppUser, AuditEvent
 from cdsxa.security import audit, keys, users
 from cdsxa.security.access import SYSTEM, AccessDenied, Principal, Role
-from tests.helpers import village
 from tests.conftest import TESTER
+from tests.helpers import village
 
 PASSWORD = "Mật khẩu 2026"
 
@@ -157,10 +157,28 @@ def test_a_forgotten_admin_password_is_reset_with_the_recovery_key(admin: Databa
     with pytest.raises(keys.WrongSecretError):
         keys.recover(admin.path.parent, "22222-33333-44444-55555-66666")
     assert keys.recover(admin.path.parent, recovery) == admin.key
-    with admin.transaction(SYSTEM) as session:
-        users.reset_admin_password(session, "tam", "mật khẩu mới 2")
+    users.reset_admin_password(admin, "tam", "mật khẩu mới 2", recovery.lower())
     assert sign_in(admin, "tam", "mật khẩu mới 2").role is Role.ADMIN
     assert len(events(admin, "recovery")) == 1
+
+
+def test_the_admin_password_reset_checks_the_recovery_key_itself(admin: Database) -> None:
+    """Whoever calls the service (a viewer's window, a script) needs the recovery key."""
+    data_dir = admin.path.parent
+    keyfile = keys.KeyFile.load(data_dir)
+    assert keyfile is not None
+    other_data = keys.new_recovery_key()  # a real recovery key, of other data
+    keyfile.wraps["recovery"] = keys.wrap(keys.new_data_key(), other_data)
+    keyfile.save(data_dir)
+    for wrong in ("", "22222-33333-44444-55555-66666", other_data):
+        with pytest.raises(keys.WrongSecretError, match="Khóa khôi phục"):
+            users.reset_admin_password(admin, "tam", "mật khẩu chiếm quyền", wrong)
+    with pytest.raises(TypeError):  # no way to leave it out
+        users.reset_admin_password(admin, "tam", "mật khẩu chiếm quyền")  # type: ignore[call-arg]
+    assert sign_in(admin, "tam", PASSWORD).role is Role.ADMIN  # unchanged
+    assert events(admin, "recovery") == []  # nothing says the recovery key was used
+    with pytest.raises(users.SignInFailed):
+        sign_in(admin, "tam", "mật khẩu chiếm quyền")
 
 
 def test_the_audit_log_lists_changes_with_old_and_new_values(admin: Database) -> None:

@@ -1,7 +1,7 @@
 """Opening the encrypted SQLite file: key, pragmas, transactions and sessions."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,16 @@ class Database:
                                     class_=AppSession, expire_on_commit=False)
         for factory in (self._reader, self._writer):
             changelog.install(factory)
+        # Hooks of the layer that opened the file (cdsxa.profile.storage): checks run
+        # before every commit (one that raises aborts it; the transaction rolls back),
+        # and what to let go of at close. This layer knows nothing of what they do.
+        self.commit_checks: list[Callable[[], None]] = []
+        self.on_close: list[Callable[[], None]] = []
+        event.listen(self.engine, "commit", self._check_commit)
+
+    def _check_commit(self, _connection: Any) -> None:
+        for check in self.commit_checks:
+            check()
 
     def load_device(self) -> uuid.UUID:
         """This PC's device id, made with the profile (or by the migration of an old one)."""
@@ -153,3 +163,5 @@ class Database:
         except Exception:  # a damaged or locked file must still close
             pass
         self.engine.dispose()
+        for let_go in self.on_close:
+            let_go()

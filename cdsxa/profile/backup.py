@@ -11,6 +11,7 @@ database inside is encrypted, so it would not compress anyway), holding:
 Nothing in it is readable without the key; the manifest holds no personal data.
 """
 
+import errno
 import hashlib
 import json
 import logging
@@ -28,7 +29,9 @@ from cdsxa import __version__
 from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database
-from cdsxa.profile import paths
+from cdsxa.profile import leftovers, paths
+from cdsxa.profile import lock as profile_lock
+from cdsxa.profile.destinations import refuse_data_files
 from cdsxa.security import audit, keys
 from cdsxa.security.access import (
     SYSTEM,
@@ -47,6 +50,8 @@ KEEP_DAILY = 14
 KEEP_MONTHS = 12
 _CHUNK = 1 << 20
 _AUTO_NAME = re.compile(r"cdsxa-(\d{8})-\d{6}-\d{6}" + re.escape(SUFFIX))
+# In the data folder, not in backups/: it must be writable when backups/ is what fails.
+FAILURE_NOTE = "backup-failed.json"
 
 
 @dataclass(frozen=True)
@@ -67,18 +72,23 @@ class BackupInfo:
 def make_backup(db: Database, target: Path, reason: str, principal: Principal) -> BackupInfo:
     """Write a backup of db to target, all of it or nothing; audited.
 
-    principal: who asks; automatic backups pass SYSTEM.
+    principal: who asks; automatic backups pass SYSTEM. A target over the profile's
+    own files (the database, key.json, …) is refused before anything is written.
     """
+    refuse_data_files(target, db.path.parent)
     with db.reading(principal) as session:
         acting = require(session, Permission.BACKUP)
-    # The snapshot is encrypted; it sits beside the database, where there is room.
-    snapshot = db.path.with_name(f".snapshot-{uuid.uuid4().hex}.sqlite3")
-    try:
-        migrate.vacuum_into(db.engine, snapshot)
-        manifest = _new_manifest(db, reason, snapshot)
-        _write(target, manifest, snapshot)
-    finally:
-        snapshot.unlink(missing_ok=True)
+    # One backup at a time, which may then remove what a killed one left (100+ MB).
+    with profile_lock.backing_up(db.path.parent):
+        leftovers.remove_backup_parts(db.path.parent)
+        # The snapshot is encrypted; it sits beside the database, where there is room.
+        snapshot = paths.snapshot_path(db.path)
+        try:
+            migrate.vacuum_into(db.engine, snapshot)
+            manifest = _new_manifest(db, reason, snapshot)
+            _write(target, manifest, snapshot)
+        finally:
+            snapshot.unlink(missing_ok=True)
     with db.transaction(acting) as session:
         audit.record(session, "backup", f"Sao lưu ({reason}) vào {target.name}",
                      details={"file": str(target), "reason": reason, "size": manifest["size"]})
@@ -101,9 +111,9 @@ def _new_manifest(db: Database, reason: str, snapshot: Path) -> dict[str, Any]:
 def _write(target: Path, manifest: Mapping[str, Any], snapshot: Path) -> None:
     """A temporary name, flushed to disk, then renamed: never a half-written backup."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
+    part = paths.part_path(target)
     try:
-        with open(part, "wb") as handle:
+        with paths.open_private(part) as handle:
             with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
                 archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
                 archive.write(snapshot, DATA)
@@ -121,24 +131,130 @@ def backup_name(moment: datetime, reason: str | None = None) -> str:
     return f"cdsxa-{moment:%Y%m%d-%H%M%S-%f}{tail}{SUFFIX}"
 
 
+def backups_folder(data_dir: Path) -> Path:
+    """The profile's backups folder, made (as a folder) when missing; the one way to it.
+
+    Older versions' `cdsxa backup` on a profile without the folder wrote a backup
+    *file* named `backups`: such a file is moved into the new folder, nothing lost.
+    """
+    folder = paths.backup_dir(data_dir)
+    try:
+        if not folder.is_dir() and (folder.exists() or folder.is_symlink()):
+            stray = folder.with_name(f".{folder.name}-{uuid.uuid4().hex}")
+            os.replace(folder, stray)
+            folder.mkdir()
+            os.replace(stray, folder / _stray_name(stray))
+            log.warning("moved a file named %s into the new backups folder", folder.name)
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Không tạo được thư mục sao lưu {folder} ({why(exc)}).") from exc
+    return folder
+
+
+def _stray_name(stray: Path) -> str:
+    moment = datetime.fromtimestamp(stray.stat().st_mtime)
+    return backup_name(moment, "recovered") if zipfile.is_zipfile(stray) else \
+        f"backups-file-{moment:%Y%m%d-%H%M%S}"
+
+
+def backup_target(data_dir: Path, out: Path | None, reason: str) -> Path:
+    """Where a backup asked for goes: no out, the backups folder; an existing folder
+    (a USB stick), a named file inside it; anything else is the file itself, which
+    must not be one of the profile's own files (refused before asking for a key)."""
+    if out is None:
+        return backups_folder(data_dir) / backup_name(datetime.now(), reason)
+    target = out / backup_name(datetime.now(), reason) if out.is_dir() else out
+    refuse_data_files(target, data_dir)
+    return target
+
+
+def why(exc: OSError) -> str:
+    """An OS error in words an officer understands (strerror is English)."""
+    reasons = {errno.ENOSPC: "ổ đĩa đã đầy", errno.EACCES: "không có quyền ghi",
+               errno.EPERM: "không có quyền ghi", errno.EROFS: "ổ đĩa chỉ cho đọc",
+               errno.ENOTDIR: "một tệp nằm ở chỗ của thư mục",
+               errno.EEXIST: "một tệp nằm ở chỗ của thư mục",
+               errno.EISDIR: "đó là một thư mục", errno.ENOENT: "không tìm thấy đường dẫn"}
+    return reasons.get(exc.errno or 0, f"lỗi hệ thống số {exc.errno}")
+
+
 def auto_dir(data_dir: Path) -> Path:
     return paths.backup_dir(data_dir) / "auto"
 
 
 def auto_backup(db: Database, data_dir: Path, now: datetime) -> Path | None:
-    """Today's automatic backup, unless there is one already; then prune old ones."""
-    folder = auto_dir(data_dir)
+    """Today's automatic backup, unless there is one already; then prune old ones.
+
+    A failure is remembered (backup_problem) until a daily backup succeeds again:
+    logged only, nobody would notice that backups have stopped.
+    """
+    try:
+        made = _auto_backup(db, data_dir, now)
+    except Exception as exc:
+        _remember_failure(data_dir, now, exc)
+        raise
+    (data_dir / FAILURE_NOTE).unlink(missing_ok=True)
+    return made
+
+
+def _auto_backup(db: Database, data_dir: Path, now: datetime) -> Path | None:
+    folder = backups_folder(data_dir) / auto_dir(data_dir).name
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Không tạo được thư mục sao lưu {folder} ({why(exc)}).") from exc
     dated = _auto_backups(folder)
     if now.date() in dated.values():
         return None
     target = folder / backup_name(now)
-    make_backup(db, target, "auto", principal=SYSTEM)
+    try:
+        make_backup(db, target, "auto", principal=SYSTEM)
+    except OSError as exc:
+        raise UserError(f"Không ghi được bản sao lưu vào {folder} ({why(exc)}).") from exc
     dated[target] = now.date()
     keep = to_keep(dated, now.date())
     for old in dated.keys() - keep:
         old.unlink(missing_ok=True)
         log.info("pruned automatic backup %s", old.name)
     return target
+
+
+def _remember_failure(data_dir: Path, now: datetime, exc: Exception) -> None:
+    reason = exc.message if isinstance(exc, UserError) else \
+        "lỗi không mong đợi, chi tiết trong tệp nhật ký"
+    note = data_dir / FAILURE_NOTE
+    previous = _failure(data_dir)
+    since = previous[0] if previous else now.isoformat()
+    try:
+        note.write_text(json.dumps({"since": since, "reason": reason}), "utf-8")
+    except OSError as error:  # a full disk: the GUI still hears of it this time
+        log.warning("could not note the failed backup: %s", error)
+
+
+def _failure(data_dir: Path) -> tuple[str, str] | None:
+    try:
+        note = json.loads((data_dir / FAILURE_NOTE).read_text("utf-8"))
+        return str(note["since"]), str(note["reason"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def backup_problem(data_dir: Path) -> str | None:
+    """Why automatic backups have stopped, in Vietnamese; None when they work.
+
+    For the window (told when the daily backup fails) and for `cdsxa check`.
+    """
+    failure = _failure(data_dir)
+    if failure is None:
+        return None
+    since, reason = failure
+    try:
+        day = datetime.fromisoformat(since).strftime("%d/%m/%Y")
+    except ValueError:
+        day = "?"
+    return (f"Sao lưu tự động không chạy được từ ngày {day}: {reason}. Dữ liệu nhập từ đó "
+            "chưa có bản sao lưu nào; hãy sửa lỗi trên, hoặc sao lưu ra ổ USB (Cài đặt → "
+            "Sao lưu).")
 
 
 K = TypeVar("K")

@@ -17,6 +17,7 @@ from typing import Any
 
 from cdsxa.common.errors import UserError
 from cdsxa.db.engine import connect, is_plain_sqlite
+from cdsxa.profile import lock as profile_lock
 from cdsxa.profile import paths
 from cdsxa.security import keys
 
@@ -77,7 +78,14 @@ def _fsync(path: Path) -> None:
 
 def encrypt(data_dir: Path, passphrase: str | None = None,
             prompt: keys.Prompt | None = None) -> Encrypted:
-    """Encrypt data_dir's plain database (and plain backups) with a new data key."""
+    """Encrypt data_dir's plain database (and plain backups) with a new data key.
+
+    Refused (ProfileInUse) while another window or command has the profile open."""
+    with profile_lock.replacing(data_dir):  # nobody may have the file open meanwhile
+        return _encrypt(data_dir, passphrase, prompt)
+
+
+def _encrypt(data_dir: Path, passphrase: str | None, prompt: keys.Prompt | None) -> Encrypted:
     db_path = paths.database_path(data_dir)
     if not is_plain_sqlite(db_path):
         raise UserError("Dữ liệu này đã được mã hóa.")
@@ -92,7 +100,7 @@ def encrypt(data_dir: Path, passphrase: str | None = None,
     else:
         made = keys.create(data_dir, passphrase)
         key, recovery, in_keyring = made.key, made.recovery_key, made.in_keyring
-    staging = db_path.with_name(db_path.name + ".encrypting")
+    staging = paths.encrypting_path(db_path)
     _export(db_path, staging, key)
     _fsync(staging)
     backups = paths.backup_dir(data_dir)
@@ -105,7 +113,7 @@ def encrypt(data_dir: Path, passphrase: str | None = None,
     encrypted_backups = 0
     for old in sorted(backups.glob("*.sqlite3")):  # the new copy is not plain: skipped
         if is_plain_sqlite(old):
-            copy = old.with_name(old.name + ".encrypting")
+            copy = old.with_name(old.name + paths.ENCRYPTING_SUFFIX)
             _export(old, copy, key)
             os.replace(copy, old)
             encrypted_backups += 1

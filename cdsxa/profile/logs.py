@@ -9,6 +9,8 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from cdsxa.profile import paths
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
@@ -30,6 +32,7 @@ class WithoutValues(logging.Formatter):
 def configure(log_file: Path | None) -> None:
     handlers: list[logging.Handler] = [logging.NullHandler()]
     if log_file is not None:
+        paths.create_private(log_file)  # the user's alone, like the data beside it
         handler = logging.FileHandler(log_file, encoding="utf-8")
         handler.setFormatter(WithoutValues(FORMAT))
         handlers = [handler]

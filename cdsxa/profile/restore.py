@@ -21,10 +21,12 @@ import sqlcipher3.dbapi2 as sqlcipher
 from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database, connect, is_plain_sqlite, make_engine
+from cdsxa.profile import lock as profile_lock
 from cdsxa.profile import paths
 from cdsxa.profile.backup import (
     BackupInfo,
     backup_name,
+    backups_folder,
     check_copy,
     damaged_error,
     foreign_error,
@@ -35,6 +37,7 @@ from cdsxa.profile.backup import (
     open_archive,
     read_manifest,
 )
+from cdsxa.profile.key_rebuild import opens
 from cdsxa.security import audit, keys
 from cdsxa.security.access import (
     DENIED,
@@ -76,7 +79,16 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
     a backup made by another profile or PC. A backup of another commune replaces
     this commune's data only with other_commune (the user said so knowingly):
     restored by mistake, it would send the wrong commune's records to the province.
+    Refused (ProfileInUse) while another window or command has the profile open.
     """
+    with profile_lock.replacing(data_dir):  # nobody may have the file open meanwhile
+        return _restore(data_dir, backup_path, principal, key=key, recovery_key=recovery_key,
+                        prompt=prompt, other_commune=other_commune)
+
+
+def _restore(data_dir: Path, backup_path: Path, principal: Principal, *,
+             key: DataKey | None, recovery_key: str | None, prompt: keys.Prompt | None,
+             other_commune: bool) -> Restored:
     _require(principal)
     db_path = paths.database_path(data_dir)
     if is_plain_sqlite(db_path):
@@ -86,12 +98,16 @@ def restore(data_dir: Path, backup_path: Path, principal: Principal, *,
     if keyfile is None:
         _check_adoptable()
     current = key or (keys.find(data_dir, prompt) if keyfile else None)
-    staging = db_path.with_name(db_path.name + ".restoring")
-    scratch = staging.with_name(staging.name + "-migration")
+    staging = paths.restoring_path(db_path)
+    scratch = staging.with_name(staging.name + paths.MIGRATING_SUFFIX)
     with open_archive(backup_path) as archive:
         info = info_from(backup_path, read_manifest(archive, backup_path))
         _refuse_newer(info, info.revision)
         backup_key = _backup_key(info, keyfile, current, recovery_key)
+        if current is None and opens(db_path, backup_key):
+            # key.json lost, but the backup's key is the data's own: with it the data
+            # replaced is backed up properly and its audit trail carried over.
+            current = backup_key
         if not other_commune and current is not None:
             _refuse_other_commune(info, _current_commune(db_path, current, principal))
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -283,9 +299,10 @@ def _refuse_other_commune(info: BackupInfo, current: int | None) -> None:
     from cdsxa.common import admin_units
 
     raise UserError(
-        f"Bản sao lưu {info.path.name} là dữ liệu của {admin_units.commune_label(info.commune_code)}, "
-        f"không phải của {admin_units.commune_label(current)}. Dữ liệu hiện tại không bị thay "
-        "đổi. Nếu thật sự muốn thay bằng dữ liệu của xã kia, hãy khôi phục lại và xác nhận "
+        f"Bản sao lưu {info.path.name} là dữ liệu của "
+        f"{admin_units.commune_label(info.commune_code)}, không phải của "
+        f"{admin_units.commune_label(current)}. Dữ liệu hiện tại không bị thay đổi. Nếu "
+        "thật sự muốn thay bằng dữ liệu của xã kia, hãy khôi phục lại và xác nhận "
         "(dòng lệnh: thêm --other-commune).")
 
 
@@ -296,6 +313,9 @@ def _backup_key(info: BackupInfo, keyfile: keys.KeyFile | None, current: DataKey
             raise damaged_error(info.path, "thiếu khóa bọc bằng khóa khôi phục")
         try:
             return keys.unwrap(info.wraps["recovery"], keys.normalise_recovery_key(recovery_key))
+        except keys.DamagedWrapError as exc:
+            raise damaged_error(info.path, f"khóa bọc bằng khóa khôi phục: {exc.message}") \
+                from None
         except keys.WrongSecretError:
             raise keys.WrongSecretError(
                 "Khóa khôi phục không đúng với bản sao lưu này.") from None
@@ -344,7 +364,7 @@ def _keep_current(data_dir: Path, key: DataKey | None, principal: Principal) -> 
     db_path = paths.database_path(data_dir)
     if not db_path.exists():
         return None
-    target = paths.backup_dir(data_dir) / backup_name(datetime.now(), "before-restore")
+    target = backups_folder(data_dir) / backup_name(datetime.now(), "before-restore")
     if key is not None:
         db = Database(db_path, key)
         try:

@@ -9,19 +9,22 @@ recovery key or the passphrase they reveal nothing.
 """
 
 import base64
+import binascii
+import hashlib
 import json
 import logging
 import os
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdsxa.db.key import DataKey as DataKey
 from cdsxa.common.errors import UserError
 from cdsxa.common.text import nfc
+from cdsxa.db.key import DataKey as DataKey
+from cdsxa.profile import paths
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
+    return base64.b64decode(text.encode("ascii"), validate=True)
 
 
 def _derive(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -88,32 +91,79 @@ def _derive(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(nfc(secret).encode("utf-8"))
 
 
+# A sealed data key: 32 bytes and AES-GCM's 16-byte tag.
+_SEALED_BYTES = KEY_BYTES + 16
+_NONCE_BYTES = 12
+
+
+def _check_of(wrapped: dict[str, Any]) -> str:
+    """A checksum of a wrap's public parts: a damaged wrap is told from a wrong secret
+    (AES-GCM alone cannot tell them apart)."""
+    parts = [str(wrapped.get(k)) for k in ("kdf", "n", "r", "p", "salt", "nonce", "sealed")]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 def wrap(key: DataKey, secret: str) -> dict[str, Any]:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    salt, nonce = os.urandom(16), os.urandom(12)
+    salt, nonce = os.urandom(16), os.urandom(_NONCE_BYTES)
     kek = _derive(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     sealed = AESGCM(kek).encrypt(nonce, key.raw, b"cdsxa-data-key")
-    return {"kdf": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
-            "salt": _b64(salt), "nonce": _b64(nonce), "sealed": _b64(sealed)}
+    wrapped: dict[str, Any] = {"kdf": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
+                               "salt": _b64(salt), "nonce": _b64(nonce), "sealed": _b64(sealed)}
+    wrapped["check"] = _check_of(wrapped)
+    return wrapped
+
+
+class DamagedWrapError(DataKeyError):
+    """A wrap whose bytes are not what wrap() wrote: no secret can open it."""
 
 
 def unwrap(wrapped: dict[str, Any], secret: str) -> DataKey:
+    """The data key; WrongSecretError for a wrong secret, DamagedWrapError (in words
+    without the file's name: callers add it) when the wrap itself is damaged."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    salt, nonce, sealed, cost = _parts(wrapped)
+    kek = _derive(secret, salt, *cost)
     try:
-        kek = _derive(secret, _unb64(wrapped["salt"]), int(wrapped["n"]), int(wrapped["r"]),
-                      int(wrapped["p"]))
-        return DataKey(AESGCM(kek).decrypt(_unb64(wrapped["nonce"]), _unb64(wrapped["sealed"]),
-                                           b"cdsxa-data-key"))
+        return DataKey(AESGCM(kek).decrypt(nonce, sealed, b"cdsxa-data-key"))
     except InvalidTag:
         raise WrongSecretError("Sai mật khẩu hoặc khóa khôi phục.") from None
-    except (KeyError, ValueError, TypeError) as exc:
-        raise DataKeyError(f"Tệp khóa bị hỏng ({exc}).") from exc
+
+
+def _parts(wrapped: Any) -> tuple[bytes, bytes, bytes, tuple[int, int, int]]:
+    if not isinstance(wrapped, dict):
+        raise DamagedWrapError("không phải một khóa bọc")
+    if "check" in wrapped and wrapped["check"] != _check_of(wrapped):
+        raise DamagedWrapError("mã kiểm tra không khớp")
+    try:
+        salt, nonce, sealed = (_unb64(wrapped[k]) for k in ("salt", "nonce", "sealed"))
+        cost = (int(wrapped["n"]), int(wrapped["r"]), int(wrapped["p"]))
+    except KeyError as exc:
+        raise DamagedWrapError(f"thiếu mục “{exc.args[0]}”") from None
+    except (ValueError, TypeError, AttributeError, binascii.Error):
+        raise DamagedWrapError("dữ liệu không đọc được") from None
+    if len(nonce) != _NONCE_BYTES or len(sealed) != _SEALED_BYTES:
+        raise DamagedWrapError("độ dài không đúng")
+    n, r, p = cost
+    if n < 2 or n & (n - 1) or n > 2**22 or not 0 < r <= 64 or not 0 < p <= 16:
+        raise DamagedWrapError("thông số không hợp lệ")
+    return salt, nonce, sealed, cost
 
 
 # --- the key file ------------------------------------------------------------------
+
+WRAP_LABELS = {"passphrase": "mật khẩu dữ liệu", "recovery": "khóa khôi phục"}
+
+
+def damaged_key_file(path: Path, why: str) -> DataKeyError:
+    return DataKeyError(
+        f"Tệp khóa {path} bị hỏng: {why}. Dữ liệu không bị thay đổi nhưng chưa mở được. "
+        "Có thể lấy lại tệp khóa từ một bản sao lưu, với khóa khôi phục hoặc mật khẩu dữ "
+        "liệu (dòng lệnh: cdsxa restore-key --from TỆP_SAO_LƯU).")
+
 
 @dataclass
 class KeyFile:
@@ -122,29 +172,82 @@ class KeyFile:
     profile_id: str
     wraps: dict[str, dict[str, Any]]
     keyring: bool
+    path: Path | None = field(default=None, compare=False)  # where it was read from
 
     @classmethod
     def load(cls, data_dir: Path) -> "KeyFile | None":
+        """None when there is none; DataKeyError saying what is wrong when damaged."""
         path = data_dir / KEY_FILE
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except FileNotFoundError:
+        data = _read_json(path)
+        if data is None:
             return None
-        except (OSError, ValueError) as exc:
-            raise DataKeyError(f"Không đọc được tệp khóa {path} ({exc}).") from exc
-        return cls(str(data["profile_id"]), dict(data.get("wraps", {})),
-                   bool(data.get("keyring", False)))
+        if not isinstance(data, dict):
+            raise damaged_key_file(path, "nội dung không đúng định dạng của tệp khóa")
+        if "profile_id" not in data:
+            raise damaged_key_file(path, "thiếu mục “profile_id”")
+        profile_id, wraps = data["profile_id"], data.get("wraps", {})
+        if not isinstance(profile_id, str) or not profile_id.strip():
+            raise damaged_key_file(path, "mục “profile_id” không hợp lệ")
+        if not isinstance(wraps, dict) or not all(isinstance(w, dict) for w in wraps.values()):
+            raise damaged_key_file(path, "mục “wraps” không hợp lệ")
+        return cls(profile_id, dict(wraps), data.get("keyring") is True, path)
+
+    def open_wrap(self, name: str, secret: str) -> DataKey:
+        """Unwrap the data key with one of the wraps ("passphrase", "recovery")."""
+        label = WRAP_LABELS.get(name, name)
+        where = self.path or KEY_FILE
+        if name not in self.wraps:
+            raise DataKeyError(f"Tệp khóa {where} không có khóa bọc bằng {label}.")
+        try:
+            return unwrap(self.wraps[name], secret)
+        except DamagedWrapError as exc:
+            raise DamagedWrapError(
+                f"Khóa dữ liệu bọc bằng {label} trong tệp khóa {where} bị hỏng "
+                f"({exc.message}); không phải do gõ sai. Hãy dùng "
+                f"{'khóa khôi phục' if name != 'recovery' else 'mật khẩu dữ liệu'}, hoặc lấy "
+                "lại tệp khóa từ một bản sao lưu (cdsxa restore-key --from TỆP_SAO_LƯU)."
+            ) from None
 
     def save(self, data_dir: Path) -> None:
         path = data_dir / KEY_FILE
         temporary = path.with_suffix(".tmp")
         text = json.dumps({"format": 1, "profile_id": self.profile_id, "keyring": self.keyring,
                            "wraps": self.wraps}, indent=2)
-        with open(temporary, "w", encoding="utf-8") as handle:
+        with paths.open_private(temporary, text=True) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, path)  # all of it or nothing, never a half-written key file
+        if os.name != "nt":  # the rename is durable once its folder is flushed
+            descriptor = os.open(data_dir, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        self.path = path
+
+
+def _read_json(path: Path) -> Any:
+    """The parsed file; None when there is none; DataKeyError, in words, otherwise."""
+    if path.is_dir():  # before opening: Windows says "permission denied" for a folder
+        raise damaged_key_file(path, "đây là một thư mục, không phải tệp")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        raise damaged_key_file(path, "không có quyền đọc tệp") from None
+    except OSError as exc:
+        raise damaged_key_file(path, f"không đọc được tệp (lỗi hệ thống số {exc.errno})") from None
+    if not raw.strip():
+        raise damaged_key_file(path, "tệp rỗng")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise damaged_key_file(path, "không phải văn bản UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise damaged_key_file(path, f"không đúng định dạng JSON (dòng {exc.lineno}, "
+                                     f"cột {exc.colno})") from None
 
 
 # --- the keyring -------------------------------------------------------------------
@@ -197,6 +300,22 @@ def _keyring_put(profile_id: str, key: DataKey) -> bool:
     except Exception as exc:
         log.warning("could not store the key in the keyring: %s", exc)
         return False
+
+
+def keyring_key(profile_id: str) -> DataKey | None:
+    """The data key this PC's keyring keeps for the profile id, if any."""
+    return _keyring_get(profile_id)
+
+
+def store_in_keyring(data_dir: Path, key: DataKey) -> bool:
+    """Put the key into this PC's keyring for data_dir's profile (key.json says so)."""
+    keyfile = KeyFile.load(data_dir)
+    if keyfile is None or not _keyring_put(keyfile.profile_id, key):
+        return False
+    if not keyfile.keyring:
+        keyfile.keyring = True
+        keyfile.save(data_dir)
+    return True
 
 
 def forget_from_keyring(profile_id: str) -> None:
@@ -258,14 +377,14 @@ def find(data_dir: Path, prompt: Prompt | None = None) -> DataKey:
         raise DataKeyError(f"Không có tệp khóa {data_dir / KEY_FILE}; dữ liệu không mở được.")
     from_env = os.environ.get(PASSPHRASE_ENV)
     if from_env and "passphrase" in keyfile.wraps:
-        return unwrap(keyfile.wraps["passphrase"], from_env)
+        return keyfile.open_wrap("passphrase", from_env)
     key = _keyring_get(keyfile.profile_id)
     if key is not None:
         return key
     if "passphrase" in keyfile.wraps and prompt is not None:
         typed = prompt()
         if typed:
-            return unwrap(keyfile.wraps["passphrase"], typed)
+            return keyfile.open_wrap("passphrase", typed)
         raise DataKeyError("Chưa nhập mật khẩu dữ liệu.")
     if "passphrase" in keyfile.wraps:
         raise DataKeyError("Cần mật khẩu dữ liệu: đặt biến môi trường CDSXA_PASSPHRASE.")
@@ -275,9 +394,21 @@ def find(data_dir: Path, prompt: Prompt | None = None) -> DataKey:
     )
 
 
+def key_file_usable(data_dir: Path) -> bool:
+    """key.json is there and readable (its wraps may still need a secret)."""
+    try:
+        return KeyFile.load(data_dir) is not None
+    except DataKeyError:
+        return False
+
+
 def needs_passphrase(data_dir: Path) -> bool:
-    """True when opening will ask for the passphrase (no key in this keyring)."""
-    keyfile = KeyFile.load(data_dir)
+    """True when opening will ask for the passphrase (no key in this keyring); False
+    for a missing or damaged key.json too: find() then says what is wrong."""
+    try:
+        keyfile = KeyFile.load(data_dir)
+    except DataKeyError:
+        return False
     if keyfile is None or os.environ.get(PASSPHRASE_ENV):
         return False
     return _keyring_get(keyfile.profile_id) is None and "passphrase" in keyfile.wraps
@@ -289,13 +420,31 @@ def recover(data_dir: Path, recovery_key: str) -> DataKey:
     if keyfile is None:
         raise DataKeyError(f"Không có tệp khóa {data_dir / KEY_FILE}.")
     try:
-        key = unwrap(keyfile.wraps["recovery"], normalise_recovery_key(recovery_key))
+        key = keyfile.open_wrap("recovery", normalise_recovery_key(recovery_key))
     except WrongSecretError:
         raise WrongSecretError("Khóa khôi phục không đúng.") from None
-    if _keyring_put(keyfile.profile_id, key) and not keyfile.keyring:
-        keyfile.keyring = True
-        keyfile.save(data_dir)
+    store_in_keyring(data_dir, key)
     return key
+
+
+def check_recovery_key(data_dir: Path, key: DataKey | None, recovery_key: str) -> None:
+    """WrongSecretError unless recovery_key is this profile's: it unwraps the recovery
+    wrap of data_dir's key.json to key, the key of the data that is open."""
+    keyfile = KeyFile.load(data_dir)
+    if keyfile is None:
+        raise DataKeyError(f"Không có tệp khóa {data_dir / KEY_FILE}.")
+    typed = normalise_recovery_key(recovery_key or "")
+    if len(typed.replace("-", "")) != RECOVERY_LENGTH:
+        raise WrongSecretError(f"Khóa khôi phục gồm {RECOVERY_LENGTH} ký tự, chia thành nhóm "
+                               "năm ký tự; hãy nhập đủ.")
+    try:
+        unwrapped = keyfile.open_wrap("recovery", typed)
+    except WrongSecretError:
+        raise WrongSecretError("Khóa khôi phục không đúng. Hãy kiểm tra từng nhóm năm ký "
+                               "tự.") from None
+    if key is None or unwrapped.raw != key.raw:
+        raise WrongSecretError("Khóa khôi phục này thuộc một dữ liệu khác, không mở được "
+                               "dữ liệu đang dùng.")
 
 
 def renew_recovery_key(data_dir: Path, key: DataKey) -> str:

@@ -20,7 +20,7 @@ from cdsxa.common.ids import UserId, VillageId
 from cdsxa.common.text import clean, fold, nfc
 from cdsxa.db.base import live, utcnow
 from cdsxa.db.models import AppUser, Village
-from cdsxa.security import audit
+from cdsxa.security import audit, keys
 from cdsxa.security.access import (
     ROLE_LABELS,
     SYSTEM,
@@ -277,7 +277,8 @@ def attempt_sign_in(db: "Database", username: str, password: str) -> Principal:
 
 def list_users(session: Session) -> list[UserView]:
     require(session, Permission.MANAGE_USERS)
-    names: dict[uuid.UUID, str] = {r[0]: r[1] for r in session.execute(select(Village.id, Village.name))}
+    names: dict[uuid.UUID, str] = {
+        r[0]: r[1] for r in session.execute(select(Village.id, Village.name))}
     rows = session.scalars(select(AppUser).order_by(AppUser.active.desc(), AppUser.full_name))
     return [_view(u, names) for u in rows]
 
@@ -362,15 +363,22 @@ def set_password(session: Session, user_id: UserId, new_password: str,
                  object_table="app_user", object_id=user.id)
 
 
-def reset_admin_password(session: Session, username: str, new_password: str) -> None:
-    """After the recovery key unlocked the data key (cdsxa.security.keys.recover):
-    the holder of the recovery key may set an administrator's password."""
-    user = _find(session, username)
-    if user is None or user.role != Role.ADMIN.value:
-        raise NotFound("Không có tài khoản quản trị với tên đăng nhập này.")
+def reset_admin_password(db: "Database", username: str, new_password: str,
+                         recovery_key: str) -> None:
+    """The holder of the profile's recovery key sets an administrator's password.
+
+    The recovery key is checked here, against the recovery wrap in the profile's
+    key.json and the key of the open database: any caller without it (a viewer's
+    window, a script) changes nothing, and nothing is audited as the key's use.
+    """
+    keys.check_recovery_key(db.path.parent, db.key, recovery_key)
     check_password(new_password)
-    user.password_hash = _hash(new_password)
-    user.failed_attempts, user.locked_until, user.active = 0, None, True
-    session.flush()
-    audit.record(session, "recovery", f"Đặt lại mật khẩu quản trị “{user.username}” "
-                 "bằng khóa khôi phục", object_table="app_user", object_id=user.id)
+    with db.transaction(SYSTEM) as session:
+        user = _find(session, username)
+        if user is None or user.role != Role.ADMIN.value:
+            raise NotFound("Không có tài khoản quản trị với tên đăng nhập này.")
+        user.password_hash = _hash(new_password)
+        user.failed_attempts, user.locked_until, user.active = 0, None, True
+        session.flush()
+        audit.record(session, "recovery", f"Đặt lại mật khẩu quản trị “{user.username}” "
+                     "bằng khóa khôi phục", object_table="app_user", object_id=user.id)

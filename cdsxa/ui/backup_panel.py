@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cdsxa.common import admin_units
+from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database
 from cdsxa.profile import backup, paths
@@ -66,6 +67,21 @@ def latest_auto_backup(data_dir: Path) -> LatestBackup | None:
     newest = found[-1]
     return LatestBackup(newest, datetime.fromtimestamp(newest.stat().st_mtime).astimezone(),
                         len(found))
+
+
+def warn_if_backups_stopped(parent: QWidget | None, data_dir: Path,
+                            told: str | None) -> str | None:
+    """After a daily backup: when backups have stopped, say so and why (once for the
+    same problem, told being what was said last); returns the problem, or None."""
+    problem = backup.backup_problem(data_dir)
+    if problem is not None and problem != told:
+        box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate(
+            "BackupPanel", "Automatic backups have stopped"), problem,
+            QMessageBox.StandardButton.Ok, parent)
+        box.setObjectName("backupsStopped")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # window-modal, does not block the caller
+    return problem
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,7 @@ class BackupPanel(QGroupBox):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error = ErrorLabel()
+        self.stopped = ErrorLabel()  # the daily backups fail: stays until they work
         self.progress: QProgressDialog | None = None
         self._build()
         self.open_folder.clicked.connect(self._open_folder)
@@ -135,6 +152,7 @@ class BackupPanel(QGroupBox):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.stopped)
         layout.addWidget(note)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -152,6 +170,11 @@ class BackupPanel(QGroupBox):
             self.last_auto.setText(self.tr("{time} · {file} ({kept} kept)").format(
                 time=when(latest.at), file=latest.path.name, kept=latest.kept))
         self.folder.setText(str(paths.backup_dir(self.context.data_dir)))
+        problem = backup.backup_problem(self.context.data_dir)
+        if problem is None:
+            self.stopped.clear_error()
+        else:
+            self.stopped.show_error(problem)
         allowed = self._allowed()
         self.backup_button.setEnabled(allowed)
         self.restore_button.setEnabled(allowed)
@@ -164,8 +187,11 @@ class BackupPanel(QGroupBox):
         super().showEvent(event)  # type: ignore[arg-type]
 
     def _open_folder(self) -> None:
-        folder = paths.backup_dir(self.context.data_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder = backup.backups_folder(self.context.data_dir)
+        except UserError as exc:
+            self.error.show_failure(exc)
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     # --- backing up -----------------------------------------------------------------

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from cdsxa.common.errors import UserError
 from cdsxa.db.engine import Database
-from cdsxa.security import keys, users
-from cdsxa.security.access import SYSTEM, Principal
+from cdsxa.security import users
+from cdsxa.security.access import Principal
 from cdsxa.ui.account_fields import SecretPair, secret_field
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import heading, paragraph
@@ -182,21 +182,11 @@ class ForgotPasswordDialog(QDialog):
 
     def reset(self) -> None:
         try:
-            self._check_recovery_key()
             password = self.new_password.password()
-            with self.db.transaction(SYSTEM) as session:
-                users.reset_admin_password(session, self.username.text(), password)
+            # The service checks the recovery key against this profile's own.
+            users.reset_admin_password(self.db, self.username.text(), password,
+                                       self.recovery_key.text())
         except UserError as exc:
             self.error.show_error(exc.message)
             return
         self.accept()
-
-    def _check_recovery_key(self) -> None:
-        try:
-            key = keys.recover(self.data_dir, self.recovery_key.text())
-        except keys.WrongSecretError:
-            raise UserError(self.tr("This recovery key is not right. Check each group of five "
-                                    "characters.")) from None
-        if key.raw != (self.db.key.raw if self.db.key else None):
-            raise UserError(self.tr("This recovery key belongs to other data."))
-

@@ -21,6 +21,7 @@ from cdsxa.common.errors import UserError
 from cdsxa.commune.profile import FirstUser
 from cdsxa.db.engine import Database
 from cdsxa.profile import encryption as encrypt_profile
+from cdsxa.profile import key_rebuild, storage
 from cdsxa.security import keys, users
 from cdsxa.security.access import SYSTEM
 from cdsxa.ui.account_fields import AccountFields, SecretPair, secret_field
@@ -58,10 +59,21 @@ class PassphraseDialog(QDialog):
         self.recovery_button = QPushButton(self.tr("Use the &recovery key…"))
         self.recovery_button.setFlat(True)
         self.quit_button = QPushButton(self.tr("&Quit"))
+        # key.json lost or damaged: the key's wraps are taken from a backup instead.
+        self.lost_key_file = not keys.key_file_usable(data_dir)
+        self.backup_path = QLineEdit()
+        latest = storage.latest_backup(data_dir) if self.lost_key_file else None
+        self.backup_path.setText(str(latest) if latest else "")
+        self.browse_button = QPushButton(self.tr("&Browse…"))
+        self.passphrase_button = QPushButton(self.tr("Use the data &passphrase instead…"))
+        self.passphrase_button.setFlat(True)
         self._build(problem)
         self.open_button.clicked.connect(self.open_data)
         self.recovery_button.clicked.connect(self.use_recovery_key)
+        self.browse_button.clicked.connect(self._browse)
+        self.passphrase_button.clicked.connect(self._use_passphrase)
         self.quit_button.clicked.connect(self.reject)
+        self.passphrase_button.setVisible(self.lost_key_file)
         if problem:  # no passphrase can open it: only the recovery key
             self.use_recovery_key()
         self.passphrase.setFocus()
@@ -97,9 +109,21 @@ class PassphraseDialog(QDialog):
         self.pages.addWidget(recover)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Open the data")))
+        if self.lost_key_file:
+            layout.addWidget(paragraph(self.tr(
+                "Every backup keeps a copy of the key file. Choose a backup of this data; "
+                "with the recovery key or the data passphrase, the key file is made again "
+                "from it (it is checked to open the data first).")))
+            row = QHBoxLayout()
+            row.addWidget(self.backup_path, 1)
+            row.addWidget(self.browse_button)
+            backup_form = QFormLayout()
+            backup_form.addRow(self.tr("Backup"), row)
+            layout.addLayout(backup_form)
         layout.addWidget(self.pages)
         layout.addWidget(self.error)
-        layout.addLayout(_buttons(self.recovery_button, self.quit_button, self.open_button))
+        layout.addLayout(_buttons(self.recovery_button, self.passphrase_button,
+                                  self.quit_button, self.open_button, stretch_after=2))
 
     def recovering(self) -> bool:
         return self.pages.currentIndex() == 1
@@ -110,9 +134,30 @@ class PassphraseDialog(QDialog):
         self.error.clear_error()
         self.recovery_key.setFocus()
 
+    def _use_passphrase(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.passphrase_button.hide()
+        self.recovery_button.show()
+        self.error.clear_error()
+        self.passphrase.setFocus()
+
+    def _browse(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from cdsxa.profile.backup import SUFFIX
+
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Backup"), self.backup_path.text() or str(self.data_dir),
+            self.tr("CĐS Xã backup (*{suffix})").format(suffix=SUFFIX))
+        if chosen:
+            self.backup_path.setText(chosen)
+
     def open_data(self) -> None:
         try:
-            self.key = self._recover() if self.recovering() else self._unwrap()
+            if self.lost_key_file:
+                self.key = self._rebuild()
+            else:
+                self.key = self._recover() if self.recovering() else self._unwrap()
         except UserError as exc:
             self.error.show_error(exc.message)
             return
@@ -140,6 +185,30 @@ class PassphraseDialog(QDialog):
         if new is not None:
             keys.set_passphrase(self.data_dir, key, new)
         return key
+
+
+    def _rebuild(self) -> keys.DataKey:
+        """key.json again from the chosen backup's wraps (key_rebuild checks the key
+        opens the data before writing anything)."""
+        chosen = self.backup_path.text().strip()
+        if not chosen:
+            raise UserError(self.tr("Choose a backup of this data (Browse…)."))
+        recovering = self.recovering()
+        if recovering and not self.recovery_key.text().strip():
+            raise UserError(self.tr("Type the recovery key."))
+        if not recovering and not self.passphrase.text():
+            raise UserError(self.tr("Type the data passphrase."))
+        new = (self.new_passphrase.passphrase() if recovering and not keys.keyring_available()
+               else None)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # it reads the whole backup
+        try:
+            done = key_rebuild.restore_key(
+                self.data_dir, Path(chosen), SYSTEM,
+                recovery_key=self.recovery_key.text() if recovering else None,
+                passphrase=new if recovering else self.passphrase.text())
+        finally:
+            QApplication.restoreOverrideCursor()
+        return done.key
 
 
 class FirstAdminDialog(QDialog):
