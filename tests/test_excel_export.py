@@ -133,7 +133,8 @@ def test_a_control_character_neither_stays_nor_blocks_the_export(db: Database,
                         {"n": "số\x01 cũ", "who": "Lò Văn Tâm"})
         notes = {p.full_name: p.notes for p in session.scalars(select(Person))}
         assert notes == {"Lò Thị Mai": "gọi Zalo trước", "Lò Văn Tâm": "số\x01 cũ"}
-        assert export.export_people(session, tmp_path / "ds.xlsx") == 2
+        assert export.export_people(session, tmp_path / "ds.xlsx", include_personal=True,
+                                    reason="Kiểm tra") == 2  # notes go with personal data
     sheet = openpyxl.load_workbook(tmp_path / "ds.xlsx").active
     assert sheet is not None
     assert {"gọi Zalo trước", "số cũ"} <= {c for row in sheet.iter_rows(values_only=True)

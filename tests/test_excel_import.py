@@ -22,9 +22,9 @@ from cdsxa.excel import cells, people_import
 from cdsxa.excel.cells import CellError
 from cdsxa.excel.columns import IGNORE, detect_mapping
 from cdsxa.register import people, villages
+from tests.conftest import TESTER
 from tests.helpers import as_actor
 from tests.test_cli import cdsxa
-from tests.conftest import TESTER
 
 TODAY = date(2025, 6, 1)
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "SĐT", "Thôn/bản", "Mã hộ",
@@ -79,6 +79,10 @@ def village(db: Database, name: str) -> VillageId:
 
 @pytest.fixture
 def register(db: Database) -> Database:
+    return make_register(db)
+
+
+def make_register(db: Database) -> Database:
     """The commune has Hà Văn Dũng (with a household HK02) and Lò Thị Nga (no ID number)."""
     dong_tam, hang = village(db, "Thôn Đồng Tâm"), village(db, "Bản Hang")
     with db.transaction(as_actor("test")) as session:
@@ -166,12 +170,14 @@ def test_import_adds_people_households_and_outcomes(register: Database, tmp_path
         households = {h.code: h for h in session.scalars(select(Household))}
         assert set(households) == {"HK01", "HK02", "HK03"}  # HK02 already existed: reused
         assert households["HK01"].has_fibre and households["HK02"].has_fibre
-        assert households["HK01"].fibre_since is None and not households["HK03"].has_fibre
+        # Dated by the survey, which is today when not given.
+        assert households["HK01"].fibre_since == TODAY and not households["HK03"].has_fibre
         assert dung.phone == "0987654321" and dung.household_id == households["HK02"].id
         kinds = {(o.person_id, o.kind, o.reached_on)
                  for o in session.scalars(select(PersonOutcome))}
-        assert kinds == {(tam.id, "smartphone", None), (mai.id, "smartphone", None),
-                         (mai.id, "digital_signature", None), (dung.id, "digital_signature", None)}
+        assert kinds == {(tam.id, "smartphone", TODAY), (mai.id, "smartphone", TODAY),
+                         (mai.id, "digital_signature", TODAY),
+                         (dung.id, "digital_signature", TODAY)}
         steps = {(s.person_id, s.step, s.level, s.taken_on, s.note)
                  for s in session.scalars(select(VneidStep))}
         assert steps == {(tam.id, "activated", 2, TODAY, "Từ khảo sát"),
@@ -439,3 +445,4 @@ def test_cli_bad_file_is_one_line(db: Database, data_dir: Path, tmp_path: Path) 
     result = cdsxa("import", "people", str(tmp_path / "ds.xlsx"), "--data-dir", str(data_dir))
     assert result.returncode == 1
     assert result.stderr.strip() == "cdsxa: Tệp ds.xlsx không phải tệp Excel .xlsx."
+

@@ -1,20 +1,26 @@
 """Importing from Excel through the dialog: preview first, villages added, then import."""
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from cdsxa.commune import calendar
+from cdsxa.db.activity import VneidStep
 from cdsxa.db.engine import Database
-from cdsxa.db.models import ChangeLogEntry, Person
+from cdsxa.db.models import ChangeLogEntry, Household, Person
 from cdsxa.register import villages
 from cdsxa.ui import tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.people_page import PeoplePage
-from tests.helpers import signed_in
+from cdsxa.ui.widgets import to_date
 from tests.conftest import TESTER
+from tests.helpers import signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -79,3 +85,50 @@ def test_a_bad_file_is_explained_not_crashed(qtbot: QtBot, db: Database, data_di
     dialog = page.open_import(bad)
     assert dialog.error.isVisibleTo(dialog) and dialog.error.text()
     assert not dialog.import_button.isEnabled()
+
+
+def open_dialog(qtbot: QtBot, db: Database, data_dir: Path, path: Path) -> Any:
+    page = PeoplePage(AppContext(data_dir, db, signed_in(db), Changes()))
+    qtbot.addWidget(page)
+    return page.open_import(path)
+
+
+def test_the_good_rows_imported_and_the_bad_ones_saved(qtbot: QtBot, db: Database,
+                                                       data_dir: Path, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "ds.xlsx", [
+        ["Lò Thị Mai", "Nữ", 1990, "038190000123", "Bản Hang", "HK01"],
+        ["Vi Văn Hùng", "Nam", 1975, "0381", "Bản Hang", "HK02"],  # a number too short
+    ])
+    dialog = open_dialog(qtbot, db, data_dir, path)
+    assert not dialog.import_button.isEnabled()  # all or nothing stays the default
+    assert dialog.skip_bad_rows.isVisibleTo(dialog) and not dialog.skip_bad_rows.isChecked()
+    assert "tất cả hoặc không" in dialog.choice_note.text()
+    dialog.skip_bad_rows.setChecked(True)
+    assert "ds-dong-loi.xlsx" in dialog.choice_note.text()
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    assert "1 dòng lỗi chưa nhập, đã lưu vào tệp ds-dong-loi.xlsx" in dialog.summary.text()
+    assert count(db, Person) == 1
+    saved = load_workbook(tmp_path / "ds-dong-loi.xlsx").active
+    assert saved is not None and saved["A2"].value == "Vi Văn Hùng"
+
+
+def test_the_survey_date_defaults_to_today_and_dates_the_answers(
+        qtbot: QtBot, db: Database, data_dir: Path, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Họ và tên", "Giới tính", "Năm sinh", "Thôn", "Mã hộ", "Cáp quang", "VNeID"])
+    sheet.append(["Lò Thị Mai", "Nữ", 1990, "Bản Hang", "HK01", "Có", "Mức 2"])
+    book.save(tmp_path / "ks.xlsx")
+    dialog = open_dialog(qtbot, db, data_dir, tmp_path / "ks.xlsx")
+    with db.reading(TESTER) as session:
+        today = calendar.today(session)
+    assert to_date(dialog.survey_date.date()) == today
+    surveyed = today - timedelta(days=50)
+    dialog.survey_date.setDate(QDate(surveyed))  # the preview is made again with it
+    assert surveyed.strftime("%d/%m/%Y") in dialog.summary.text()
+    dialog.import_button.click()
+    with db.reading(TESTER) as session:
+        assert session.scalars(select(VneidStep.taken_on)).one() == surveyed
+        assert session.scalars(select(Household.fibre_since)).one() == surveyed

@@ -3,15 +3,16 @@
     sheet = read_sheet(path)              # a bad file is a UserError, never a traceback
     result = preview(session, sheet)      # every row: new, update, duplicate or error
     apply(session, result)                # all rows in the caller's transaction, or none
+    apply(session, result, bad_rows_file) # or the good rows, the bad ones saved to fix
 
 The GUI shows the preview and lets the officer change the column mapping
 (header text -> field); the mapping last imported with is remembered. The command
 line (`cdsxa import people`) is cdsxa.cli.people_import.
 """
 
-from cdsxa.common.formatting import thousands
+from cdsxa.common.formatting import thousands, vn_date
 from cdsxa.excel.columns import FIELDS, IGNORE, LABELS, detect_mapping
-from cdsxa.excel.people_apply import ImportResult, apply
+from cdsxa.excel.people_apply import ImportResult, apply, choice_line
 from cdsxa.excel.people_preview import (
     ACTION_LABELS,
     ACTIONS,
@@ -25,7 +26,8 @@ from cdsxa.excel.workbook import Sheet, SheetRow, read_sheet
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "FIELDS", "IGNORE", "LABELS", "ImportPreview", "ImportResult",
-    "ImportRow", "ParsedPerson", "Sheet", "SheetRow", "apply", "detect_mapping", "preview",
+    "ImportRow", "ParsedPerson", "Sheet", "SheetRow", "apply", "choice_line", "detect_mapping",
+    "preview",
     "preview_lines", "read_sheet", "remembered_mapping", "result_line",
 ]
 
@@ -36,7 +38,9 @@ def preview_lines(result: ImportPreview) -> list[str]:
     counts = " · ".join(f"{ACTION_LABELS[a].capitalize()}: {thousands(result.counts[a])}"
                         for a in ACTIONS)
     lines = [f"Trang “{result.sheet}”, tiêu đề ở dòng {result.header_row}; cột đọc được: {used}.",
-             f"{counts} · Dòng trống bỏ qua: {thousands(result.blank_rows)}."]
+             f"{counts} · Dòng trống bỏ qua: {thousands(result.blank_rows)}.",
+             f"Ngày khảo sát: {vn_date(result.survey_date)} (các kết quả, cáp quang và tài "
+             "khoản VNeID trong tệp được tính từ ngày này)."]
     if result.unknown_villages:
         lines.append("Thôn/bản chưa có trong danh sách của xã: "
                      + ", ".join(result.unknown_villages) + ".")
@@ -48,6 +52,13 @@ def preview_lines(result: ImportPreview) -> list[str]:
 
 
 def result_line(result: ImportResult) -> str:
-    return (f"Đã nhập: {thousands(result.added)} người mới, cập nhật {thousands(result.updated)} "
+    line = (f"Đã nhập: {thousands(result.added)} người mới, cập nhật {thousands(result.updated)} "
             f"người, bỏ qua {thousands(result.skipped)} dòng trùng; "
             f"{thousands(result.households_added)} hộ mới.")
+    if result.already_in_register:
+        line += (f" {thousands(result.already_in_register)} dòng “mới” đã có trong sổ lúc nhập "
+                 "(vừa được nhập từ lần khác) nên không thêm lại.")
+    if result.bad_rows_file is not None:
+        line += (f" {thousands(result.bad_rows)} dòng lỗi chưa nhập, đã lưu vào tệp "
+                 f"{result.bad_rows_file.name} để sửa.")
+    return line

@@ -5,7 +5,7 @@ list of 20,000 people previews in seconds.
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -17,10 +17,12 @@ from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import vn_date
 from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.common.text import fold
-from cdsxa.commune import settings
+from cdsxa.commune import calendar, settings
 from cdsxa.db.base import live
 from cdsxa.db.models import Person, PersonOutcome, Village
 from cdsxa.excel import columns
+from cdsxa.excel.cells import CellValue
+from cdsxa.excel.gc_pause import gc_paused
 from cdsxa.excel.people_rows import (
     ParsedPerson,
     RowProblems,
@@ -47,6 +49,7 @@ class ImportRow:
     warnings: tuple[str, ...] = ()
     existing_id: PersonId | None = None  # the register's person an update changes
     changes: tuple[str, ...] = ()  # column labels an update changes
+    values: tuple[CellValue, ...] = ()  # an error row's cells as read, to save them to fix
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class ImportPreview:
     blank_rows: int
     unknown_villages: list[str]  # as spelled in the file, first seen first
     today: date
+    survey_date: date  # the day the answers were true: outcomes and steps are dated by it
     counts: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,30 +82,40 @@ class ImportPreview:
 
 
 def preview(session: Session, sheet: Sheet, mapping: Mapping[str, str] | None = None,
-            today: date | None = None, village_id: VillageId | None = None) -> ImportPreview:
+            today: date | None = None, village_id: VillageId | None = None,
+            survey_date: date | None = None) -> ImportPreview:
     """Classify every row as new, update, duplicate or error; write nothing.
 
     `mapping` (header text -> field, or columns.IGNORE) overrides the detected and
-    the remembered mapping; `village_id` is used for rows with no village. Needs
-    IMPORT: a preview shows the register's people that rows match, in any village.
+    the remembered mapping; `village_id` is used for rows with no village;
+    `survey_date` (default today, the commune's) dates the outcomes, fibre and VNeID
+    accounts the sheet records. Needs IMPORT: a preview shows the register's people
+    that rows match, in any village.
     """
     require(session, Permission.IMPORT)
-    day = today or date.today()
+    day = today or calendar.today(session)
+    surveyed = survey_date or day
+    if surveyed > day:
+        raise UserError(f"Ngày khảo sát {vn_date(surveyed)} ở tương lai: hãy chọn ngày đã "
+                        "hỏi người dân (hôm nay hoặc trước đó).")
     used = columns.resolve_mapping(sheet.headers, remembered_mapping(session), mapping or {})
     if "full_name" not in used.values():
         raise UserError("Không tìm thấy cột “Họ và tên” trong dòng tiêu đề; hãy chọn cột "
                         "chứa họ và tên.")
     villages = {key: VillageId(vid) for vid, key in session.execute(
         select(Village.id, Village.name_key).where(live(Village)))}
-    parsed = [(row.number, *parse_row(row.values, used, villages, village_id, day))
-              for row in sheet.rows]
-    rows = _Classifier(session, parsed, day).rows()
+    with gc_paused():
+        parsed = [(row.number, *parse_row(row.values, used, villages, village_id, day))
+                  for row in sheet.rows]
+        rows = _Classifier(session, parsed, surveyed).rows()
+    values = {row.number: row.values for row in sheet.rows}
+    rows = [replace(r, values=values[r.number]) if r.action == "error" else r for r in rows]
     unknown: dict[str, str] = {}
     for _, _, found in parsed:
         if found.unknown_village:
             unknown.setdefault(fold(found.unknown_village), found.unknown_village)
     return ImportPreview(sheet.name, sheet.header_row, list(sheet.headers), used, rows,
-                         sheet.blank_rows, list(unknown.values()), day)
+                         sheet.blank_rows, list(unknown.values()), day, surveyed)
 
 
 def remembered_mapping(session: Session) -> dict[str, str]:
@@ -116,24 +130,75 @@ def chunks(items: list[T]) -> Iterator[list[T]]:
         yield items[start:start + CHUNK]
 
 
+class RegisterMatches:
+    """The register's people that rows may be, by the one rule of the import: the same ID
+    number, or else the same name, village and birth. The preview and, inside its
+    transaction, the apply step (the register may have changed in between) both use it."""
+
+    def __init__(self, session: Session, rows: Sequence[ParsedPerson]) -> None:
+        numbers = sorted({p.id_number for p in rows if p.id_number})
+        self.by_number = {p.id_number: p for p in _people(session, Person.id_number, numbers)}
+        names = sorted({fold(p.full_name) for p in rows
+                        if p.full_name and p.id_number not in self.by_number})
+        self.by_name: dict[tuple[str, object], list[Person]] = {}
+        for person in _people(session, Person.name_key, names):
+            self.by_name.setdefault((person.name_key, person.village_id), []).append(person)
+        self.claimed: set[object] = set()
+
+    def known(self) -> list[object]:
+        return [p.id for p in self.by_number.values()] + [
+            p.id for group in self.by_name.values() for p in group]
+
+    def find(self, row: ParsedPerson) -> Person | None:
+        """The person the row is; one found only by name for a row with a number (filled
+        in by it) is claimed, so a second row cannot fill in the same person."""
+        existing = self.by_number.get(row.id_number) if row.id_number else None
+        match = existing or self._by_name(row)
+        if match is not None and row.id_number is not None:
+            self.claimed.add(match.id)
+        return match
+
+    def _by_name(self, row: ParsedPerson) -> Person | None:
+        if not row.full_name or row.village_id is None:
+            return None
+        candidates = self.by_name.get((fold(row.full_name), row.village_id), [])
+        same = [p for p in candidates if same_birth(p, row)]
+        # A row with a number only fills in someone who has none, and only once.
+        if row.id_number is not None:
+            same = [p for p in same if p.id_number is None and p.id not in self.claimed]
+        return same[0] if same else None
+
+
+def number_conflicts(parsed: Iterable[tuple[int, ParsedPerson]]) -> dict[int, str]:
+    """Rows sharing an ID number under different names: one of them is wrong, and which
+    one only the officer can tell, so each is an error naming the others."""
+    groups: dict[str, list[tuple[int, ParsedPerson]]] = {}
+    for number, person in parsed:
+        if person.id_number:
+            groups.setdefault(person.id_number, []).append((number, person))
+    found: dict[int, str] = {}
+    for id_number, group in groups.items():
+        # Case aside, as written: "Tâm" and "Tám" are two names though they fold alike.
+        if len({" ".join((p.full_name or "").casefold().split()) for _, p in group}) < 2:
+            continue
+        for number, _ in group:
+            others = ", ".join(f"dòng {n} ({p.full_name or 'không có họ tên'})"
+                               for n, p in group if n != number)
+            found[number] = (f"Số định danh {id_number} cũng có ở {others} nhưng khác họ tên: "
+                             "một trong các dòng bị sai.")
+    return found
+
+
 class _Classifier:
     """Decides each row's action against the file so far and the register."""
 
     def __init__(self, session: Session, parsed: list[tuple[int, ParsedPerson, RowProblems]],
                  today: date) -> None:
         self.parsed, self.today = parsed, today
-        numbers = sorted({p.id_number for _, p, _ in parsed if p.id_number})
-        self.by_number = {p.id_number: p for p in _people(session, Person.id_number, numbers)}
-        names = sorted({fold(p.full_name) for _, p, _ in parsed
-                        if p.full_name and p.id_number not in self.by_number})
-        self.by_name: dict[tuple[str, object], list[Person]] = {}
-        for person in _people(session, Person.name_key, names):
-            self.by_name.setdefault((person.name_key, person.village_id), []).append(person)
-        known = [p.id for p in self.by_number.values()] + [
-            p.id for group in self.by_name.values() for p in group]
-        self.outcomes = _outcomes(session, known)
+        self.matches = RegisterMatches(session, [p for _, p, _ in parsed])
+        self.outcomes = _outcomes(session, self.matches.known())
+        self.conflicts = number_conflicts((n, p) for n, p, _ in parsed)
         self.first_row: dict[str, int] = {}
-        self.claimed: set[object] = set()
 
     def rows(self) -> list[ImportRow]:
         return [self._classify(number, person, found) for number, person, found in self.parsed]
@@ -142,18 +207,17 @@ class _Classifier:
         warnings = tuple(found.warnings)
         earlier = (self.first_row.setdefault(person.id_number, number) if person.id_number
                    else number)
-        if found.errors:
-            return ImportRow(number, "error", person, " ".join(found.errors), warnings)
+        errors = found.errors + ([self.conflicts[number]] if number in self.conflicts else [])
+        if errors:
+            return ImportRow(number, "error", person, " ".join(errors), warnings)
         if earlier != number:
             return ImportRow(number, "duplicate", person,
                              f"Trùng số định danh với dòng {earlier}.", warnings)
-        existing = self.by_number.get(person.id_number) if person.id_number else None
-        match = existing or self._match_by_name(person)
+        match = self.matches.find(person)
         if young := self._too_young_for_vneid(person, match):
             return ImportRow(number, "error", person, young, warnings)
         if match is not None and person.id_number is not None:
             # Same number, or the same person entered earlier without one: fill it in.
-            self.claimed.add(match.id)
             return ImportRow(number, "update", person, None, warnings + _fibre_lost(person, match),
                              PersonId(match.id), self._changes(match, person))
         if match is not None:
@@ -178,16 +242,6 @@ class _Classifier:
             return None
         return (f"Chưa đủ {ages.VNEID_YEARS} tuổi nên chưa có tài khoản VNeID riêng "
                 "(trẻ em được gắn với tài khoản của cha hoặc mẹ).")
-
-    def _match_by_name(self, row: ParsedPerson) -> Person | None:
-        if not row.full_name or row.village_id is None:
-            return None
-        candidates = self.by_name.get((fold(row.full_name), row.village_id), [])
-        same = [p for p in candidates if same_birth(p, row)]
-        # A row with a number only fills in someone who has none, and only once.
-        if row.id_number is not None:
-            same = [p for p in same if p.id_number is None and p.id not in self.claimed]
-        return same[0] if same else None
 
     def _changes(self, person: Person, row: ParsedPerson) -> tuple[str, ...]:
         """The columns whose values an update would change, in column order."""

@@ -7,21 +7,33 @@ the columns ("(1) (2) (3)"). Blank lines are normal and are only counted.
 
 import logging
 import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from cdsxa.common.errors import UserError
+from cdsxa.common.formatting import thousands
 from cdsxa.common.text import fold
 from cdsxa.excel import cells, columns
 from cdsxa.excel.cells import CellValue
+from cdsxa.excel.escapes import decode_escapes
+from cdsxa.excel.gc_pause import gc_paused
 
 log = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 15
+# Bounds on what is read, whatever the file claims: memory stays small for any file.
+EXCEL_COLUMNS = 16_384  # XFD, Excel's last column
+MAX_COLUMNS = 200  # a header reaching further is refused
+MAX_ROWS = 100_000  # data rows; more than any commune's list
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_PART_BYTES = 32_000_000  # unpacked shared strings, styles and the rest
+MAX_SHEET_BYTES = 200_000_000  # unpacked worksheet XML (read as a stream)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted .xlsx is an OLE file with this stream (named in UTF-16).
@@ -53,10 +65,14 @@ def read_sheet(path: Path, sheet: str | None = None,
     """
     _check_format(path)
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, gc_paused():
             return _read(handle, path.name, sheet, _recogniser(known or {}))
     except UserError:
         raise
+    except MemoryError:
+        log.warning("out of memory reading %s", path, exc_info=True)
+        raise UserError(f"Không đủ bộ nhớ để đọc tệp {path.name}. Hãy đóng bớt chương trình "
+                        "khác, hoặc chia danh sách thành nhiều tệp nhỏ hơn.") from None
     except Exception as exc:  # a damaged file can fail anywhere inside openpyxl or zipfile
         log.warning("cannot read %s", path, exc_info=True)
         raise UserError(f"Tệp {path.name} bị hỏng hoặc không đọc được ({type(exc).__name__}). "
@@ -88,15 +104,36 @@ def _recogniser(known: Mapping[str, str]) -> Callable[[str], str | None]:
 
 def _read(handle: IO[bytes], file_name: str, sheet: str | None,
           recognise: Callable[[str], str | None]) -> Sheet:
+    _check_parts(handle, file_name)
     workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     try:
         worksheet = _pick(workbook, sheet, file_name)
         # Files written by other programs often carry wrong dimensions; read what is there.
         worksheet.reset_dimensions()
-        raw = [tuple(r) for r in worksheet.iter_rows(values_only=True)]
-        return _parse(worksheet.title, raw, recognise)
+        return _parse(worksheet, recognise)
     finally:
         workbook.close()
+
+
+def _check_parts(handle: IO[bytes], file_name: str) -> None:
+    """Refuse a file whose parts would unpack to more than a list ever needs.
+
+    openpyxl holds the shared strings and styles whole; a few hundred KB of .xlsx
+    can unpack to gigabytes. The sizes are those the zip declares, which zipfile
+    also enforces while unpacking (more data fails the CRC check).
+    """
+    with zipfile.ZipFile(handle) as archive:
+        for info in archive.infolist():
+            limit = MAX_SHEET_BYTES if info.filename.startswith("xl/worksheets/") \
+                else MAX_PART_BYTES
+            if info.file_size > limit:
+                raise UserError(
+                    f"Tệp {file_name} quá lớn khi giải nén (phần {info.filename} là "
+                    f"{thousands(info.file_size // 1_000_000)} MB, tối đa "
+                    f"{thousands(limit // 1_000_000)} MB): tệp có thể bị hỏng hoặc được tạo "
+                    "để làm treo máy. "
+                    "Hãy mở bằng Excel, chép các dòng danh sách sang một sổ mới rồi lưu lại.")
+    handle.seek(0)
 
 
 def _pick(workbook: Any, sheet: str | None, file_name: str) -> Any:
@@ -115,20 +152,60 @@ def _pick(workbook: Any, sheet: str | None, file_name: str) -> Any:
     return worksheet
 
 
-def _parse(name: str, raw: list[tuple[CellValue, ...]],
-           recognise: Callable[[str], str | None]) -> Sheet:
-    if not any(not _blank(r) for r in raw):
-        raise UserError(f"Trang tính “{name}” không có dữ liệu.")
-    headers, last = _find_header(raw, recognise)
+def _parse(worksheet: Any, recognise: Callable[[str], str | None]) -> Sheet:
+    name = worksheet.title
+    # The header is looked for in the first rows, read at Excel's full width (a few
+    # rows only); data rows are then read only as wide as the header.
+    top = [_trimmed(_decoded(row, number)) for number, row in enumerate(
+        worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS + 1, max_col=EXCEL_COLUMNS,
+                            values_only=True), start=1)]
+    headers, last = _find_header(top, recognise)
     if last < 0:
+        if all(_blank(r) for r in top) and _all_blank(worksheet):
+            raise UserError(f"Trang tính “{name}” không có dữ liệu.")
         raise UserError(
             f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của trang “{name}”: "
             "cần các cột như “Họ và tên”, “Ngày sinh”, “Giới tính”, “Thôn/bản”.")
-    rows, blanks = _data_rows(raw, last + 1, len(headers))
+    if len(headers) > MAX_COLUMNS:
+        raise UserError(
+            f"Dòng tiêu đề (dòng {last + 1}) của trang “{name}” kéo dài tới cột "
+            f"{get_column_letter(len(headers))}; chỉ đọc được {MAX_COLUMNS} cột đầu "
+            f"(tới cột {get_column_letter(MAX_COLUMNS)}). Hãy xoá các cột thừa bên phải.")
+    rows, blanks = _data_rows(worksheet, name, last + 2, len(headers))
     if not rows:
         raise UserError(f"Trang “{name}” có dòng tiêu đề (dòng {last + 1}) "
                         "nhưng không có dòng dữ liệu nào.")
     return Sheet(name, headers, last + 1, rows, blanks)
+
+
+def _all_blank(worksheet: Any) -> bool:
+    return all(_blank(row) for row in worksheet.iter_rows(
+        min_row=HEADER_SEARCH_ROWS + 2, max_col=MAX_COLUMNS, values_only=True))
+
+
+def _decoded(row: Sequence[CellValue], number: int) -> tuple[CellValue, ...]:
+    """The row's values with Excel's escapes decoded; a text longer than Excel allows
+    in a cell refuses the file (it is not a list someone typed)."""
+    if not any(isinstance(v, str) for v in row):
+        return tuple(row)
+    values = []
+    for index, value in enumerate(row):
+        if isinstance(value, str):
+            if len(value) > MAX_CELL_CHARS:
+                raise UserError(
+                    f"Ô {get_column_letter(index + 1)}{number} dài {thousands(len(value))} ký "
+                    f"tự, quá giới hạn {thousands(MAX_CELL_CHARS)} ký tự của một ô Excel: tệp "
+                    "có thể bị hỏng. Hãy sửa ô đó rồi lưu lại.")
+            value = decode_escapes(value)
+        values.append(value)
+    return tuple(values)
+
+
+def _trimmed(row: tuple[CellValue, ...]) -> tuple[CellValue, ...]:
+    end = len(row)
+    while end and cells.is_blank(row[end - 1]):
+        end -= 1
+    return row[:end]
 
 
 def _blank(row: Sequence[CellValue]) -> bool:
@@ -169,19 +246,23 @@ def _find_header(raw: list[tuple[CellValue, ...]],
     return headers, best[2]
 
 
-def _data_rows(raw: list[tuple[CellValue, ...]], start: int,
+def _data_rows(worksheet: Any, name: str, start: int,
                width: int) -> tuple[list[SheetRow], int]:
     rows: list[SheetRow] = []
     blanks = pending = 0
-    for index in range(start, len(raw)):
-        values = (tuple(raw[index][:width]) + (None,) * width)[:width]
-        if _blank(values):
+    for number, row in enumerate(worksheet.iter_rows(min_row=start, max_col=width,
+                                                     values_only=True), start=start):
+        if _blank(row):
             pending += 1  # counted only if data follows: trailing empty rows are not lines
             continue
+        values = _decoded((tuple(row) + (None,) * width)[:width], number)
         if not rows and _numbering(values):
             continue
+        if len(rows) == MAX_ROWS:
+            raise UserError(f"Trang “{name}” có hơn {thousands(MAX_ROWS)} dòng dữ liệu "
+                            f"(dòng {number} trở đi): hãy chia danh sách thành nhiều tệp.")
         blanks, pending = blanks + pending, 0
-        rows.append(SheetRow(index + 1, values))
+        rows.append(SheetRow(number, values))
     return rows, blanks
 
 

@@ -40,8 +40,10 @@ def suggested_path(stem: str) -> Path:
 
 
 def ask_path(parent: QWidget, stem: str) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("ExportAction", "Export to Excel"), str(suggested_path(stem)),
-                                                QCoreApplication.translate("ExportAction", "Excel workbook (*.xlsx)"))
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, QCoreApplication.translate("ExportAction", "Export to Excel"),
+        str(suggested_path(stem)),
+        QCoreApplication.translate("ExportAction", "Excel workbook (*.xlsx)"))
     return Path(path) if path else None
 
 
@@ -52,13 +54,14 @@ def people_export_dialog(parent: QWidget, context: AppContext, stem: str) -> Exp
 
 def export_people(context: AppContext, choice: PeopleExport, village_id: VillageId | None,
                   on_success: Callable[[int], None], on_failure: Callable[[str], None],
-                  parent: QObject | None = None) -> None:
+                  parent: QObject | None = None, query: str = "") -> None:
     """Write the people list on the writer thread, in a transaction that keeps its audit
-    event; on_success gets the number of people written, on_failure what to say."""
+    event: the people the list shows (its village and search, `query`). on_success gets
+    the number of people written, on_failure what to say."""
     def work(session: AppSession) -> int:
         count = _exporter().export_people(session, choice.path, village_id,
                                           include_personal=choice.include_personal,
-                                          reason=choice.reason)
+                                          reason=choice.reason, query=query)
         return count if isinstance(count, int) else -1
 
     # The status line says it is exporting; the window stays usable meanwhile.
@@ -74,18 +77,25 @@ def export_rows(path: Path, title: str, headers: Sequence[str],
     Every list the app exports names people (citizens or team members): the export
     service checks the role and records the export in the audit log.
     """
-    status.setText(QCoreApplication.translate("ExportAction", "Exporting to {path}…").format(path=path))
+    status.setText(QCoreApplication.translate("ExportAction", "Exporting to {path}…").format(
+        path=path))
 
     def work(session: AppSession) -> int:
         named: int = _exporter().export_named_list(session, path, title, headers, rows,
                                                    personal=personal, reason=reason)
         return named
 
-    WriteOp(status, context, work).without_progress() \
-        .success(lambda count: status.setText(QCoreApplication.translate("ExportAction", "Exported {count} rows to {path}.").format(
-            count=thousands(count), path=path))) \
-        .failure(lambda error: status.setText(QCoreApplication.translate("ExportAction", "Excel export failed: {reason}").format(
-            reason=user_message(error)))).run_in_background()
+    def done(count: int) -> None:
+        status.setText(QCoreApplication.translate(
+            "ExportAction", "Exported {count} rows to {path}.").format(
+            count=thousands(count), path=path))
+
+    def failed(error: Exception) -> None:
+        status.setText(QCoreApplication.translate(
+            "ExportAction", "Excel export failed: {reason}").format(reason=user_message(error)))
+
+    WriteOp(status, context, work).without_progress().success(done).failure(failed) \
+        .run_in_background()
 
 
 def export_view(parent: QWidget, view: RowsView, title: str, stem: str, status: QLabel,

@@ -50,7 +50,8 @@ class ExportDialog(QDialog):
             "recorded in the audit log.")
         self.path = QLineEdit(str(suggested))
         self.browse = QPushButton(self.tr("&Browse…"))
-        self.personal = QCheckBox(personal or self.tr("Include ID numbers, phones and birth dates"))
+        self.personal = QCheckBox(personal or self.tr(
+            "Include ID numbers, phones, birth dates and notes"))
         self.reason_label = QLabel(self.tr("&Reason (required)"))
         self.reason = QLineEdit(placeholderText=self.tr(
             "e.g. report requested by the province, letter no. …"))
