@@ -224,3 +224,59 @@ def test_the_future_is_the_commune_s_future_not_the_computer_s(
             sessions.record(session, sessions.SessionInput(
                 held_on=date(2026, 12, 4), person_id=citizen, topics=["digital_skills"],
                 result="done"))
+
+
+def test_a_session_on_an_activated_account_does_not_move_its_activation_date(
+        db: Database) -> None:
+    """Issue 10: a help session on "Kích hoạt tài khoản VNeID" for someone activated on
+    15/10/2025 moved the activation date to today."""
+    citizen, activated = person(db), date(2025, 10, 15)
+    with db.transaction(as_actor("officer")) as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=activated, person_id=citizen, topics=["vneid_activate"], result="done",
+            vneid_level=1))
+    for held_on, codes, level in [(date(2025, 12, 1), ["vneid_activate"], 1),
+                                   (date(2025, 12, 2), ["vneid_activate"], None),
+                                   (date(2025, 12, 3), ["vneid_register", "vneid_install"], 1)]:
+        with db.transaction(as_actor("officer")) as session:
+            sessions.record(session, sessions.SessionInput(
+                held_on=held_on, person_id=citizen, topics=codes, result="done",
+                vneid_level=level))
+    with db.reading(TESTER) as session:
+        row = session.get(Person, citizen)
+        assert row is not None
+        assert (row.vneid_status, row.vneid_level, row.vneid_status_on) == (
+            "activated", 1, activated)
+        # Nothing changed, so no step: the history says what happened when.
+        assert [(s.step, s.taken_on) for s in vneid.history(session, citizen)] == [
+            ("activated", activated)]
+    # Level 2 reached later is a change: a step of its own, the activation date stays.
+    with db.transaction(as_actor("officer")) as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 12, 10), person_id=citizen, topics=["vneid_activate"],
+            result="done", vneid_level=2))
+    with db.reading(TESTER) as session:
+        row = session.get(Person, citizen)
+        assert row is not None
+        assert (row.vneid_status, row.vneid_level, row.vneid_status_on) == (
+            "activated", 2, activated)
+        assert [(s.step, s.level) for s in vneid.history(session, citizen)] == [
+            ("activated", 1), ("activated", 2)]
+
+
+def test_a_later_session_does_not_move_an_outcome_an_earlier_one_dates_it_earlier(
+        db: Database) -> None:
+    citizen = person(db)
+    first = date(2025, 3, 10)
+    for held_on in (first, date(2025, 5, 1)):
+        with db.transaction(as_actor("officer")) as session:
+            sessions.record(session, sessions.SessionInput(
+                held_on=held_on, person_id=citizen, topics=["payment_account"],
+                result="done"))
+    assert outcomes_of(db, citizen) == {"payment_account": first}
+    # A session entered late, held before: the outcome was reached then.
+    with db.transaction(as_actor("officer")) as session:
+        sessions.record(session, sessions.SessionInput(
+            held_on=date(2025, 2, 1), person_id=citizen, topics=["payment_account"],
+            result="done"))
+    assert outcomes_of(db, citizen) == {"payment_account": date(2025, 2, 1)}

@@ -8,8 +8,8 @@ from cdsxa.common.errors import UserError
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
 from cdsxa.support import vneid
-from tests.helpers import as_actor, person, village
 from tests.conftest import TESTER
+from tests.helpers import as_actor, person, village
 
 
 def state(db: Database, person_id: object) -> tuple[str | None, int | None, date | None]:
@@ -73,3 +73,15 @@ def test_worklists(db: Database) -> None:
     assert [w.full_name for w in pending] == ["Vi Thị Cũ", "Vi Thị Mới"]
     assert [w.full_name for w in missing] == ["Cầm Thị Chưa"]
     assert [w.person_id for w in missing_dong_tam] == [never]
+
+
+def test_the_same_step_again_later_keeps_the_date_it_was_first_reached(db: Database) -> None:
+    someone = person(db)
+    with db.transaction(as_actor("t")) as session:
+        vneid.record_step(session, someone, "activated", date(2025, 10, 15), level=2)
+        vneid.record_step(session, someone, "activated", date(2025, 12, 1), level=2)
+    assert state(db, someone) == ("activated", 2, date(2025, 10, 15))
+    with db.transaction(as_actor("t")) as session:
+        # Entered late, taken earlier: the account was activated since then.
+        vneid.record_step(session, someone, "activated", date(2025, 10, 1), level=2)
+    assert state(db, someone) == ("activated", 2, date(2025, 10, 1))

@@ -9,8 +9,11 @@ _EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})
 
 
 # C0 controls other than tab and line breaks, and DEL: pasted from old files, they
-# break Excel exports (openpyxl refuses them) and mean nothing on paper.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# break Excel exports (openpyxl refuses them) and mean nothing on paper. Also the
+# bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): in
+# Vietnamese text they only ever serve to make a name or a note display as something
+# other than what is stored.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def nfc(value: str) -> str:
@@ -24,7 +27,7 @@ def without_controls(value: str) -> str:
 
 
 def stored(value: str) -> str:
-    """Text as it is kept: NFC, without control characters."""
+    """Text as it is kept: NFC, without control or bidirectional override characters."""
     return without_controls(nfc(value))
 
 

@@ -25,9 +25,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import String, Text, bindparam, case, event, insert, inspect, update
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
+from sqlalchemy.orm import (
+    InstanceState,
+    Mapper,
+    ORMExecuteState,
+    Session,
+    UOWTransaction,
+    sessionmaker,
+)
 
-from cdsxa.common import clock
+from cdsxa.common import clock, limits
+from cdsxa.common.errors import UserError
+from cdsxa.common.limits import Limit
 from cdsxa.common.text import stored
 from cdsxa.db.base import is_travelling, is_travelling_class, new_id, utcnow
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, ThisDevice
@@ -52,17 +61,46 @@ def record_state(obj: object) -> dict[str, Any]:
     return {attr.key: _json_value(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
+_TextColumns = tuple[tuple[str, str, Limit | None], ...]
+_TEXT_COLUMNS: dict[type[Any], _TextColumns] = {}
+
+
+def _text_columns(model: type[Any]) -> _TextColumns:
+    """(attribute, table, limit) of each text column of a model: worked out once per
+    model, not on every flush."""
+    found = _TEXT_COLUMNS.get(model)
+    if found is None:
+        mapper: Mapper[Any] = inspect(model)
+        table = getattr(model, "__tablename__", "")
+        found = _TEXT_COLUMNS[model] = tuple(
+            (attr.key, table, limits.FIELDS.get((table, attr.key)))
+            for attr in mapper.column_attrs if isinstance(attr.columns[0].type, (String, Text)))
+    return found
+
+
 def _normalise_text(obj: object) -> None:
-    """NFC without control characters on the way in, for every text column of every model."""
-    mapper = inspect(type(obj))
-    for attr in mapper.column_attrs:
-        column = attr.columns[0]
-        if isinstance(column.type, (String, Text)):
-            value = getattr(obj, attr.key)
-            if isinstance(value, str):
-                normal = stored(value)
-                if normal != value:
-                    setattr(obj, attr.key, normal)
+    """Text as it is kept (cdsxa.common.text.stored: NFC, no control or bidirectional
+    override characters) and no longer than its field allows (cdsxa.common.limits),
+    for every text column of every model, whichever way the change came in.
+
+    Only values this flush writes are looked at: a new record's, and the changed ones
+    of a changed record (an old over-long note does not block editing the phone),
+    read from the instance's own state, so no unloaded column is fetched.
+    """
+    state: InstanceState[Any] = inspect(obj)
+    values = state.dict
+    # committed_state holds the attributes changed since load (their old values).
+    changed = state.committed_state if state.key is not None else values
+    for key, table, limit in _text_columns(type(obj)):
+        if key not in changed:
+            continue
+        value = values.get(key)
+        if isinstance(value, str):
+            normal = stored(value)
+            if limit is not None and len(normal) > limit.chars:
+                raise UserError(limits.problem(table, key, normal))
+            if normal != value:
+                setattr(obj, key, normal)
 
 
 @contextmanager

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
+from cdsxa.common.digits import ascii_digits
+from cdsxa.common.errors import UserError
+
 # The 63 place-of-birth-registration codes; 038 is Thanh Hóa.
 PLACE_CODES = frozenset(
     """001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033
@@ -41,9 +44,13 @@ def check(raw: str, birth: date | None = None, birth_year: int | None = None,
     """Validate against the number's structure and what is known of the person.
 
     Excel drops leading zeros, so 11 digits are restored to 12 with a leading 0.
+    Digits of other scripts (fullwidth, Arabic-Indic) count as the same digits.
     """
-    digits = "".join(raw.split()).replace(".", "")
-    if not digits.isdigit():
+    try:
+        digits = "".join(ascii_digits(raw, "Số định danh").split()).replace(".", "")
+    except UserError as exc:
+        return IdNumberCheck(None, error=exc.message)
+    if not (digits.isascii() and digits.isdigit()):
         return IdNumberCheck(None, error="Số định danh chỉ gồm chữ số.")
     if len(digits) == 11:
         digits = "0" + digits
@@ -57,9 +64,10 @@ def check(raw: str, birth: date | None = None, birth_year: int | None = None,
             f"nhưng năm sinh đã nhập là {year}.",
         )
     if gender is not None and gender_of(digits) != gender:
-        return IdNumberCheck(None, error="Chữ số giới tính trong số định danh không khớp giới tính.")
+        return IdNumberCheck(
+            None, error="Chữ số giới tính trong số định danh không khớp giới tính.")
     if digits[:3] not in PLACE_CODES:
         return IdNumberCheck(
-            digits, warning=f"Mã nơi đăng ký khai sinh {digits[:3]} không có trong danh mục 63 tỉnh."
-        )
+            digits,
+            warning=f"Mã nơi đăng ký khai sinh {digits[:3]} không có trong danh mục 63 tỉnh.")
     return IdNumberCheck(digits)

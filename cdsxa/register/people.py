@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdsxa.common import outcomes
+from cdsxa.common.digits import ascii_digits
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import HouseholdId, PersonId, VillageId
 from cdsxa.common.text import clean, fold
@@ -52,12 +53,19 @@ class DuplicateIdNumber(UserError):
         self.existing = existing
 
 
+def household_code(typed: str | None) -> str | None:
+    """A household number as kept: "ＨＫ０１" (fullwidth) is "HK01"; blank is None."""
+    code = clean(typed)
+    return None if code is None else ascii_digits(code, "Mã hộ")
+
+
 def add_household(session: Session, village_id: VillageId, code: str | None = None,
                   address: str | None = None) -> HouseholdId:
     require_village(session, Permission.EDIT_RECORDS, village_id)
     require_villages(session, {village_id})
     # The id is made here, so no flush is needed before members can point at it.
-    row = Household(id=new_id(), village_id=village_id, code=clean(code), address=clean(address))
+    row = Household(id=new_id(), village_id=village_id, code=household_code(code),
+                    address=clean(address))
     session.add(row)
     return HouseholdId(row.id)
 
@@ -134,15 +142,36 @@ def _require_households(session: Session, batch: Sequence[PersonInput]) -> None:
                             "Hãy chọn lại hộ.")
 
 
-def _validated(data: PersonInput, today: date) -> dict[str, object]:
-    name = clean(data.full_name)
+# Field checks of one value each, pure: the form's path (_validated) and received
+# sync entries (cdsxa.sync.values) both call them.
+
+def full_name(typed: str | None) -> str:
+    name = clean(typed)
     if not name:
         raise UserError("Hãy nhập họ và tên.")
-    if data.gender not in GENDERS:
+    return name
+
+
+def check_gender(gender: object) -> None:
+    if gender not in GENDERS:
         raise UserError("Hãy chọn giới tính (nam hoặc nữ).")
-    birth_year = data.birth_date.year if data.birth_date else data.birth_year
+
+
+def check_birth_year(birth_year: int | None, today: date) -> None:
     if birth_year is not None and not 1900 <= birth_year <= today.year:
         raise UserError(f"Năm sinh {birth_year} không hợp lệ.")
+
+
+def check_consent(consent: object) -> None:
+    if consent is not None and consent not in CONSENTS:
+        raise UserError(f"Ý kiến đồng ý không xác định: {consent}.")
+
+
+def _validated(data: PersonInput, today: date) -> dict[str, object]:
+    name = full_name(data.full_name)
+    check_gender(data.gender)
+    birth_year = data.birth_date.year if data.birth_date else data.birth_year
+    check_birth_year(birth_year, today)
     number = None
     if clean(data.id_number):
         result = idnumber.check(data.id_number or "", data.birth_date, birth_year, data.gender)
@@ -171,8 +200,7 @@ def _validated(data: PersonInput, today: date) -> dict[str, object]:
 def _consent(data: PersonInput, today: date) -> tuple[str | None, date | None]:
     if data.consent is None:
         return None, None  # not asked: no date either
-    if data.consent not in CONSENTS:
-        raise UserError(f"Ý kiến đồng ý không xác định: {data.consent}.")
+    check_consent(data.consent)
     on = data.consent_on or today
     if on > today:
         raise UserError("Ngày người dân đồng ý hoặc từ chối không thể ở tương lai.")

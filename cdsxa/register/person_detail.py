@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cdsxa.common import outcomes
+from cdsxa.common.digits import ascii_digits, ascii_digits_or_none
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import HouseholdId, PersonId, VillageId
 from cdsxa.common.text import clean
@@ -31,7 +32,8 @@ ETHNICITIES = ("Kinh", "Mường", "Thái", "H'Mông", "Dao", "Thổ", "Khơ Mú
 RELATIONS = ("Chủ hộ", "Vợ", "Chồng", "Con", "Bố", "Mẹ", "Ông", "Bà", "Cháu", "Anh", "Chị",
              "Em", "Con dâu", "Con rể", "Khác")
 
-_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+# ASCII digits only: typed text passes through ascii_digits first.
+_DATE = re.compile(r"([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})")
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,12 @@ class PersonEdit:
 
 
 def parse_date(text: str, what: str) -> date | None:
-    """'7/3/1985' (also with '.' or '-') → a date; empty → None."""
+    """'7/3/1985' (also with '.' or '-', and in fullwidth or other digits) → a date;
+    empty → None."""
     typed = clean(text)
     if typed is None:
         return None
+    typed = ascii_digits(typed, what)
     match = _DATE.fullmatch(typed)
     try:
         if match is None:
@@ -103,7 +107,8 @@ def parse_birth(text: str) -> tuple[date | None, int | None]:
     typed = clean(text)
     if typed is None:
         return None, None
-    if typed.isdigit() and len(typed) == 4:
+    typed = ascii_digits(typed, "Ngày sinh")
+    if typed.isascii() and typed.isdigit() and len(typed) == 4:
         return None, int(typed)
     if _DATE.fullmatch(typed) is None:
         raise UserError(f"Ngày sinh “{typed}” không hợp lệ: nhập dd/mm/yyyy, hoặc chỉ năm "
@@ -145,10 +150,10 @@ def find_by_id_number(session: Session, typed: str) -> PersonId | None:
     """The live person with this ID number (typed with spaces or dots, or with its
     leading 0 dropped), if any. Only the id: get_person decides who may see them."""
     require(session, Permission.VIEW_PERSONAL)
-    digits = "".join(typed.split()).replace(".", "")
+    digits = "".join((ascii_digits_or_none(typed) or "").split()).replace(".", "")
     if len(digits) == 11:
         digits = "0" + digits
-    if len(digits) != 12 or not digits.isdigit():
+    if len(digits) != 12 or not (digits.isascii() and digits.isdigit()):
         return None
     found = session.scalars(select(Person.id).where(
         Person.id_number == digits, live(Person))).first()
@@ -178,7 +183,7 @@ def household_codes(session: Session, village_id: VillageId) -> list[str]:
 def find_household(session: Session, village_id: VillageId, code: str) -> HouseholdView | None:
     """The village's live household with this code (case ignored), if any."""
     require_village(session, Permission.VIEW_PERSONAL, village_id)
-    typed = clean(code)
+    typed = people.household_code(code)
     if typed is None:
         return None
     row = session.scalars(select(Household).where(
@@ -194,7 +199,7 @@ def find_household(session: Session, village_id: VillageId, code: str) -> Househ
 def household_for_code(session: Session, village_id: VillageId,
                        code: str | None) -> HouseholdId | None:
     """The household a typed code names in the village: an existing one, or a new one."""
-    typed = clean(code)
+    typed = people.household_code(code)
     if typed is None:
         return None
     existing = find_household(session, village_id, typed)

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from cdsxa.common.digits import ascii_digits_or_none
 from cdsxa.common.ids import PersonId, VillageId
 from cdsxa.common.text import clean, fold
 from cdsxa.db.base import live
@@ -105,6 +106,8 @@ def number_prefixes(digits: str) -> tuple[str, ...]:
 
 def parse(query: str) -> ParsedQuery:
     text = (clean(query) or "")[:MAX_QUERY]
+    # Numbers typed in fullwidth or other scripts search as the ASCII they are stored as.
+    text = ascii_digits_or_none(text) or text
     if not text:
         return ParsedQuery(blank=True)
     code = text if " " not in text and any(ch.isdigit() for ch in text) else None

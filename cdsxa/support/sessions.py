@@ -1,7 +1,15 @@
 """Recording support given to citizens: one-to-one sessions and group classes.
 
 A one-to-one session whose result is "done" reaches the outcomes of its topics on
-the person in the same transaction (one action for the officer, not two).
+the person in the same transaction (one action for the officer, not two). What a
+session reaches never rewrites what was known before:
+- an outcome keeps the earliest date it was reached (people.set_outcome): a later
+  session leaves its date as it is; a session held earlier and entered late dates
+  it earlier, since the person had reached it by then;
+- a VNeID topic records a step only when it changes the person's VNeID state
+  (status or level, or the status reached earlier than known; cdsxa.support.vneid):
+  a session on activation for an account activated on 15/10 adds no step and
+  leaves 15/10 as the activation date.
 
 Recording and removing need EDIT_RECORDS; a team member works only in their own
 village (the session's, and the person's). Listing sessions names people, so it
@@ -117,11 +125,12 @@ def _apply_outcomes(session: Session, data: SessionInput, topics: list[TopicView
             if data.result == "done":
                 vneid.record_step(session, data.person_id, _VNEID_STEPS[topic.outcome],
                                   data.held_on, level=data.vneid_level, member_id=helper,
-                                  session_id=session_id)
+                                  session_id=session_id, only_if_changed=True)
             elif data.result == "not_possible" and data.vneid_failure:
                 vneid.record_step(session, data.person_id, "failed", data.held_on,
                                   member_id=helper, session_id=session_id,
-                                  failure_reason=data.vneid_failure, note=data.reason)
+                                  failure_reason=data.vneid_failure, note=data.reason,
+                                  only_if_changed=True)
         elif topic.outcome in outcomes.PERSON_OUTCOMES and data.result == "done":
             people.set_outcome(session, data.person_id, topic.outcome, data.held_on, session_id)
 
@@ -231,3 +240,30 @@ def remove(session: Session, session_id: SessionId) -> None:
         else:
             outcome.session_id, outcome.reached_on = instead.id, instead.held_on
     vneid.remove_steps_of_session(session, row.id)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    id: SessionId
+    held_on: date
+    village: str | None  # None: the whole commune
+    place: str | None
+    topic: str
+    attendees: int
+
+
+def recent_groups(session: Session, limit: int = 200,
+                  village_id: VillageId | None = None) -> list[GroupRow]:
+    """The latest group classes, newest first (a team member's village only), for the
+    same list as the one-to-one sessions."""
+    require(session, Permission.VIEW_PERSONAL)
+    village_id = _scoped(session, village_id)
+    query = (select(GroupSession, Village.name)
+             .outerjoin(Village, Village.id == GroupSession.village_id)
+             .where(live(GroupSession))
+             .order_by(GroupSession.held_on.desc(), GroupSession.created_at.desc())
+             .limit(limit))
+    if village_id is not None:
+        query = query.where(GroupSession.village_id == village_id)
+    return [GroupRow(SessionId(g.id), g.held_on, village, g.place, g.topic, g.attendee_count)
+            for g, village in session.execute(query)]

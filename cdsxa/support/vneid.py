@@ -1,6 +1,18 @@
 """VNeID per person: dated steps (guided → registered → approved → activated, or
 failed with a reason), the person's current state, and the worklists.
 
+The current state (status, since when, level) follows the dated steps, whatever
+order they are entered in; `_after` is the one rule:
+- a later step (or a further one the same day) moves the status on; an activated
+  account stays activated;
+- the same status again never moves its date later: the date is when it was first
+  reached, so a step entered late with an earlier date moves it earlier (as outcomes
+  do, cdsxa.register.people.set_outcome) and nothing is overwritten silently;
+- the level only goes up.
+A support session records a step only when it changes that state (a session on
+activation for an activated account adds nothing); a step recorded on its own is
+kept in the history either way.
+
 Recording a step needs EDIT_RECORDS for the person's village; a person's history
 and the worklists (names, phones) need VIEW_PERSONAL, a team member's own village.
 """
@@ -58,8 +70,12 @@ class WorkItem:
 def record_step(session: Session, person_id: PersonId, step: str, taken_on: date,
                 level: int | None = None, member_id: uuid.UUID | None = None,
                 session_id: uuid.UUID | None = None, failure_reason: str | None = None,
-                note: str | None = None) -> None:
-    """Add a dated step and bring the person's current VNeID state up to date."""
+                note: str | None = None, *, only_if_changed: bool = False) -> bool:
+    """Add a dated step and bring the person's current VNeID state up to date.
+
+    With only_if_changed (support sessions), a step that would not change the state
+    is not recorded. Returns whether a step was recorded.
+    """
     require(session, Permission.EDIT_RECORDS)
     person = session.get(Person, person_id)
     if person is None or person.deleted:
@@ -77,25 +93,50 @@ def record_step(session: Session, person_id: PersonId, step: str, taken_on: date
     if born is not None and not ages.is_aged_14_plus(born, taken_on):
         raise UserError(f"{person.full_name} chưa đủ {MIN_AGE} tuổi: trẻ em được gắn với "
                         "tài khoản VNeID của cha hoặc mẹ.")
+    now = _State(person.vneid_status, person.vneid_status_on, person.vneid_level)
+    after = _after(now, step, taken_on, level)
+    if only_if_changed and after == now:
+        return False
     session.add(VneidStep(person_id=person_id, step=step, level=level, taken_on=taken_on,
                           member_id=member_id, session_id=session_id,
                           failure_reason=failure_reason if step == "failed" else None,
                           note=clean(note)))
-    _update_current(person, step, taken_on, level)
+    _set_state(person, after)
+    return True
 
 
-def _update_current(person: Person, step: str, taken_on: date, level: int | None) -> None:
-    # A step entered late (back-dated) must not move the current state backwards.
-    current_on = person.vneid_status_on
-    later = current_on is None or taken_on > current_on
-    same_day_further = taken_on == current_on and _ORDER[step] > _ORDER.get(
-        person.vneid_status or "", -1)
-    if person.vneid_status == "activated" and step in ("guided", "registered", "failed"):
-        later = same_day_further = False  # an activated account stays activated
-    if later or same_day_further:
-        person.vneid_status, person.vneid_status_on = step, taken_on
+@dataclass(frozen=True)
+class _State:
+    status: str | None
+    on: date | None
+    level: int | None
+
+
+def _after(now: _State, step: str, taken_on: date, level: int | None) -> _State:
+    """The state once a step is known (the rule of the module docstring)."""
+    status, on = now.status, now.on
+    if step == status:
+        if on is None or taken_on < on:
+            on = taken_on  # reached earlier than known; a later repeat changes nothing
+    elif status != "activated":
+        # A step entered late (back-dated) must not move the current state backwards;
+        # an activated account stays activated.
+        later = on is None or taken_on > on
+        same_day_further = taken_on == on and _ORDER[step] > _ORDER.get(status or "", -1)
+        if later or same_day_further:
+            status, on = step, taken_on
+    new_level = now.level
     if level is not None and step in ("registered", "approved", "activated"):
-        person.vneid_level = max(level, person.vneid_level or 0)
+        new_level = max(level, now.level or 0)
+    return _State(status, on, new_level)
+
+
+def _set_state(person: Person, state: _State) -> None:
+    # Only real changes: an untouched column is no field of the change-log entry.
+    if (person.vneid_status, person.vneid_status_on) != (state.status, state.on):
+        person.vneid_status, person.vneid_status_on = state.status, state.on
+    if person.vneid_level != state.level:
+        person.vneid_level = state.level
 
 
 def history(session: Session, person_id: PersonId) -> list[StepView]:
@@ -161,10 +202,40 @@ def _replay(session: Session, person_id: PersonId) -> None:
     person = session.get(Person, person_id)
     if person is None:
         return
-    person.vneid_status = person.vneid_status_on = person.vneid_level = None
     with session.no_autoflush:  # the deletions above are pending: filter them here too
         remaining = [s for s in session.scalars(select(VneidStep).where(
             VneidStep.person_id == person_id).order_by(VneidStep.taken_on, VneidStep.created_at))
             if not s.deleted]
+    state = _State(None, None, None)
     for step in remaining:
-        _update_current(person, step.step, step.taken_on, step.level)
+        state = _after(state, step.step, step.taken_on, step.level)
+    _set_state(person, state)
+
+
+def record_step_to_undo(session: Session, person_id: PersonId, step: str, taken_on: date,
+                        **options: Any) -> uuid.UUID | None:
+    """record_step, returning the id of the step it added, for the page's Undo
+    (None: it added none)."""
+    before = _step_ids(session, person_id)
+    record_step(session, person_id, step, taken_on, **options)
+    added = _step_ids(session, person_id) - before
+    return next(iter(added)) if len(added) == 1 else None
+
+
+def undo_step(session: Session, step_id: uuid.UUID) -> None:
+    """Take back a step recorded by mistake; the person's state is found again from
+    the rest of their history."""
+    require(session, Permission.EDIT_RECORDS)
+    row = session.get(VneidStep, step_id)
+    if row is None or row.deleted:
+        raise NotFound("Không tìm thấy bước VNeID này (có thể đã được hoàn tác).")
+    person = session.get(Person, row.person_id)
+    if person is not None:
+        require_village(session, Permission.EDIT_RECORDS, person.village_id)
+    row.deleted = True
+    _replay(session, PersonId(row.person_id))
+
+
+def _step_ids(session: Session, person_id: PersonId) -> set[uuid.UUID]:
+    return set(session.scalars(select(VneidStep.id).where(
+        VneidStep.person_id == person_id, live(VneidStep))))
