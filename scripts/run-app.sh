@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Sets everything up, then starts CĐS Xã. Arguments go to the `cdsxa` command, e.g.
+# Sets everything up the first time, then starts CĐS Xã. Arguments go to the `cdsxa`
+# command, e.g.
 #   scripts/run-app.sh                      # the GUI (first start: the setup wizard)
 #   scripts/run-app.sh --demo               # the GUI on a demo commune in ./demo-data
 #   scripts/run-app.sh demo --size small --data-dir DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+# Setup (system packages, pip install) takes seconds to tens of seconds: run it only when
+# there is no environment yet or pyproject.toml (the dependencies) changed since the last
+# one. scripts/setup.sh can always be run by hand to repair an environment.
+STAMP=.venv/.run-app-setup-done
+if [ ! -x .venv/bin/cdsxa ] || [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+  scripts/setup.sh
+  touch "$STAMP"
+fi
 if [ "${1:-}" = "--demo" ]; then
   shift
   export CDSXA_DATA_DIR="${CDSXA_DATA_DIR:-$PWD/demo-data}"

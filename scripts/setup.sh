@@ -11,6 +11,8 @@ QT_RUNTIME_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
   fonts-dejavu-core fonts-liberation2 xvfb xauth
+  # The tests read printed lists and documents back (pdftotext) and look at them (pdftoppm).
+  poppler-utils
 )
 # The tests run a throwaway PostgreSQL server of their own (a province hub runs one).
 POSTGRES_PACKAGE=postgresql

@@ -1,12 +1,14 @@
 """Crash-safety harness: kill a writer with SIGKILL during a stream of saves, many times.
 
-    CDSXA_PASSPHRASE=... python tests/crash_writer.py DATA_DIR [--kills 1000] [--seed 4]
-                                                      [--max-delay-ms 30] [--fault NAME]
+    CDSXA_PASSPHRASE=... python tests/crash_writer.py DATA_DIR [--kills 1000] [--seconds S]
+                                  [--seed 4] [--max-delay-ms 30] [--fault NAME]
 
 Linux (and other POSIX systems) only: it forks and kills. Qt-free.
 
 It makes a fresh encrypted profile in DATA_DIR (as the tests' `db` fixture does,
-the key wrapped by the passphrase in CDSXA_PASSPHRASE; no keyring), then, KILLS times:
+the key wrapped by the passphrase in CDSXA_PASSPHRASE; no keyring), then, KILLS times
+(or fewer, when --seconds run out first: a loaded machine does fewer rounds, each still
+checked in full):
 
 1. forks a writer. The writer opens the database on connections of its own
    (SQLAlchemy's recipe after a fork: `engine.dispose(close=False)`; this
@@ -669,6 +671,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("data_dir", type=Path, help="a folder for the profile (made here)")
     parser.add_argument("--kills", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="start no new round after this long (the kills counted are "
+                             "those done)")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--max-delay-ms", type=float, default=30.0)
     parser.add_argument("--fault", choices=FAULTS, help="inject a known bug (see above)")
@@ -717,7 +722,13 @@ def main(argv: list[str] | None = None) -> int:
 
     round_no = 0
     writer: Writer | None = None
+    stopped_by = "kills"
+    rounds_until = None if args.seconds is None else time.monotonic() + args.seconds
     for round_no in range(1, args.kills + 1):
+        if rounds_until is not None and time.monotonic() >= rounds_until:
+            round_no -= 1  # this round was not run
+            stopped_by = "seconds"
+            break
         delay, from_fork = schedule[round_no - 1]
         if writer is None:
             writer = spawn(plan(round_no))
@@ -751,6 +762,7 @@ def main(argv: list[str] | None = None) -> int:
                              "from_fork": from_fork, "kill": run.moment,
                              "problems": problems})
             if len(failures) >= args.max_failures:
+                stopped_by = "failures"
                 break
         else:
             totals["checks passed"] += 1
@@ -772,6 +784,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "kills": totals["kills"],
         "rounds": round_no,
+        "stopped_by": stopped_by,
         "saves_acknowledged": totals["saves acknowledged"],
         "kill_moments": {k[5:]: v for k, v in sorted(totals.items()) if k.startswith("kill ")},
         "in_flight_committed": totals["in flight: committed"],

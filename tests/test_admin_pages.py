@@ -187,7 +187,7 @@ def test_the_log_shows_an_update_with_old_and_new_values_and_filters(
 
     rows = audit_rows(page)
     update = next(row for row in rows if row[2] == "Sửa")
-    assert update[3] == "Thôn/bản" and "Bản Hang → Bản Hang Trên" in update[4]
+    assert update[3] == "Thôn/bản: Bản Hang Trên" and "Bản Hang → Bản Hang Trên" in update[4]
     assert update[1] == "test" and len(update[0]) == len("22/11/2025 07:30")
     times = [row.at for row in page.rows]
     assert times == sorted(times, reverse=True)  # newest first
@@ -242,6 +242,27 @@ def test_the_filtered_log_exports_to_excel_and_the_export_is_logged(
         exports = audit.browse(session, audit.AuditFilter(actions=("export",)))
     assert len(exports) == 1 and "nhat-ky.xlsx" in exports[0].summary
     assert str(shown) in page.status.text()
+
+
+def test_the_log_is_not_exported_over_the_data_itself(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page exports through the same service as `cdsxa export audit`, so the
+    data folder's own files are refused as destinations there too."""
+    from PySide6.QtWidgets import QFileDialog
+
+    database = context.db.path
+    before = database.stat().st_size
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args, **kwargs: (str(database), "")))
+    page = AuditPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.export_button.click()
+    qtbot.waitUntil(lambda: page.export_button.isEnabled())
+    assert page.error.text() and database.stat().st_size >= before
+    with context.read() as session:
+        assert audit.browse(session, audit.AuditFilter(actions=("export",))) == []
 
 
 def choose_file(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:

@@ -162,3 +162,77 @@ def test_the_log_file_keeps_tracebacks_but_not_the_values_in_messages(tmp_path: 
     assert "export failed" in written and "builtins.ValueError" in written
     assert "builtins.KeyError" in written and "test_the_log_file_keeps" in written  # the frames
     assert not any(value in written for value in values)
+
+
+# argparse's own English words, as it prints them when nobody translates them.
+ARGPARSE_ENGLISH = re.compile(r"usage|options|positional arguments|show this help|exit|"
+                              r"error|argument|required|invalid|choose from|program's",
+                              re.IGNORECASE)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["import", "people", "--help"],
+                                  ["indicators", "--help"]])
+def test_help_is_vietnamese(args: list[str]) -> None:
+    result = cdsxa(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("cách dùng: cdsxa")
+    assert "hiện hướng dẫn này rồi thoát" in result.stdout
+    assert ARGPARSE_ENGLISH.findall(result.stdout) == [], result.stdout
+
+
+@pytest.mark.parametrize("args", [["import", "people"], ["indicators", "--date", "31/02/2025"],
+                                  ["demo", "--size", "huge"], ["--no-such-option"]])
+def test_command_line_mistakes_are_told_in_vietnamese(args: list[str]) -> None:
+    result = cdsxa(*args)
+    assert result.returncode == 2
+    assert "cdsxa" in result.stderr and ": lỗi: " in result.stderr
+    assert ARGPARSE_ENGLISH.findall(result.stderr) == [], result.stderr
+
+
+@pytest.mark.parametrize("text", ["03/09/2025", "3/9/2025", "2025-09-03", " 03.09.2025 "])
+def test_dates_on_the_command_line_read_both_ways(text: str) -> None:
+    from datetime import date
+
+    from cdsxa.cli.main import build_parser
+
+    assert build_parser().parse_args(["indicators", "--date", text]).date == date(2025, 9, 3)
+
+
+@pytest.mark.parametrize("text", ["31/02/2025", "09/2025", "2025/09/03", "hôm qua", "13/13/2025"])
+def test_impossible_dates_are_refused(text: str) -> None:
+    from cdsxa.cli.dates import parse_date
+
+    with pytest.raises(ValueError, match="ngày"):
+        parse_date(text)
+
+
+def test_self_test_fails_when_it_cannot_sign_in_and_says_how(tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    made = cdsxa("init", "--province", "38", "--commune", "14797", "--data-dir", str(target),
+                 "--admin", "admin", env={"CDSXA_ADMIN_PASSWORD": "mật khẩu quản trị"})
+    assert made.returncode == 0, made.stderr
+    no_user = cdsxa("--self-test", "--data-dir", str(target))  # no page can be shown
+    assert no_user.returncode == 1 and no_user.stdout == ""
+    assert "CDSXA_SELF_TEST_USER" in no_user.stderr and "CDSXA_SELF_TEST_PASSWORD" in no_user.stderr
+    no_key = cdsxa("--self-test", "--data-dir", str(target), env={PASSPHRASE_ENV: ""})
+    assert no_key.returncode == 1 and PASSPHRASE_ENV in no_key.stderr
+
+
+def test_every_command_s_help_is_vietnamese_and_explains_every_option() -> None:
+    import argparse
+
+    from cdsxa.cli.main import build_parser
+
+    def parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+        yield parser
+        for action in parser._actions:  # noqa: SLF001 (argparse keeps them there)
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+                for child in action.choices.values():
+                    yield from parsers(child)
+
+    for parser in parsers(build_parser()):
+        text = parser.format_help()
+        assert ARGPARSE_ENGLISH.findall(text) == [], (parser.prog, text)
+        unexplained = [a.option_strings or a.dest for a in parser._actions  # noqa: SLF001
+                       if not a.help and not isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
+        assert unexplained == [], (parser.prog, unexplained)

@@ -18,8 +18,8 @@ from cdsxa.ui.main_window import MainWindow
 from cdsxa.ui.pages.overview import OverviewPage
 from cdsxa.ui.pages.settings_page import SettingsPage
 from cdsxa.ui.wizard import SetupWizard
-from tests.helpers import SIGN_IN_PASSWORD, signed_in, type_text
 from tests.conftest import TESTER
+from tests.helpers import SIGN_IN_PASSWORD, signed_in, type_text
 
 pytestmark = pytest.mark.usefixtures("vietnamese", "inline_work")
 
@@ -226,3 +226,25 @@ def test_a_second_window_on_a_reopened_profile_starts_on_the_overview(
     assert overview.table.rowCount() == 6
     main.close()
     db.close()
+
+
+def test_an_empty_profile_shows_how_to_start(qtbot: QtBot, window: MainWindow,
+                                             db: Database) -> None:
+    from tests.helpers import person
+
+    overview = window.show_page("dashboard")
+    assert isinstance(overview, OverviewPage)
+    start = overview.getting_started
+    assert start.isVisible()
+    assert [b.isVisible() for b in start.buttons.values()] == [True, True, True]
+    qtbot.mouseClick(start.buttons["villages"], Qt.MouseButton.LeftButton)
+    assert window.current_key() == "settings"
+    window.show_page("dashboard")
+    qtbot.mouseClick(start.buttons["support"], Qt.MouseButton.LeftButton)
+    assert window.current_key() == "support"
+    window.show_page("dashboard")
+    qtbot.mouseClick(start.buttons["import"], Qt.MouseButton.LeftButton)
+    assert window.current_key() == "people"
+    person(db, "Lò Thị Mai")
+    window.show_page("dashboard")
+    assert not start.isVisible()  # the register has people: the usual overview

@@ -140,7 +140,9 @@ def test_an_unexpected_error_keeps_its_details_in_the_log_only(
     assert [type(e) for e in caught] == [RuntimeError]
     shown = error_dialogs()
     assert [box.text() for box in shown] == [
-        "Lỗi không mong đợi. Chi tiết đã được ghi vào tệp nhật ký."]
+        "Đã xảy ra lỗi không mong đợi: việc vừa làm có thể chưa được lưu. Hãy kiểm tra rồi "
+        "thử lại; nếu vẫn lỗi, hãy ghi lại việc đã làm và gửi tệp nhật ký (cdsxa.log trong "
+        "thư mục dữ liệu) cho người hỗ trợ CĐS Xã."]
     close_dialogs()
     assert "ZeroDivisionError" in caplog.text and "RuntimeError" in caplog.text
     assert "Bản Nậm Xa" not in village_names(db) and announced == []

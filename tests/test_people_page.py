@@ -267,8 +267,8 @@ def test_clicking_the_name_header_reverses_the_order(qtbot: QtBot, page: PeopleP
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
                      pos=QPoint(header.sectionViewportPosition(0) + 20, header.height() // 2))
     assert listed(page) == ["Nguyễn Văn An", "Lò Văn Tâm", "Đinh Thị Ánh"]
-    page.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # not orderable: stays on name
-    assert header.sortIndicatorSection() == 0
+    page.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # every column sorts
+    assert header.sortIndicatorSection() == 3 and page.model.sort_column == 3
 
 
 def test_export_calls_the_excel_exporter_off_the_ui_thread(
@@ -278,7 +278,8 @@ def test_export_calls_the_excel_exporter_off_the_ui_thread(
     calls: list[tuple[Path, object, bool, object]] = []
 
     def export_people(session: object, path: Path, village_id: object = None,
-                      include_personal: bool = False, reason: object = None) -> int:
+                      include_personal: bool = False, reason: object = None,
+                      query: str = "") -> int:
         calls.append((path, village_id, include_personal, reason))
         return 1
 
@@ -316,6 +317,27 @@ def test_export_writes_the_list_with_the_excel_module(
                     timeout=20_000)
     assert not page.error.isVisible(), page.error.text()
     assert target.stat().st_size > 0 and "3 người" in page.status.text()
+
+
+def test_the_export_holds_the_people_the_search_shows(
+        qtbot: QtBot, page: PeoplePage, tmp_path: Path) -> None:
+    import openpyxl
+
+    type_text(qtbot, page.search, "van")
+    page.apply_filter()
+    qtbot.waitUntil(lambda: not page.model.loading)
+    assert sorted(listed(page)) == ["Lò Văn Tâm", "Nguyễn Văn An"]
+    target = tmp_path / "tim.xlsx"
+    dialog = page.export()
+    dialog.path.setText(str(target))
+    dialog.accept()
+    qtbot.waitUntil(lambda: "Đã xuất" in page.status.text() or page.error.isVisible(),
+                    timeout=20_000)
+    assert "2 người" in page.status.text(), page.error.text()
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    assert sorted(str(r[1]) for r in sheet.iter_rows(min_row=4, values_only=True)) == [
+        "Lò Văn Tâm", "Nguyễn Văn An"]
 
 
 # --- off the UI thread ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -18,8 +19,8 @@ from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.pages.support_page import SupportPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.vneid_page import VneidPage
-from tests.helpers import as_actor, person, signed_in, village
 from tests.conftest import TESTER
+from tests.helpers import as_actor, person, signed_in, village
 
 pytestmark = pytest.mark.usefixtures("vietnamese", "inline_work")
 
@@ -44,10 +45,8 @@ def count(db: Database, model: type) -> int:
 
 
 def check_topics(form: object, *codes: str) -> None:
-    topics = form.topics  # type: ignore[attr-defined]
-    for i in range(topics.count()):
-        if topics.item(i).data(Qt.ItemDataRole.UserRole).code in codes:
-            topics.item(i).setCheckState(Qt.CheckState.Checked)
+    for code in codes:
+        form.topics.choose(code)  # type: ignore[attr-defined]
 
 
 def test_a_session_for_a_known_citizen_from_the_keyboard(
@@ -88,7 +87,7 @@ def test_a_new_citizen_is_added_with_the_session(qtbot: QtBot, context: AppConte
     form.picker.edit.insert("Giàng A Páo")  # typed as an input method commits it
     qtbot.keyClick(form.picker.edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert form.new_citizen.isVisible() and form.new_citizen.name.text() == "Giàng A Páo"
-    form.new_citizen.birth_year.setValue(1975)
+    form.new_citizen.birth_year.insert("1975")
     check_topics(form, "vneid_install", "vneid_register")
     form.vneid_level.setCurrentIndex(form.vneid_level.findData(2))
     qtbot.keyClick(form.new_citizen.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -132,10 +131,19 @@ def test_a_group_class_with_named_attendees(qtbot: QtBot, context: AppContext,
         group.picker.refresh()
         qtbot.keyClick(group.picker.edit, Qt.Key.Key_Return)
     assert group.attendees.count() == 2
+    group.save()  # no topic chosen: none is assumed
+    assert "chủ đề" in group.error.text() and count(db, GroupSession) == 0
+    qtbot.keyClicks(group.topic.filter, "lua dao")  # typed to filter, as in the session form
+    qtbot.keyClick(group.topic.filter, Qt.Key.Key_Return)
+    qtbot.keyClicks(group.topic.filter, "chu ky")  # a class has one topic: the last chosen
+    qtbot.keyClick(group.topic.filter, Qt.Key.Key_Return)
+    assert group.topic.chip_texts() == ["Đăng ký chữ ký số"]
     group.save()
     with db.reading(TESTER) as session:
         saved = session.scalars(select(GroupSession)).one()
     assert saved.attendee_count == 2 and "2" in group.confirmation.text()
+    assert saved.topic == "digital_signature"
+    assert "Lớp học nhóm, 2 người" in page.recent.cell(0, 1)  # in the latest list too
 
 
 def test_vneid_worklists_and_recording_a_step(qtbot: QtBot, context: AppContext,
@@ -168,25 +176,25 @@ def test_teams_page_adds_members_and_training(qtbot: QtBot, context: AppContext,
     page.show()
     assert page.create_missing.isVisible()
     qtbot.mouseClick(page.create_missing, Qt.MouseButton.LeftButton)
-    assert page.teams_table.rowCount() == 2 and not page.create_missing.isVisible()
+    assert page.teams_table.rows_model.rowCount() == 2 and not page.create_missing.isVisible()
     page.teams_table.selectRow(0)
     page.name.insert("Vi Thị Hoa")
     page.organisation.setCurrentIndex(page.organisation.findData("womens_union"))
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    assert page.members_table.rowCount() == 1
-    assert page.members_table.item(0, 2).text() == "Hội Liên hiệp Phụ nữ"
+    assert page.members_table.rows_model.rowCount() == 1
+    assert page.members_table.cell(0, 2) == "Hội Liên hiệp Phụ nữ"
     page.members_table.selectRow(0)
     page.course.insert("Kỹ năng số cơ bản")
     page.hours.setValue(6)
     qtbot.mouseClick(page.training_button, Qt.MouseButton.LeftButton)
-    assert page.members_table.item(0, 6).text() == "6"
-    assert page.teams_table.item(0, 2).text() == "1"  # trained members
+    assert page.members_table.cell(0, 6) == "6"
+    assert page.teams_table.cell(0, 2) == "1"  # trained members
     page.members_table.selectRow(0)
     page.member_phone.setText("0912 000 111")
     page.member_role.setCurrentText("Tổ phó")
     qtbot.mouseClick(page.update_button, Qt.MouseButton.LeftButton)
-    assert page.members_table.item(0, 3).text() == "0912000111"
-    assert page.members_table.item(0, 1).text() == "Tổ phó"
+    assert page.members_table.cell(0, 3) == "0912000111"
+    assert page.members_table.cell(0, 1) == "Tổ phó"
     page.name.clear()
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     assert "họ tên" in page.error.text()
@@ -283,3 +291,124 @@ def test_the_team_roster_exports_full_phones_only_with_a_reason(
     details = json.loads(logged.details or "")
     assert (details["personal"], details["reason"]) == (
         (True, "Gửi danh sách cho Đoàn xã") if with_phones else (False, None))
+
+
+def pick(qtbot: QtBot, form: object, query: str) -> None:
+    picker = form.picker  # type: ignore[attr-defined]
+    qtbot.keyClicks(picker.edit, query)
+    qtbot.waitUntil(lambda: picker.matches.count() == 1, timeout=2000)
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+
+
+def test_the_same_keys_choose_the_same_topic_for_the_next_citizen(
+    qtbot: QtBot, context: AppContext, db: Database
+) -> None:
+    person(db, "Lò Thị Mai")
+    person(db, "Vi Văn Nam")
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    form = page.form
+    for query in ("lo thi m", "vi van n"):
+        pick(qtbot, form, query)
+        qtbot.keyClicks(form.topics.filter, "k")  # "Kích hoạt tài khoản VNeID" by its letter
+        qtbot.keyClick(form.topics.filter, Qt.Key.Key_Return)
+        assert [t.code for t in form.checked_topics()] == ["vneid_activate"]
+        assert form.topics.chip_texts() == ["Kích hoạt tài khoản VNeID"]
+        qtbot.keyClick(form.notes, Qt.Key.Key_Return)
+        assert form.topics.filter.text() == "" and form.checked_topics() == []
+    with db.reading(TESTER) as session:
+        saved = session.scalars(select(SupportSession)).all()
+    assert [s.topics for s in saved] == [["vneid_activate"], ["vneid_activate"]]
+    # The list shows what was saved in full, not cut to "…".
+    assert page.recent.cell(0, 3) == "Kích hoạt tài khoản VNeID"
+    assert page.recent.wordWrap()
+
+
+def test_topics_filter_without_diacritics_and_chips_come_off(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    chooser = page.form.topics
+    qtbot.keyClicks(chooser.filter, "chu ky")  # "Đăng ký chữ ký số"
+    assert chooser.match_texts() == ["Đăng ký chữ ký số"]
+    qtbot.keyClick(chooser.filter, Qt.Key.Key_Return)
+    qtbot.keyClicks(chooser.filter, "vneid")
+    qtbot.keyClick(chooser.filter, Qt.Key.Key_Down)  # the second match
+    qtbot.keyClick(chooser.filter, Qt.Key.Key_Return)
+    assert chooser.chip_texts() == ["Đăng ký chữ ký số", "Đăng ký tài khoản VNeID"]
+    shown = [c.text() for c in chooser.findChildren(QPushButton, "topicChip")
+             if c.isVisibleTo(chooser)]
+    assert shown == ["Đăng ký chữ ký số   ✕", "Đăng ký tài khoản VNeID   ✕"]  # each once
+    assert "Đăng ký chữ ký số" not in chooser.match_texts()  # chosen: not offered twice
+    qtbot.keyClick(chooser.filter, Qt.Key.Key_Backspace)  # empty box: the last chip goes
+    assert chooser.chip_texts() == ["Đăng ký chữ ký số"]
+    qtbot.mouseClick(chooser.chips[0], Qt.MouseButton.LeftButton)
+    assert chooser.chip_texts() == [] and page.form.checked_topics() == []
+
+
+def test_a_new_citizens_birth_year_is_empty_until_typed(
+    qtbot: QtBot, context: AppContext, db: Database
+) -> None:
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    form = page.form
+    form.picker.edit.insert("Giàng Thị Dợ")
+    form.start_new_citizen()
+    assert form.new_citizen.birth_year.text() == ""
+    form.topics.choose("other")
+    form.save()
+    with db.reading(TESTER) as session:
+        added = session.scalars(select(Person).where(Person.full_name == "Giàng Thị Dợ")).one()
+    assert (added.birth_year, added.birth_date) == (None, None)  # unknown, as the service keeps it
+    form.start_new_citizen()
+    form.new_citizen.name.insert("Giàng A Sử")
+    form.new_citizen.birth_year.insert("19x5")
+    form.topics.choose("other")
+    form.save()
+    assert "Ngày sinh" in form.error.text()  # the service's own words
+
+
+def test_group_classes_appear_in_the_latest_sessions(qtbot: QtBot, context: AppContext,
+                                                     db: Database) -> None:
+    from cdsxa.support import sessions
+
+    with db.transaction(as_actor("t")) as session:
+        sessions.record_group(session, sessions.GroupInput(
+            held_on=date(2025, 3, 2), topic="fraud_awareness", village_id=village(db),
+            place="Nhà văn hóa", trainer_ids=[], attendee_ids=[], attendee_count=23))
+    page = SupportPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.recent.rows_model.rowCount() == 1
+    assert page.recent.cell(0, 0) == "02/03/2025"
+    assert "23" in page.recent.cell(0, 1)
+    assert page.recent.cell(0, 3) == "Nhận biết lừa đảo trực tuyến"
+
+
+def test_a_recorded_vneid_step_says_so_and_can_be_undone(
+    qtbot: QtBot, context: AppContext, db: Database
+) -> None:
+    waiting = person(db, "Vi Thị Chờ")
+    with db.transaction(as_actor("t")) as session:
+        vneid.record_step(session, waiting, "registered", date(2025, 1, 10), level=2)
+    page = VneidPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.pending.rows_model.rowCount() == 1, timeout=3000)
+    page.pending.selectRow(0)
+    page.step.setCurrentIndex(page.step.findData("activated"))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.undo.isVisible() and "Vi Thị Chờ" in page.undo.message.text()
+    with db.reading(TESTER) as session:
+        assert session.get(Person, waiting).vneid_status == "activated"  # type: ignore
+    qtbot.mouseClick(page.undo.button, Qt.MouseButton.LeftButton)
+    with db.reading(TESTER) as session:
+        row = session.get(Person, waiting)
+        assert row is not None and row.vneid_status == "registered"
+        assert [s.step for s in vneid.history(session, waiting)] == ["registered"]
+    assert not page.undo.button.isVisible() and "Vi Thị Chờ" in page.undo.message.text()
+    qtbot.waitUntil(lambda: page.pending.rows_model.rowCount() == 1, timeout=3000)

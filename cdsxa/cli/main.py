@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from cdsxa import __version__
+from cdsxa.cli import argparse_vi
+from cdsxa.cli.dates import DATE_METAVAR, date_option
 from cdsxa.common.errors import UserError
 from cdsxa.profile import logs, paths
 from cdsxa.security.access import command_line
@@ -23,13 +25,16 @@ ADMIN_PASSWORD_ENV = "CDSXA_ADMIN_PASSWORD"
 
 
 def _data_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument("--data-dir", metavar="DIR", default=default,
-                        help=f"thư mục dữ liệu (mặc định: ${paths.DATA_DIR_ENV} hoặc thư mục người dùng)")
+    parser.add_argument("--data-dir", metavar="THƯ_MỤC", default=default,
+                        help=f"thư mục dữ liệu (mặc định: ${paths.DATA_DIR_ENV} "
+                             "hoặc thư mục người dùng)")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_vi.install()
     parser = argparse.ArgumentParser(prog="cdsxa", description="CĐS Xã: chuyển đổi số cấp xã.")
-    parser.add_argument("--version", action="version", version=f"CĐS Xã {__version__}")
+    parser.add_argument("--version", action="version", version=f"CĐS Xã {__version__}",
+                        help=argparse_vi.VERSION_HELP)
     parser.add_argument("--self-test", action="store_true",
                         help="mở giao diện, hiện mọi trang một lần rồi thoát (dùng cho kiểm thử)")
     _data_dir_option(parser, None)
@@ -55,8 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_cmd_check)
 
     demo = sub.add_parser("demo", parents=[common], help="tạo dữ liệu mẫu cho một xã miền núi")
-    demo.add_argument("--size", choices=["small", "large"], default="small")
-    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--size", choices=["small", "large"], default="small",
+                      help="cỡ xã mẫu: small (nhỏ, mặc định) hoặc large (lớn)")
+    demo.add_argument("--seed", type=int, default=2025, metavar="SỐ",
+                      help="hạt giống ngẫu nhiên: cùng số thì cùng dữ liệu (mặc định: 2025)")
     demo.add_argument("--admin-password", metavar="MẬT_KHẨU",
                       default=os.environ.get("CDSXA_ADMIN_PASSWORD"),
                       help="hồ sơ mẫu mới có tài khoản quản trị “admin” với mật khẩu này "
@@ -71,15 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
     import_kinds = importer.add_subparsers(dest="kind", metavar="LOẠI", required=True)
     people_import = import_kinds.add_parser("people", parents=[common],
                                             help="nhập hộ gia đình và người dân (.xlsx)")
-    people_import.add_argument("file", type=Path, metavar="TỆP.xlsx")
+    people_import.add_argument("file", type=Path, metavar="TỆP.xlsx",
+                               help="tệp Excel danh sách hộ và người dân")
     people_import.add_argument("--dry-run", action="store_true",
                                help="chỉ xem trước, không nhập gì")
-    people_import.add_argument("--sheet", metavar="TRANG", help="tên trang tính (mặc định: trang đầu)")
+    people_import.add_argument("--sheet", metavar="TRANG",
+                               help="tên trang tính (mặc định: trang đầu)")
+    people_import.add_argument("--survey-date", type=date_option, default=None,
+                               metavar=DATE_METAVAR,
+                               help="ngày khảo sát, dd/mm/yyyy hoặc YYYY-MM-DD: các kết quả "
+                                    "trong tệp được tính từ ngày này (mặc định: hôm nay)")
+    people_import.add_argument("--skip-bad-rows", type=Path, default=None, metavar="TỆP_LỖI.xlsx",
+                               help="nhập các dòng đúng và lưu các dòng lỗi vào tệp này để sửa "
+                                    "(mặc định: còn dòng lỗi thì không nhập gì)")
     people_import.set_defaults(handler=_cmd_import_people)
 
     indicators = sub.add_parser("indicators", parents=[common], help="các chỉ tiêu của xã")
-    indicators.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
-                            help="ngày tính (mặc định: hôm nay)")
+    indicators.add_argument("--date", type=date_option, default=None, metavar=DATE_METAVAR,
+                            help="ngày tính, dd/mm/yyyy hoặc YYYY-MM-DD (mặc định: hôm nay)")
     indicators.add_argument("--village", metavar="TÊN", help="chỉ tính cho một thôn/bản")
     indicators.add_argument("--denominators", choices=["register", "profile"],
                             default="register",
@@ -88,21 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.set_defaults(handler=_cmd_indicators)
     from cdsxa.cli.backup import add_commands as add_backup_commands
     add_backup_commands(sub, common)
+    from cdsxa.cli.export import add_commands as add_export_commands
+    add_export_commands(sub, common)
     return parser
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày không hợp lệ: {text} (cần YYYY-MM-DD)") from None
 
 
 def _cmd_import_people(args: argparse.Namespace, data_dir: Path) -> int:
     from cdsxa.cli import people_import
 
     return people_import.run_cli(args.file, data_dir, dry_run=args.dry_run, sheet=args.sheet,
-                                 actor=command_line())
+                                 actor=command_line(), survey_date=args.survey_date,
+                                 bad_rows_file=args.skip_bad_rows)
 
 
 def _cmd_indicators(args: argparse.Namespace, data_dir: Path) -> int:
@@ -158,10 +170,8 @@ def _print_recovery_key(recovery_key: str, in_keyring: bool) -> None:
 
 def _cmd_encrypt(args: argparse.Namespace, data_dir: Path) -> int:
     from cdsxa.profile import encryption as encrypt_profile
-    from cdsxa.profile import lock as profile_lock
 
-    with profile_lock.hold(data_dir):  # not under an open window
-        done = encrypt_profile.encrypt(data_dir)
+    done = encrypt_profile.encrypt(data_dir)  # refused under an open window or command
     print(f"Đã mã hóa dữ liệu tại {data_dir}"
           + (f" và {done.backups_encrypted} bản sao lưu cũ." if done.backups_encrypted else "."))
     _print_recovery_key(done.recovery_key, done.in_keyring)
@@ -170,12 +180,19 @@ def _cmd_encrypt(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
     from cdsxa.db import migrate
-    from cdsxa.db.engine import Database, is_plain_sqlite
+    from cdsxa.db.engine import is_plain_sqlite
+    from cdsxa.profile import storage
     from cdsxa.security import keys
 
     db_file = paths.database_path(data_dir)
     if not db_file.exists():
         raise UserError(f"Không có dữ liệu tại {data_dir}.")
+    try:
+        storage.refuse_empty(data_dir)
+    except storage.EmptyDatabaseError as exc:  # SQLite would call it a fine empty database
+        print("Toàn vẹn dữ liệu: LỖI (tệp dữ liệu trống)")
+        print(f"cdsxa: {exc.message}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     if is_plain_sqlite(db_file):
         print("Mã hóa: CHƯA (dữ liệu của phiên bản cũ; chạy “cdsxa encrypt”)")
         key = None
@@ -183,7 +200,7 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
         key = keys.find(data_dir, keys.terminal_prompt)
         print("Mã hóa: có")
     # Look without migrating: `check` must report the file as it is.
-    db = Database(db_file, key)
+    db = storage.open_as_it_is(data_dir, key)
     try:
         report = migrate.check(db.engine)
     finally:
@@ -193,7 +210,11 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"  {line}")
     state = "mới nhất" if report.at_head else f"cần nâng cấp lên {report.head}"
     print(f"Phiên bản lược đồ: {report.revision or 'chưa có'} ({state})")
-    return 0 if report.ok else EXIT_CHECK_FAILED
+    from cdsxa.profile.backup import backup_problem
+
+    stopped = backup_problem(data_dir)
+    print(stopped or "Sao lưu tự động: tốt")
+    return 0 if report.ok and not stopped else EXIT_CHECK_FAILED
 
 
 def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
@@ -231,6 +252,7 @@ def _utf8_console() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_console()
+    paths.private_umask()  # the data, its backups and logs are the user's alone
     args = build_parser().parse_args(argv)
     data_dir = paths.resolve_data_dir(args.data_dir)
     _configure_logging(data_dir)

@@ -15,10 +15,9 @@ from typing import Any, cast
 from sqlalchemy import Select, literal, null, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
-from cdsxa.common.formatting import mask_id_number, mask_phone
 from cdsxa.db.base import utcnow
-from cdsxa.db.session import actor_of
 from cdsxa.db.models import AuditEvent, ChangeLogEntry
+from cdsxa.db.session import actor_of
 from cdsxa.security.access import Permission, principal_of, require
 
 # Record operations (change log) and events (audit_event), with their labels.
@@ -43,6 +42,7 @@ ACTIONS: dict[str, str] = {
     "restore": "Khôi phục",
     "encrypt": "Mã hóa dữ liệu",
     "upgrade": "Nâng cấp dữ liệu",  # what a schema migration reports (migration 0004)
+    "import": "Nhập từ Excel",
 }
 RECORD_OPS = ("insert", "update", "delete", "undelete", "erase")
 
@@ -59,6 +59,11 @@ TABLE_LABELS: dict[str, str] = {
     "support_session": "Buổi hỗ trợ",
     "group_session": "Lớp/buổi nhóm",
     "vneid_step": "Bước VNeID",
+    # A session's topics and helpers, a class's trainers and attendees: rows of their own.
+    "support_session_topic": "Chủ đề của buổi hỗ trợ",
+    "support_session_member": "Người hỗ trợ trong buổi",
+    "group_session_trainer": "Người dạy lớp",
+    "group_session_attendee": "Người dự lớp",
     "app_user": "Người dùng",
     "setting": "Cài đặt",
 }
@@ -127,36 +132,15 @@ class AuditRow:
     def describe(self, hide_personal: bool = False) -> str:
         """What changed, in words: the summary, or old → new for each field; with
         hide_personal, ID numbers and phones masked and birth dates left out (a copy
-        of the log leaving the app)."""
+        of the log leaving the app). Records by name: see cdsxa.security.audit_lines."""
+        from cdsxa.security.audit_lines import value_text  # it builds on this module
+
         if self.summary:
             return self.summary
-        shown = _hidden if hide_personal else _shown
-        parts = [f"{FIELD_LABELS.get(name, name)}: {shown(name, pair[0])} → "
-                 f"{shown(name, pair[1])}"
-                 for name, pair in self.details.items()
-                 if isinstance(pair, list) and len(pair) == 2]
-        if parts:
-            return "; ".join(parts)
-        if self.object_id is not None and self.action in RECORD_OPS:
-            return f"Mã bản ghi {str(self.object_id)[:8]}"
-        return ""
-
-
-def _shown(_name: str, value: Any) -> str:
-    return "∅" if value is None or value == "" else str(value)
-
-
-_MASKED = {"id_number": mask_id_number, "phone": mask_phone, "phone_number": mask_phone}
-_LEFT_OUT = frozenset({"birth_date", "birth_year"})
-
-
-def _hidden(name: str, value: Any) -> str:
-    if value is None or value == "":
-        return "∅"
-    if name in _LEFT_OUT:
-        return "(ẩn)"
-    masking = _MASKED.get(name)
-    return masking(str(value)) if masking else str(value)
+        return "; ".join(
+            f"{FIELD_LABELS.get(name, name)}: {value_text(name, pair[0], None, hide_personal)}"
+            f" → {value_text(name, pair[1], None, hide_personal)}"
+            for name, pair in self.details.items() if isinstance(pair, list) and len(pair) == 2)
 
 
 def _query(columns: tuple[Any, ...], where: AuditFilter) -> Select[Any]:

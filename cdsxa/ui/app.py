@@ -37,9 +37,9 @@ from cdsxa.profile import paths
 from cdsxa.profile.storage import open_database
 from cdsxa.security import keys, users
 from cdsxa.security.access import SYSTEM, Principal
-from cdsxa.ui import i18n, tasks
+from cdsxa.ui import i18n, tasks, wheel_guard
 from cdsxa.ui.context import AppContext, Changes
-from cdsxa.ui.errors import user_message
+from cdsxa.ui.errors import excepthook, user_message
 from cdsxa.ui.i18n import tr
 from cdsxa.ui.operations import QueryOp
 from cdsxa.ui.style import STYLE_SHEET
@@ -54,14 +54,19 @@ BACKUP_CHECK_MS = 60 * 60 * 1000
 
 
 def application() -> QApplication:
+    """The QApplication, with what every window of the app relies on: the wheel guard
+    (cdsxa.ui.wheel_guard) and the last resort for unexpected errors (errors.excepthook)."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
-        return existing
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("CĐS Xã")
-    app.setOrganizationName("CDSXa")
-    app.setWindowIcon(QIcon.fromTheme("applications-office"))
-    app.setStyleSheet(STYLE_SHEET)
+        app = existing
+    else:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("CĐS Xã")
+        app.setOrganizationName("CDSXa")
+        app.setWindowIcon(QIcon.fromTheme("applications-office"))
+        app.setStyleSheet(STYLE_SHEET)
+    wheel_guard.install(app)
+    sys.excepthook = excepthook
     return app
 
 
@@ -194,6 +199,9 @@ class Startup:
             except keys.DataKeyError as exc:  # not in this keyring: copied from another PC?
                 dialog = PassphraseDialog(self.data_dir, problem=exc.message)
         if not self.ask(dialog, tr("The data passphrase was asked for.")):
+            self._self_test_stops(tr("Self-test failed: the data key is needed. Set "
+                                     "CDSXA_PASSPHRASE to the data passphrase and run it "
+                                     "again."))
             return None
         return dialog.key
 
@@ -226,8 +234,16 @@ class Startup:
         dialog = SignInDialog(self.data_dir, db, _commune_name(db))
         if not self.ask(dialog, tr("The sign-in dialog opened. Set CDSXA_SELF_TEST_USER and "
                                    "CDSXA_SELF_TEST_PASSWORD to sign in and show every page.")):
+            self._self_test_stops(tr("Self-test failed: it needs a sign-in. Set "
+                                     "CDSXA_SELF_TEST_USER and CDSXA_SELF_TEST_PASSWORD (a "
+                                     "user of this profile) and run it again."))
             return None
         return dialog.principal
+
+    def _self_test_stops(self, how_to_go_on: str) -> None:
+        """The self-test passes only once every page was shown: stopping short fails it."""
+        if self.self_test:
+            raise UserError(how_to_go_on)
 
     # --- signed in ---------------------------------------------------------------------
 
@@ -264,6 +280,7 @@ class Shell(QObject):
         self.window: "QWidget | None" = None
         self.sign_in_dialog: QDialog | None = None
         self.backing_up = False
+        self.backups_stopped: str | None = None  # what the officer was last told
         self.backup_timer = QTimer(self)
         self.backup_timer.setInterval(backup_check_ms)
         self.backup_timer.timeout.connect(self._backup_check)
@@ -293,7 +310,12 @@ class Shell(QObject):
         self.backing_up = True
 
         def finished() -> None:
+            from cdsxa.ui.backup_panel import warn_if_backups_stopped
+
             self.backing_up = False
+            # A failure only logged would go unnoticed for months: tell the officer.
+            self.backups_stopped = warn_if_backups_stopped(
+                self.window or self.sign_in_dialog, self.data_dir, self.backups_stopped)
 
         _daily_backup(self.db, self.data_dir, finished)
 

@@ -22,6 +22,7 @@ from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.operations import WriteOp, writing
 from cdsxa.ui.person_picker import PersonPicker, describe, register_search
+from cdsxa.ui.topic_chooser import TopicChooser
 from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
 
 
@@ -34,7 +35,7 @@ class GroupForm(QWidget):
         self.held_on = date_edit()
         self.village = QComboBox()
         self.place = QLineEdit(placeholderText=self.tr("e.g. village cultural house"))
-        self.topic = QComboBox()
+        self.topic = TopicChooser(single=True)
         self.trainer = QComboBox()
         self.picker = PersonPicker(register_search(context.db, context.actor))
         self.attendees = QListWidget()
@@ -72,9 +73,7 @@ class GroupForm(QWidget):
         with self.context.read() as session:
             catalogue = topics.catalogue(session)
             village_rows = villages.list_all(session)
-        self.topic.clear()
-        for topic in catalogue:
-            self.topic.addItem(topic.name, topic.code)
+        self.topic.set_catalogue(catalogue)
         self.village.clear()
         self.village.addItem(self.tr("Whole commune"), None)
         for village in village_rows:
@@ -103,8 +102,12 @@ class GroupForm(QWidget):
 
     def save(self) -> None:
         trainer = self.trainer.currentData()
+        chosen = self.topic.chosen()
+        if not chosen:
+            self.error.show_error(self.tr("Choose the topic of the class."))
+            return
         data = sessions.GroupInput(
-            held_on=to_date(self.held_on.date()), topic=str(self.topic.currentData()),
+            held_on=to_date(self.held_on.date()), topic=chosen[0].code,
             village_id=self.village.currentData(), place=self.place.text(),
             trainer_ids=[trainer] if trainer else [],
             attendee_ids=[self.attendees.item(i).data(Qt.ItemDataRole.UserRole).id
@@ -112,7 +115,7 @@ class GroupForm(QWidget):
             attendee_count=self.count.value() or None, notes=self.notes.text())
         if writing(self):
             return
-        topic = self.topic.currentText()
+        topic = chosen[0].name
         WriteOp(self, self.context, lambda session: sessions.record_group(session, data)) \
             .success(lambda _: self._saved(topic, data)).failure(self.error.show_failure) \
             .run_in_background()

@@ -1,5 +1,10 @@
 """The main window: navigation on the left, one page at a time, a status bar.
 
+Keyboard first: Ctrl+1 … Ctrl+9 open the pages (shown in the Go menu and the
+navigation's tooltips), a page puts the cursor where its work starts when it is
+opened, Lock (Ctrl+L) and Sign out (Ctrl+Shift+Q) are in the menu, not in the Tab
+chain, and F1 lists every shortcut (cdsxa.ui.shortcuts_help).
+
 What the signed-in user's role may not do is not offered: such pages show a short
 notice instead, and such buttons are hidden. The services refuse it anyway.
 """
@@ -9,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from cdsxa.common.formatting import thousands
@@ -44,6 +50,9 @@ from cdsxa.ui.pages.sync_page import SyncPage
 from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.users_page import UsersPage
 from cdsxa.ui.pages.vneid_page import VneidPage
+from cdsxa.ui.shortcuts_help import ShortcutsHelp
+from cdsxa.ui.village_editor import VillageEditor
+from cdsxa.ui.widgets import start_widget
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +165,12 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setToolTip(tr("Lock CĐS Xã now (Ctrl+L)"))
         self.sign_out_action = QAction(tr("Sign &out"), self)
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        self.sign_out_action.setToolTip(tr("Sign out (Ctrl+Shift+Q)"))
+        self.help_action = QAction(tr("&Keyboard shortcuts"), self)
+        self.help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.go_actions: list[QAction] = []
+        self.shortcuts_help: ShortcutsHelp | None = None
         self.idle_lock = IdleLock(self, context, idle_ms)
         self._build()
         self._restore_layout()
@@ -170,12 +185,22 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.setWindowTitle(tr("CĐS Xã"))
         for index, spec in enumerate(self.specs):
-            QListWidgetItem(spec.title, self.nav)
+            item = QListWidgetItem(spec.title, self.nav)
             if index < 9:  # Ctrl+1 … Ctrl+9: keyboard-first navigation
-                shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
-                shortcut.activated.connect(lambda i=index: self.nav.setCurrentRow(i))
+                keys = QKeySequence(f"Ctrl+{index + 1}")
+                action = QAction(spec.title, self)
+                action.setShortcut(keys)
+                action.triggered.connect(lambda _=False, i=index: self.go_to(i))
+                self.go_actions.append(action)
+                item.setToolTip(f"{spec.title} ({keys.toString()})")
         self.nav.currentRowChanged.connect(self._open_row)
-        self.nav.setMinimumWidth(180)
+        # Chosen with the mouse, or Enter on a row: into the page. Moving along the
+        # list with the arrow keys shows each page but leaves the cursor in the list.
+        self.nav.itemClicked.connect(lambda _: self.focus_page())
+        self.nav.itemActivated.connect(lambda _: self.focus_page())
+        # Wide enough for the longest page name in either language, never cut.
+        self.nav.setMinimumWidth(max(180, self.nav.sizeHintForColumn(0)
+                                     + 2 * self.nav.frameWidth() + 16))
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
@@ -189,7 +214,10 @@ class MainWindow(QMainWindow):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # by shortcut, not by Tab
             bar.addWidget(button)
+        self._build_menus()
+        self.help_action.triggered.connect(self.show_shortcuts)
         bar.addPermanentWidget(self.sync_label)
         self.lock_action.triggered.connect(self.idle_lock.lock)
         self.sign_out_action.triggered.connect(lambda: self.sign_out())
@@ -197,9 +225,57 @@ class MainWindow(QMainWindow):
         self.idle_lock.sign_out_requested.connect(lambda: self.sign_out(ask=False))
         self.resize(1200, 760)
 
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        app_menu = bar.addMenu(tr("&CĐS Xã"))
+        app_menu.addAction(self.lock_action)
+        app_menu.addAction(self.sign_out_action)
+        go_menu = bar.addMenu(tr("&Go to"))
+        for action in self.go_actions:
+            go_menu.addAction(action)
+        help_menu = bar.addMenu(tr("&Help"))
+        help_menu.addAction(self.help_action)
+
+    def show_shortcuts(self) -> ShortcutsHelp:
+        """F1: every shortcut, read from the menus, and the forms' keys."""
+        if self.shortcuts_help is None:
+            self.shortcuts_help = ShortcutsHelp(
+                [self.lock_action, self.sign_out_action, *self.go_actions, self.help_action],
+                self)
+        self.shortcuts_help.show()
+        self.shortcuts_help.raise_()
+        return self.shortcuts_help
+
+    def _first_step(self, step: str) -> None:
+        """From the Overview's "how to start": the page, and the cursor on the step."""
+        key = {"villages": "settings", "import": "people", "support": "support"}[step]
+        page = self.show_page(key)
+        self.focus_page()
+        target = {"villages": "villages", "import": "import_button"}.get(step)
+        widget = getattr(page, target, None) if target else None
+        if isinstance(widget, VillageEditor):
+            widget = widget.name_edit
+        if isinstance(widget, QWidget) and widget.isVisible() and widget.isEnabled():
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def go_to(self, row: int) -> None:
+        self.nav.setCurrentRow(row)
+        self.focus_page()
+
+    def focus_page(self) -> None:
+        """The cursor where the shown page's work starts (its start_widget, or else its
+        first field in Tab order)."""
+        page = self.stack.currentWidget()
+        if isinstance(page, Page):
+            target = start_widget(page)
+            if target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _open_row(self, row: int) -> None:
         if row >= 0:
             self.stack.setCurrentWidget(self.page(self.specs[row].key))
+            if not self.nav.hasFocus():
+                self.focus_page()
 
     def page(self, key: str) -> Page:
         """The page for key, built the first time it is needed (start-up builds one)."""
@@ -216,6 +292,8 @@ class MainWindow(QMainWindow):
         for name, permission in ACTION_LIMITS.get(spec.key, []):
             if not self.context.may(permission):
                 getattr(page, name).hide()
+        if isinstance(page, OverviewPage):
+            page.getting_started.go.connect(self._first_step)
         if isinstance(page, SettingsPage):
             limit_settings(page, self.context)
             page.backup.restart_requested.connect(self.reopen_requested)

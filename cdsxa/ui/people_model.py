@@ -7,6 +7,11 @@ through cdsxa.register.search, so opening the list costs the same for 500 or
 
 ID numbers and phones are masked (038•••••••12): a list on a shared screen shows
 enough to tell people apart; the person form shows them in full to those allowed.
+
+Every column sorts. By name, the pages are still read along the name index; by any
+other column, every person the search finds is read (off the UI thread) and sorted
+the way every list sorts (cdsxa.ui.rows_model.sorted_order: dates as dates, text
+folded), since no index runs along that column.
 """
 
 from collections.abc import Callable
@@ -21,9 +26,32 @@ from cdsxa.register import search
 from cdsxa.register.search import PersonRow
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.operations import QueryOp, reading
+from cdsxa.ui.rows_model import sorted_order
 
 Index = QModelIndex | QPersistentModelIndex
 NAME, GENDER, BIRTH, ID_NUMBER, PHONE, VILLAGE, HOUSEHOLD = range(7)
+ALL_PAGE = 5000  # rows a read of everyone takes at a time
+
+
+def read_all(session: AppSession, query: str, village_id: VillageId | None,
+             descending: bool = False) -> list[PersonRow]:
+    """Every person the search finds, in name order (a sort, or a print, of the list)."""
+    rows: list[PersonRow] = []
+    while True:
+        page = search.search_people(session, query, village_id, limit=ALL_PAGE,
+                                    after=rows[-1] if rows else None, descending=descending)
+        rows += page
+        if len(page) < ALL_PAGE:
+            return rows
+
+
+def sort_value(row: PersonRow, column: int) -> object:
+    """What a column sorts by: the value behind the text (full numbers, not masked)."""
+    if column == BIRTH:  # a year alone sorts as the start of that year
+        return date(row.birth, 1, 1) if isinstance(row.birth, int) else row.birth
+    values = {NAME: row.full_name, GENDER: row.gender, ID_NUMBER: row.id_number,
+              PHONE: row.phone, VILLAGE: row.village, HOUSEHOLD: row.household_code}
+    return values.get(column)
 
 
 class PeopleModel(QAbstractTableModel):
@@ -40,6 +68,7 @@ class PeopleModel(QAbstractTableModel):
         self.query = ""
         self.village_id: VillageId | None = None
         self.descending = False
+        self.sort_column = NAME  # another column: every match is read, then sorted
         self.rows: list[PersonRow] = []
         self.total = 0
         self.generation = 0  # of the searches: a newer one makes older answers stale
@@ -62,9 +91,14 @@ class PeopleModel(QAbstractTableModel):
         self.loading = True
         generation, read_page = self.generation, self._reader(None)
         query, village_id = self.query, self.village_id
+        column, descending = self.sort_column, self.descending
 
         def work(session: AppSession) -> tuple[list[PersonRow], int]:
-            return read_page(session), search.count_people(session, query, village_id)
+            if column == NAME:
+                return read_page(session), search.count_people(session, query, village_id)
+            everyone = read_all(session, query, village_id)
+            order = sorted_order([sort_value(row, column) for row in everyone], descending)
+            return [everyone[i] for i in order], len(everyone)
 
         QueryOp(self, reading(self.context, work)) \
             .success(lambda found: self._first_page(generation, *found)) \
@@ -82,7 +116,7 @@ class PeopleModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.rows, self.total = list(page), total
-        self._more = len(page) == self.page_size
+        self._more = self.sort_column == NAME and len(page) == self.page_size
         self.loading = False
         self.endResetModel()
         self.loaded.emit(total)
@@ -116,11 +150,30 @@ class PeopleModel(QAbstractTableModel):
             self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Only the name orders the list (the index the pages are read along)."""
         descending = order == Qt.SortOrder.DescendingOrder
-        if column == NAME and descending != self.descending:
-            self.descending = descending
+        if not 0 <= column < len(self.headers):
+            return
+        if (column, descending) != (self.sort_column, self.descending):
+            self.sort_column, self.descending = column, descending
             self.reload()
+
+    def all_rows(self, then: Callable[[list[PersonRow]], object],
+                 failed: Callable[[Exception], None]) -> None:
+        """Every person of the current search, in the order shown (to print the list)."""
+        if not self._more:  # all are loaded already
+            then(list(self.rows))
+            return
+        query, village_id, descending = self.query, self.village_id, self.descending
+
+        def work(session: AppSession) -> list[PersonRow]:
+            return read_all(session, query, village_id, descending)
+
+        QueryOp(self, reading(self.context, work)).success(then).failure(failed) \
+            .run_in_background()
+
+    def texts(self, row: PersonRow) -> list[str]:
+        """A row's cells as the list shows them."""
+        return [self._text(row, column) for column in range(len(self.headers))]
 
     # Reading rows ---------------------------------------------------------------------
 

@@ -1,4 +1,10 @@
-"""The one-to-one support session form, built for speed from the keyboard."""
+"""The one-to-one support session form, built for speed from the keyboard.
+
+Tab goes field to field in reading order; the topics are chosen by typing (see
+cdsxa.ui.topic_chooser); Enter in a text field or Ctrl+S saves, Esc starts over.
+After a save everything about the citizen is reset, so the next one starts clean;
+the date, village and helper stay.
+"""
 
 import uuid
 from datetime import date
@@ -13,24 +19,25 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
+from cdsxa.common.errors import UserError
 from cdsxa.common.ids import PersonId
 from cdsxa.common.outcomes import VNEID_FAILURE_REASONS
 from cdsxa.commune import settings
 from cdsxa.db.session import AppSession
-from cdsxa.register import people, teams, villages
+from cdsxa.register import people, person_detail, teams, villages
 from cdsxa.support import sessions, topics
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.operations import WriteOp, writing
 from cdsxa.ui.person_picker import PersonPicker, register_search
+from cdsxa.ui.topic_chooser import TopicChooser
 from cdsxa.ui.widgets import date_edit, lay_out_entry_form, to_date
+
 
 class NewCitizen(QGroupBox):
     """A citizen not yet in the register, added with the session in one save."""
@@ -42,7 +49,9 @@ class NewCitizen(QGroupBox):
         self.gender = QComboBox()
         self.gender.addItem(self.tr("Male"), "male")
         self.gender.addItem(self.tr("Female"), "female")
-        self.birth_year = QSpinBox(minimum=1900, maximum=date.today().year, value=1980)
+        # Empty until typed: a default year would become a wrong age group unseen.
+        self.birth_year = QLineEdit(placeholderText=self.tr("year (e.g. 1975) or dd/mm/yyyy"))
+        self.birth_year.setMaxLength(10)
         self.phone = QLineEdit()
         self.village = QComboBox()
         form = QFormLayout(self)
@@ -54,10 +63,12 @@ class NewCitizen(QGroupBox):
         self.hide()
 
     def person_input(self) -> people.PersonInput:
+        """What was typed, as the service takes it (the birth parsed: may raise)."""
+        birth_date, birth_year = person_detail.parse_birth(self.birth_year.text())
         return people.PersonInput(
             full_name=self.name.text(), gender=str(self.gender.currentData()),
-            village_id=self.village.currentData(), birth_year=self.birth_year.value(),
-            phone=self.phone.text() or None)
+            village_id=self.village.currentData(), birth_date=birth_date,
+            birth_year=birth_year, phone=self.phone.text() or None)
 
 
 class SessionForm(QWidget):
@@ -71,7 +82,7 @@ class SessionForm(QWidget):
         self.add_new = QPushButton(self.tr("&New citizen"))
         self.new_citizen = NewCitizen()
         self.member = QComboBox()
-        self.topics = QListWidget()
+        self.topics = TopicChooser()
         self.result = QComboBox()
         for code, label in sessions.RESULTS.items():
             self.result.addItem(label, code)
@@ -95,7 +106,6 @@ class SessionForm(QWidget):
         self.vneid_failure.addItem(self.tr("(not a VNeID failure)"), None)
         for code, label in VNEID_FAILURE_REASONS.items():
             self.vneid_failure.addItem(label, code)
-        self.topics.setMinimumHeight(170)
         who = QHBoxLayout()
         who.addWidget(self.picker, 1)
         who.addWidget(self.add_new, 0, Qt.AlignmentFlag.AlignTop)
@@ -117,10 +127,19 @@ class SessionForm(QWidget):
         self.add_new.clicked.connect(self.start_new_citizen)
         self.picker.picked.connect(self._person_picked)
         self.save_button.clicked.connect(self.save)
-        self.topics.itemChanged.connect(self._update_visibility)
+        self.topics.changed.connect(self._update_visibility)
+        for combo in (self.member, self.result, self.vneid_failure, self.new_citizen.village):
+            # Long choices (failure reasons) must not widen the form past the latest list.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.result.currentIndexChanged.connect(self._update_visibility)
-        for edit in (self.reason, self.notes, self.new_citizen.name, self.new_citizen.phone):
+        for edit in (self.reason, self.notes, self.new_citizen.name, self.new_citizen.phone,
+                     self.new_citizen.birth_year):
             edit.returnPressed.connect(self.save)
+        self.save_button.setToolTip(self.tr("Save the session (Enter or Ctrl+S)"))
+        self.add_new.setToolTip(self.tr("Add a citizen who is not in the register (Ctrl+N)"))
+        self._set_tab_order()
         # Scoped to this form: other pages have their own Ctrl+N.
         for keys, action in (("Ctrl+S", self.save), ("Ctrl+N", self.start_new_citizen),
                              ("Esc", self.clear)):
@@ -135,15 +154,7 @@ class SessionForm(QWidget):
             catalogue = topics.catalogue(session)
             village_rows = villages.list_all(session)
             last_village = settings.get(session, settings.LAST_VILLAGE)
-        self.topics.blockSignals(True)
-        self.topics.clear()
-        for topic in catalogue:
-            item = QListWidgetItem(topic.name)
-            item.setData(Qt.ItemDataRole.UserRole, topic)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.topics.addItem(item)
-        self.topics.blockSignals(False)
+        self.topics.set_catalogue(catalogue)
         combo = self.new_citizen.village
         combo.clear()
         for village in village_rows:
@@ -177,10 +188,18 @@ class SessionForm(QWidget):
         self.new_citizen.show()
         self.new_citizen.name.setFocus()
 
+    def _set_tab_order(self) -> None:
+        """Field to field in reading order; the new citizen's fields when shown."""
+        citizen = self.new_citizen
+        chain = [self.held_on, self.picker.edit, self.add_new, citizen.name, citizen.gender,
+                 citizen.birth_year, citizen.phone, citizen.village, self.member,
+                 self.topics.filter, self.result, self.reason, self.vneid_level,
+                 self.vneid_failure, self.minutes, self.notes, self.save_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
     def checked_topics(self) -> list[topics.TopicView]:
-        return [self.topics.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.topics.count())
-                if self.topics.item(i).checkState() == Qt.CheckState.Checked]
+        return self.topics.chosen()
 
     def _update_visibility(self) -> None:
         vneid = any(t.category == "vneid" for t in self.checked_topics())
@@ -196,7 +215,11 @@ class SessionForm(QWidget):
         if not new and self.picker.chosen_id() is None:
             self.error.show_error(self.tr("Choose the citizen, or add a new one."))
             return
-        citizen = self.new_citizen.person_input() if new else None
+        try:
+            citizen = self.new_citizen.person_input() if new else None
+        except UserError as exc:
+            self.error.show_error(exc.message)
+            return
         chosen = None if new else PersonId(self.picker.chosen.id)
         name = self.new_citizen.name.text().strip() if new else self.picker.chosen.full_name
         village = str(self.new_citizen.village.currentData()) if new else None
@@ -233,10 +256,10 @@ class SessionForm(QWidget):
         """Esc: start the next session; date, village and helper stay as they were."""
         self.picker.clear()
         self.new_citizen.hide()
-        for edit in (self.new_citizen.name, self.new_citizen.phone, self.reason, self.notes):
+        for edit in (self.new_citizen.name, self.new_citizen.phone,
+                     self.new_citizen.birth_year, self.reason, self.notes):
             edit.clear()
-        for i in range(self.topics.count()):
-            self.topics.item(i).setCheckState(Qt.CheckState.Unchecked)
+        self.topics.clear()
         self.result.setCurrentIndex(0)
         self.minutes.setValue(0)
         self.vneid_level.setCurrentIndex(0)

@@ -20,12 +20,20 @@
         <translation>Đã hỏi mật khẩu dữ liệu.</translation>
     </message>
     <message>
+        <source>Self-test failed: the data key is needed. Set CDSXA_PASSPHRASE to the data passphrase and run it again.</source>
+        <translation>Tự kiểm tra không đạt: cần khóa dữ liệu. Hãy đặt biến môi trường CDSXA_PASSPHRASE là mật khẩu dữ liệu rồi chạy lại.</translation>
+    </message>
+    <message>
         <source>No administrator yet: the dialog to create one opened.</source>
         <translation>Chưa có tài khoản quản trị: đã mở hộp thoại tạo tài khoản quản trị.</translation>
     </message>
     <message>
         <source>The sign-in dialog opened. Set CDSXA_SELF_TEST_USER and CDSXA_SELF_TEST_PASSWORD to sign in and show every page.</source>
         <translation>Đã mở hộp thoại đăng nhập. Hãy đặt biến môi trường CDSXA_SELF_TEST_USER và CDSXA_SELF_TEST_PASSWORD để đăng nhập và hiển thị mọi trang.</translation>
+    </message>
+    <message>
+        <source>Self-test failed: it needs a sign-in. Set CDSXA_SELF_TEST_USER and CDSXA_SELF_TEST_PASSWORD (a user of this profile) and run it again.</source>
+        <translation>Tự kiểm tra không đạt: cần đăng nhập. Hãy đặt biến môi trường CDSXA_SELF_TEST_USER và CDSXA_SELF_TEST_PASSWORD (một tài khoản của hồ sơ này) rồi chạy lại.</translation>
     </message>
     <message>
         <source>Finishing the work in progress (backup, export) before closing…</source>
@@ -128,8 +136,8 @@
         <translation>Đăng &amp;xuất</translation>
     </message>
     <message>
-        <source>Unexpected error. The details are in the log file.</source>
-        <translation>Lỗi không mong đợi. Chi tiết đã được ghi vào tệp nhật ký.</translation>
+        <source>Something unexpected went wrong: what you were doing may not have been saved. Check it and try again; if it happens again, note what you did and send the log file (cdsxa.log in the data folder) to whoever supports CĐS Xã for you.</source>
+        <translation>Đã xảy ra lỗi không mong đợi: việc vừa làm có thể chưa được lưu. Hãy kiểm tra rồi thử lại; nếu vẫn lỗi, hãy ghi lại việc đã làm và gửi tệp nhật ký (cdsxa.log trong thư mục dữ liệu) cho người hỗ trợ CĐS Xã.</translation>
     </message>
     <message>
         <source>CĐS Xã</source>
@@ -150,6 +158,26 @@
     <message>
         <source>never synced</source>
         <translation>chưa đồng bộ lần nào</translation>
+    </message>
+    <message>
+        <source>Sign out (Ctrl+Shift+Q)</source>
+        <translation>Đăng xuất (Ctrl+Shift+Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Phím tắt</translation>
+    </message>
+    <message>
+        <source>&amp;CĐS Xã</source>
+        <translation>&amp;CĐS Xã</translation>
+    </message>
+    <message>
+        <source>&amp;Go to</source>
+        <translation>Đến &amp;trang</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Trợ &amp;giúp</translation>
     </message>
     <message>
         <source>last synced {when}</source>
@@ -307,6 +335,10 @@
 </context>
 <context>
     <name>BackupPanel</name>
+    <message>
+        <source>Automatic backups have stopped</source>
+        <translation>Sao lưu tự động đã dừng</translation>
+    </message>
     <message>
         <source>Backups</source>
         <translation>Sao lưu</translation>
@@ -590,8 +622,8 @@ Vẫn thay thế?</translation>
         <translation>&amp;Chọn…</translation>
     </message>
     <message>
-        <source>Include ID numbers, phones and birth dates</source>
-        <translation>Kèm số định danh, số điện thoại và ngày sinh</translation>
+        <source>Include ID numbers, phones, birth dates and notes</source>
+        <translation>Kèm số định danh, số điện thoại, ngày sinh và ghi chú</translation>
     </message>
     <message>
         <source>&amp;Reason (required)</source>
@@ -691,13 +723,36 @@ Vẫn thay thế?</translation>
         <source>An administrator who forgot the password can set a new one with the recovery key printed when CĐS Xã was set up. Other users: ask the administrator to set a new password for you.</source>
         <translation>Quản trị xã quên mật khẩu có thể đặt mật khẩu mới bằng khóa khôi phục đã in ra khi thiết lập CĐS Xã. Người dùng khác: hãy nhờ quản trị xã đặt lại mật khẩu cho mình.</translation>
     </message>
+</context>
+<context>
+    <name>GettingStarted</name>
     <message>
-        <source>This recovery key is not right. Check each group of five characters.</source>
-        <translation>Khóa khôi phục không đúng. Hãy kiểm tra lại từng nhóm 5 ký tự.</translation>
+        <source>How to start</source>
+        <translation>Bắt đầu từ đâu</translation>
     </message>
     <message>
-        <source>This recovery key belongs to other data.</source>
-        <translation>Khóa khôi phục này thuộc về dữ liệu khác.</translation>
+        <source>1. Add the commune&apos;s villages and residential groups (Settings).</source>
+        <translation>1. Thêm các thôn, bản, tổ dân phố của xã (trong Cài đặt).</translation>
+    </message>
+    <message>
+        <source>Add villages</source>
+        <translation>Thêm thôn/bản</translation>
+    </message>
+    <message>
+        <source>2. Import the list of people from Excel, or add people one by one.</source>
+        <translation>2. Nhập danh sách người dân từ tệp Excel, hoặc thêm từng người.</translation>
+    </message>
+    <message>
+        <source>Import the list of people</source>
+        <translation>Nhập danh sách người dân</translation>
+    </message>
+    <message>
+        <source>3. Record the help given to citizens, one by one or in a class.</source>
+        <translation>3. Ghi lại các lượt hỗ trợ người dân, từng người hoặc theo lớp.</translation>
+    </message>
+    <message>
+        <source>Record help</source>
+        <translation>Ghi lượt hỗ trợ</translation>
     </message>
 </context>
 <context>
@@ -763,6 +818,10 @@ Vẫn thay thế?</translation>
         <translation>(không ghi)</translation>
     </message>
     <message>
+        <source>Choose the topic of the class.</source>
+        <translation>Hãy chọn chủ đề của lớp học.</translation>
+    </message>
+    <message>
         <source>Saved: {topic}, {count} attendees.</source>
         <translation>Đã lưu: {topic}, {count} người tham dự.</translation>
     </message>
@@ -784,6 +843,14 @@ Vẫn thay thế?</translation>
     <message>
         <source>Add these villages to the commune</source>
         <translation>Thêm các thôn/bản này vào danh sách của xã</translation>
+    </message>
+    <message>
+        <source>The day the people were asked: the outcomes, fibre and VNeID accounts in the file count from this day.</source>
+        <translation>Ngày hỏi người dân: các kết quả, cáp quang và tài khoản VNeID trong tệp được tính từ ngày này.</translation>
+    </message>
+    <message>
+        <source>Import the good rows and save the bad ones to a file to fix</source>
+        <translation>Nhập các dòng đúng, lưu các dòng lỗi ra tệp để sửa</translation>
     </message>
     <message>
         <source>Row</source>
@@ -808,6 +875,10 @@ Vẫn thay thế?</translation>
     <message>
         <source>Columns read</source>
         <translation>Các cột được đọc</translation>
+    </message>
+    <message>
+        <source>Survey date</source>
+        <translation>Ngày khảo sát</translation>
     </message>
     <message>
         <source>Nothing was imported.</source>
@@ -836,6 +907,25 @@ Vẫn thay thế?</translation>
     <message>
         <source>Imported</source>
         <translation>Đã nhập</translation>
+    </message>
+</context>
+<context>
+    <name>ListPrinter</name>
+    <message>
+        <source>Print…</source>
+        <translation>In…</translation>
+    </message>
+    <message>
+        <source>Print this list (Ctrl+P)</source>
+        <translation>In danh sách này (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Print list</source>
+        <translation>In danh sách</translation>
+    </message>
+    <message>
+        <source>Printed on {date}, {count} rows</source>
+        <translation>In ngày {date}, {count} dòng</translation>
     </message>
 </context>
 <context>
@@ -894,6 +984,10 @@ Vẫn thay thế?</translation>
     <message>
         <source>Female</source>
         <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>year (e.g. 1975) or dd/mm/yyyy</source>
+        <translation>năm (ví dụ 1975) hoặc dd/mm/yyyy</translation>
     </message>
     <message>
         <source>Full name</source>
@@ -993,6 +1087,14 @@ Vẫn thay thế?</translation>
         <translation>&amp;Thoát</translation>
     </message>
     <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Chọn…</translation>
+    </message>
+    <message>
+        <source>Use the data &amp;passphrase instead…</source>
+        <translation>Dùng &amp;mật khẩu dữ liệu…</translation>
+    </message>
+    <message>
         <source>The data of CĐS Xã is encrypted. This computer has no safe key store, so the data passphrase chosen at setup is needed to open it.</source>
         <translation>Dữ liệu của CĐS Xã đã được mã hóa. Máy này không có kho khóa an toàn nên cần mật khẩu dữ liệu đã đặt khi thiết lập để mở dữ liệu.</translation>
     </message>
@@ -1025,6 +1127,18 @@ Vẫn thay thế?</translation>
         <translation>Mở dữ liệu</translation>
     </message>
     <message>
+        <source>Every backup keeps a copy of the key file. Choose a backup of this data; with the recovery key or the data passphrase, the key file is made again from it (it is checked to open the data first).</source>
+        <translation>Mỗi bản sao lưu đều giữ một bản của tệp khóa. Hãy chọn một bản sao lưu của chính dữ liệu này; với khóa khôi phục hoặc mật khẩu dữ liệu, tệp khóa được làm lại từ bản sao lưu đó (có kiểm tra mở được dữ liệu trước).</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Bản sao lưu</translation>
+    </message>
+    <message>
+        <source>CĐS Xã backup (*{suffix})</source>
+        <translation>Bản sao lưu CĐS Xã (*{suffix})</translation>
+    </message>
+    <message>
         <source>Type the data passphrase.</source>
         <translation>Hãy nhập mật khẩu dữ liệu.</translation>
     </message>
@@ -1035,6 +1149,14 @@ Vẫn thay thế?</translation>
     <message>
         <source>This recovery key is not right. Check each group of five characters.</source>
         <translation>Khóa khôi phục không đúng. Hãy kiểm tra lại từng nhóm 5 ký tự.</translation>
+    </message>
+    <message>
+        <source>Choose a backup of this data (Browse…).</source>
+        <translation>Hãy chọn một bản sao lưu của dữ liệu này (Chọn…).</translation>
+    </message>
+    <message>
+        <source>Type the recovery key.</source>
+        <translation>Hãy nhập khóa khôi phục.</translation>
     </message>
 </context>
 <context>
@@ -1600,6 +1722,14 @@ Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên 
         <translation>Ghi chú</translation>
     </message>
     <message>
+        <source>Save the session (Enter or Ctrl+S)</source>
+        <translation>Lưu lượt hỗ trợ (Enter hoặc Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Add a citizen who is not in the register (Ctrl+N)</source>
+        <translation>Thêm người dân chưa có trong sổ (Ctrl+N)</translation>
+    </message>
+    <message>
         <source>(nobody from the team)</source>
         <translation>(không có thành viên tổ)</translation>
     </message>
@@ -1719,6 +1849,61 @@ Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên 
     </message>
 </context>
 <context>
+    <name>ShortcutsHelp</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Phím tắt</translation>
+    </message>
+    <message>
+        <source>Anywhere in the window</source>
+        <translation>Ở mọi nơi trong cửa sổ</translation>
+    </message>
+    <message>
+        <source>In the pages and forms</source>
+        <translation>Trong các trang và biểu mẫu</translation>
+    </message>
+    <message>
+        <source>Next / previous field (a date is one field: type its digits, or Left/Right between its parts)</source>
+        <translation>Ô tiếp theo / ô trước (ô ngày là một ô: gõ các chữ số, hoặc dùng mũi tên Trái/Phải giữa ngày, tháng, năm)</translation>
+    </message>
+    <message>
+        <source>In a search box: take the first match. In a form&apos;s text field: save</source>
+        <translation>Trong ô tìm kiếm: chọn kết quả đầu tiên. Trong ô chữ của biểu mẫu: lưu</translation>
+    </message>
+    <message>
+        <source>Save the support session</source>
+        <translation>Lưu lượt hỗ trợ</translation>
+    </message>
+    <message>
+        <source>New citizen (Citizen support), new person (People)</source>
+        <translation>Người dân mới (Hỗ trợ người dân), thêm người (Người dân)</translation>
+    </message>
+    <message>
+        <source>Citizen support: clear the form for the next citizen. A form window: close it without saving</source>
+        <translation>Hỗ trợ người dân: xóa biểu mẫu để nhập người tiếp theo. Cửa sổ biểu mẫu: đóng mà không lưu</translation>
+    </message>
+    <message>
+        <source>People: go to the search box</source>
+        <translation>Người dân: đến ô tìm kiếm</translation>
+    </message>
+    <message>
+        <source>Letters, Up/Down, Enter</source>
+        <translation>Chữ cái, Lên/Xuống, Enter</translation>
+    </message>
+    <message>
+        <source>Topics: type to filter (no accents needed), Up/Down to move, Enter to add</source>
+        <translation>Nội dung hỗ trợ: gõ để lọc (không cần dấu), Lên/Xuống để chọn, Enter để thêm</translation>
+    </message>
+    <message>
+        <source>Topics, in the empty box: remove the last topic</source>
+        <translation>Nội dung hỗ trợ, khi ô trống: bỏ nội dung cuối cùng</translation>
+    </message>
+    <message>
+        <source>VNeID: undo the step just recorded</source>
+        <translation>VNeID: hoàn tác bước vừa ghi</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>CĐS Xã: sign in</source>
@@ -1812,12 +1997,24 @@ Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên 
         <translation>Hãy chọn một lượt hỗ trợ trong danh sách trước.</translation>
     </message>
     <message>
+        <source>A group class cannot be deleted from this list yet.</source>
+        <translation>Chưa xóa được lớp học nhóm từ danh sách này.</translation>
+    </message>
+    <message>
         <source>Delete the session of {date} with {name}? Outcomes it reached are undone.</source>
         <translation>Xoá lượt hỗ trợ ngày {date} cho {name}? Các kết quả lượt này đã ghi nhận sẽ được hoàn lại.</translation>
     </message>
     <message>
         <source>Delete session</source>
         <translation>Xoá lượt hỗ trợ</translation>
+    </message>
+    <message>
+        <source>Whole commune</source>
+        <translation>Toàn xã</translation>
+    </message>
+    <message>
+        <source>Group class, {count} people</source>
+        <translation>Lớp học nhóm, {count} người</translation>
     </message>
 </context>
 <context>
@@ -1948,6 +2145,28 @@ Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên 
     <message>
         <source>Choose a member first.</source>
         <translation>Hãy chọn một thành viên trước.</translation>
+    </message>
+</context>
+<context>
+    <name>TopicChooser</name>
+    <message>
+        <source>Type a few letters (no accents needed), Enter adds the highlighted topic</source>
+        <translation>Gõ vài chữ (không cần dấu), Enter để thêm nội dung đang chọn</translation>
+    </message>
+    <message>
+        <source>Remove this topic (or Backspace in the empty box)</source>
+        <translation>Bỏ nội dung này (hoặc Backspace khi ô trống)</translation>
+    </message>
+</context>
+<context>
+    <name>UndoNotice</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Take back what was just saved (Ctrl+Z)</source>
+        <translation>Bỏ việc vừa lưu (Ctrl+Z)</translation>
     </message>
 </context>
 <context>
@@ -2199,6 +2418,14 @@ Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên 
     <message>
         <source>Choose a person in the list.</source>
         <translation>Hãy chọn một người trong danh sách.</translation>
+    </message>
+    <message>
+        <source>Saved: {step} for {name} on {date}.</source>
+        <translation>Đã lưu: {step} cho {name} ngày {date}.</translation>
+    </message>
+    <message>
+        <source>Undone: the step for {name} was taken back.</source>
+        <translation>Đã hoàn tác: bước vừa ghi cho {name} đã được bỏ.</translation>
     </message>
 </context>
 <context>

@@ -23,27 +23,22 @@ from cdsxa.common.actor import Actor
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import thousands
 from cdsxa.db.engine import Database
-from cdsxa.security import audit, users
+from cdsxa.security import audit, audit_lines, users
 from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel, user_message
 from cdsxa.ui.export_action import ask_path
+from cdsxa.ui.list_printer import print_button, print_view
 from cdsxa.ui.operations import QueryOp
 from cdsxa.ui.pages.base import Page, heading
-from cdsxa.ui.rows_model import RowsView
+from cdsxa.ui.rows_model import RowsView, Shown
 from cdsxa.ui.widgets import date_edit, to_date
 
 PAGE_SIZE = 500
-EXPORT_BATCH = 5000
-
 
 def local_midnight(day: date) -> datetime:
     """The start of a day on this PC's clock, as an aware time."""
     return datetime.combine(day, time()).astimezone()
-
-
-def when(value: datetime) -> str:
-    return value.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 def actor_names(db: Database, actor: Actor) -> dict[str, str]:
@@ -55,20 +50,14 @@ def actor_names(db: Database, actor: Actor) -> dict[str, str]:
                       if u.username}
         except UserError:
             people = {}
-    return {name: _actor_label(name, people) for name in names}
-
-
-def _actor_label(name: str, people: dict[str, str]) -> str:
-    if name in people:
-        return f"{people[name]} ({name.removeprefix('user:')})"
-    return name
+    return {name: audit_lines.actor_label(name, people) for name in names}
 
 
 def _fetch(db: Database, actor: Actor, where: audit.AuditFilter,
-           offset: int) -> list[audit.AuditRow]:
-    """Worker thread: one page of the log."""
+           offset: int) -> list[audit_lines.AuditLine]:
+    """Worker thread: one page of the log, in words."""
     with db.reading(actor) as session:
-        return audit.browse(session, where, limit=PAGE_SIZE, offset=offset)
+        return audit_lines.lines(session, where, limit=PAGE_SIZE, offset=offset)
 
 
 class AuditPage(Page):
@@ -77,7 +66,7 @@ class AuditPage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
-        self.rows: list[audit.AuditRow] = []
+        self.rows: list[audit_lines.AuditLine] = []
         self.labels: dict[str, str] = {}  # actor → how it is shown
         self.generation = 0  # a newer query makes older answers stale
         self.loading = False
@@ -96,6 +85,7 @@ class AuditPage(Page):
         self.reload_button = QPushButton(self.tr("Show"))
         self.more_button = QPushButton(self.tr("Load more"))
         self.export_button = QPushButton(self.tr("Export…"))
+        self.print_button = print_button(self, self.print_list)
         self.table = RowsView([self.tr("Time"), self.tr("Who"), self.tr("Action"),
                                self.tr("Record"), self.tr("What changed")], stretch=4)
         self.status = QLabel()
@@ -121,6 +111,7 @@ class AuditPage(Page):
             filters.setColumnStretch(column, 1)
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("Activity log")), 1)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -202,7 +193,7 @@ class AuditPage(Page):
             .success(lambda rows: self._arrived(generation, rows)) \
             .failure(lambda error: self._failed(generation, error)).run_in_background()
 
-    def _arrived(self, generation: int, rows: list[audit.AuditRow]) -> None:
+    def _arrived(self, generation: int, rows: list[audit_lines.AuditLine]) -> None:
         if generation != self.generation:
             return  # the filters changed while this page was read
         self.loading = False
@@ -226,9 +217,13 @@ class AuditPage(Page):
             self.status.clear()
             self.error.show_failure(error)
 
-    def _cells(self, row: audit.AuditRow) -> tuple[str, ...]:
-        return (when(row.at), self.labels.get(row.actor, row.actor), row.action_label,
-                row.table_label, row.describe())
+    def _cells(self, row: audit_lines.AuditLine) -> tuple[object, ...]:
+        return (Shown(row.when, row.at), row.who, row.action, row.record, row.what)
+
+    def print_list(self) -> None:
+        """The entries shown (this filter, the pages loaded), in the order shown."""
+        print_view(self, self.context, self.table, self.tr("Activity log"),
+                   self.status.text())
 
     def export(self) -> None:
         """The whole filtered log (not only what is loaded) to .xlsx; itself audited."""
@@ -236,12 +231,9 @@ class AuditPage(Page):
         if path is None:
             return
         db, actor, where = self.context.db, self.context.actor, self.current_filter()
-        headers = list(self.table.rows_model.headers)
-        labels = dict(self.labels)
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Exporting to {path}…").format(path=path))
-        title = self.tr("Activity log")
-        QueryOp(self, lambda: _export(db, actor, where, path, title, headers, labels)) \
+        QueryOp(self, lambda: _export(db, actor, where, path)) \
             .success(self._exported).failure(self._export_failed).run_in_background()
 
     def _exported(self, result: Any) -> None:
@@ -259,31 +251,11 @@ class AuditPage(Page):
             reason=user_message(error)))
 
 
-def _export(db: Database, actor: Actor, where: audit.AuditFilter, path: Path,
-            title: str, headers: list[str], labels: dict[str, str]) -> tuple[int, Path]:
-    """Worker thread: read every matching entry, write the workbook, record the export.
+def _export(db: Database, actor: Actor, where: audit.AuditFilter,
+            path: Path) -> tuple[int, Path]:
+    """Worker thread: the command line's export of the log (numbers masked, the
+    destination checked, the export recorded or the file removed)."""
+    from cdsxa.excel import list_exports  # openpyxl loads only when needed
 
-    If the export cannot be recorded, the file is removed: no unrecorded copies.
-    """
-    from cdsxa.excel.export import export_table  # openpyxl loads only when needed
-
-    entries: list[tuple[str, ...]] = []
-    with db.reading(actor) as session:
-        while True:  # browse() checks the reader may see the log
-            batch = audit.browse(session, where, limit=EXPORT_BATCH, offset=len(entries))
-            entries.extend((when(r.at), labels.get(r.actor, r.actor), r.action_label,
-                            r.table_label, r.describe(hide_personal=True)) for r in batch)
-            if len(batch) < EXPORT_BATCH:
-                break
-    count = export_table(path, title, headers, entries, sheet_name=title)
-    try:
-        with db.transaction(actor) as session:
-            # Stored data, in Vietnamese like every entry the services write.
-            summary = (f"Xuất nhật ký hoạt động ({thousands(count)} dòng) ra tệp {path.name}, "
-                       "số định danh và số điện thoại đã che")
-            audit.record(session, "export", summary,
-                         details={"rows": count, "file": path.name, "personal": False})
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
-    return count, path
+    with db.transaction(actor) as session:
+        return list_exports.export_audit(session, path, where), path

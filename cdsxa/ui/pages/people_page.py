@@ -32,6 +32,7 @@ from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.export_dialog import ExportDialog
 from cdsxa.ui.import_dialog import ImportDialog
+from cdsxa.ui.list_printer import print_button, print_rows
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.people_model import NAME, PeopleModel
 from cdsxa.ui.person_fields import index_of
@@ -67,6 +68,7 @@ class PeoplePage(Page):
         self.add_button = QPushButton(self.tr("&Add person"))
         self.export_button = QPushButton(self.tr("Export to E&xcel"))
         self.import_button = QPushButton(self.tr("&Import from Excel…"))
+        self.print_button = print_button(self, self.print_list)
         self.table = PeopleTable()
         self.status = QLabel()
         self.error = ErrorLabel()
@@ -90,6 +92,7 @@ class PeoplePage(Page):
         self.add_button.setEnabled(self.context.may(Permission.EDIT_RECORDS))
         self.import_button.setEnabled(self.context.may(Permission.IMPORT))
         self.export_button.setEnabled(self.context.may(Permission.EXPORT_PEOPLE))
+        self.print_button.setEnabled(self.context.may(Permission.EXPORT_PEOPLE))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -115,6 +118,7 @@ class PeoplePage(Page):
         tools.addWidget(self.village, 1)
         tools.addWidget(self.add_button)
         tools.addWidget(self.import_button)
+        tools.addWidget(self.print_button)
         tools.addWidget(self.export_button)
         title = QHBoxLayout()
         title.addWidget(heading(self.tr("People & households")))
@@ -136,7 +140,6 @@ class PeoplePage(Page):
         self.village.currentIndexChanged.connect(self._village_chosen)
         self.table.open_requested.connect(self.open_row)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
-        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_by_name_only)
         self.add_button.clicked.connect(self.open_new)
         self.import_button.clicked.connect(self.choose_import_file)
         self.export_button.clicked.connect(self.export)
@@ -196,14 +199,6 @@ class PeoplePage(Page):
         if self.model.rowCount():
             self.table.setFocus()
             self.table.selectRow(0)
-
-    def _sort_by_name_only(self, column: int, order: Qt.SortOrder) -> None:
-        if column != NAME:  # other columns are not orderable: keep the indicator on the name
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(NAME, Qt.SortOrder.DescendingOrder if self.model.descending
-                                    else Qt.SortOrder.AscendingOrder)
-            header.blockSignals(False)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -291,16 +286,27 @@ class PeoplePage(Page):
         dialog.open()
         return dialog
 
+    def print_list(self) -> None:
+        """Everyone the search and village filter find (not only the rows scrolled to),
+        in the order shown."""
+        model = self.model
+        filters = [self.village.currentText(), model.query.strip()]
+        note = " · ".join(part for part in filters if part)
+        model.all_rows(lambda rows: print_rows(
+            self, self.context, self.tr("People & households"), model.headers,
+            [model.texts(row) for row in rows], note), self.error.show_failure)
+
     def export(self) -> ExportDialog:
         """Ask where, and whether with personal data (off by default); then write."""
         dialog = export_action.people_export_dialog(self, self.context, "nguoi-dan")
         self.export_dialog = dialog
-        village_id = self.village_filter()
-        dialog.accepted.connect(lambda: self._export(dialog, village_id))
+        # The people listed now: the village and search the list shows.
+        village_id, query = self.model.village_id, self.model.query
+        dialog.accepted.connect(lambda: self._export(dialog, village_id, query))
         dialog.open()
         return dialog
 
-    def _export(self, dialog: ExportDialog, village_id: VillageId | None) -> None:
+    def _export(self, dialog: ExportDialog, village_id: VillageId | None, query: str) -> None:
         choice = dialog.choice()
         path = str(choice.path)
         self.export_button.setEnabled(False)
@@ -308,7 +314,7 @@ class PeoplePage(Page):
         self.status.setText(self.tr("Exporting to {path}…").format(path=path))
         export_action.export_people(self.context, choice, village_id,
                                     lambda count: self._exported(path, count),
-                                    self._export_failed, parent=self)
+                                    self._export_failed, parent=self, query=query)
 
     def _exported(self, path: str, count: int) -> None:
         self.export_button.setEnabled(True)

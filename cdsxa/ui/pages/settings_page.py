@@ -155,7 +155,8 @@ class SettingsPage(Page):
             known = {f.year: f for f in profile.population_figures(session)}
         if year in known:
             self.population.set_value(known[year])
-            self.population_status.setText(self.tr("Figures recorded for {year}.").format(year=year))
+            self.population_status.setText(
+                self.tr("Figures recorded for {year}.").format(year=year))
         else:
             self.population.set_value(profile.Population(year))
             self.population_status.setText(self.tr("No figures recorded for {year} yet.").format(

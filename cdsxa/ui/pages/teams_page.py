@@ -8,12 +8,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
@@ -24,24 +21,14 @@ from cdsxa.register import teams
 from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
-from cdsxa.ui.operations import WriteOp
 from cdsxa.ui.export_action import export_rows, suggested_path
 from cdsxa.ui.export_dialog import ExportDialog, PeopleExport
+from cdsxa.ui.list_printer import print_button, print_view
+from cdsxa.ui.operations import WriteOp
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.person_picker import PersonPicker, register_search
+from cdsxa.ui.rows_model import RowsView
 from cdsxa.ui.widgets import date_edit, to_date
-
-
-def _table(headers: list[str], stretch: int = 0) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    return table
 
 
 class TeamsPage(Page):
@@ -52,12 +39,12 @@ class TeamsPage(Page):
         self.team_rows: list[teams.TeamView] = []
         self.member_rows: list[teams.MemberView] = []
         self.export_dialog: ExportDialog | None = None
-        self.teams_table = _table([self.tr("Village"), self.tr("Active members"),
-                                   self.tr("Trained")])
-        self.members_table = _table([self.tr("Full name"), self.tr("Role"),
-                                     self.tr("Comes from"), self.tr("Phone"),
-                                     self.tr("Joined"), self.tr("Left"),
-                                     self.tr("Training hours")], stretch=6)
+        self.teams_table = RowsView([self.tr("Village"), self.tr("Active members"),
+                                     self.tr("Trained")], right_aligned=(1, 2))
+        self.members_table = RowsView([self.tr("Full name"), self.tr("Role"),
+                                       self.tr("Comes from"), self.tr("Phone"),
+                                       self.tr("Joined"), self.tr("Left"),
+                                       self.tr("Training hours")], stretch=6, right_aligned=(6,))
         self.name = QLineEdit()
         self.organisation = QComboBox()
         for code, label in teams.ORGANISATIONS.items():
@@ -81,6 +68,7 @@ class TeamsPage(Page):
         self.training_button = QPushButton(self.tr("Add training"))
         self.create_missing = QPushButton()
         self.export_button = QPushButton(self.tr("Export all members to Excel"))
+        self.print_button = print_button(self, self.print_members)
         self.export_status = QLabel()
         self.error = ErrorLabel()
         self._build()
@@ -120,18 +108,19 @@ class TeamsPage(Page):
         top.addStretch(1)
         top.addWidget(self.create_missing)
         top.addWidget(self.export_status)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         layout.addLayout(top)
         layout.addLayout(tables, 1)
         layout.addLayout(forms)
         layout.addWidget(self.error)
-        self.teams_table.itemSelectionChanged.connect(self._show_members)
+        self.teams_table.selectionModel().selectionChanged.connect(self._show_members)
         self.add_button.clicked.connect(self.add_member)
         self.left_button.clicked.connect(self.member_left)
         self.training_button.clicked.connect(self.add_training)
         self.export_button.clicked.connect(self.export)
         self.update_button.clicked.connect(self.update_member)
-        self.members_table.itemSelectionChanged.connect(self._member_chosen)
+        self.members_table.selectionModel().selectionChanged.connect(self._member_chosen)
         self.create_missing.clicked.connect(
             lambda: self._attempt(teams.create_missing_teams))
 
@@ -142,15 +131,24 @@ class TeamsPage(Page):
         self.create_missing.setVisible(bool(missing))
         self.create_missing.setText(self.tr("Set up teams for {count} villages without one").format(
             count=len(missing)))
-        selected = self.teams_table.currentRow()
-        self.teams_table.setRowCount(len(self.team_rows))
-        for row, team in enumerate(self.team_rows):
-            for column, value in enumerate((team.village, str(team.active_members),
-                                            str(team.trained_members))):
-                self.teams_table.setItem(row, column, QTableWidgetItem(value))
-        if self.team_rows:
-            self.teams_table.selectRow(max(0, min(selected, len(self.team_rows) - 1)))
+        chosen = self._team()
+        self.teams_table.rows_model.set_rows(
+            [(team.village, team.active_members, team.trained_members)
+             for team in self.team_rows], self.team_rows)
+        keys = self.teams_table.rows_model.keys  # in the order shown (sorted or not)
+        if keys:
+            row = next((i for i, team in enumerate(keys) if chosen is not None
+                        and isinstance(team, teams.TeamView) and team.id == chosen.id), 0)
+            self.teams_table.selectRow(row)
         self._show_members()
+
+    def print_members(self) -> None:
+        """The chosen team's members as listed (phones as shown)."""
+        team = self._team()
+        if team is None:
+            self.error.show_error(self.tr("Choose a team first."))
+            return
+        print_view(self, self.context, self.members_table, team.name)
 
     def export(self) -> ExportDialog:
         """Ask where, and whether with full phone numbers (off by default); then write."""
@@ -181,25 +179,23 @@ class TeamsPage(Page):
                     personal=choice.include_personal, reason=choice.reason)
 
     def _team(self) -> teams.TeamView | None:
-        row = self.teams_table.currentRow()
-        return self.team_rows[row] if 0 <= row < len(self.team_rows) else None
+        team = self.teams_table.current_key()
+        return team if isinstance(team, teams.TeamView) else None
 
     def _show_members(self) -> None:
         team = self._team()
         with self.context.read() as session:
             self.member_rows = teams.members(session, team_id=team.id) if team else []
-        self.members_table.setRowCount(len(self.member_rows))
-        for row, member in enumerate(self.member_rows):
-            values = (member.full_name, member.role or "",
-                      teams.ORGANISATIONS.get(member.organisation, member.organisation),
-                      member.phone or "", vn_date(member.joined_on), vn_date(member.left_on),
-                      f"{member.training_hours:g}")
-            for column, value in enumerate(values):
-                self.members_table.setItem(row, column, QTableWidgetItem(value))
+        # Values, not text: dates and hours sort as such when a header is clicked.
+        self.members_table.rows_model.set_rows(
+            [(member.full_name, member.role or "",
+              teams.ORGANISATIONS.get(member.organisation, member.organisation),
+              member.phone or "", member.joined_on, member.left_on, member.training_hours)
+             for member in self.member_rows], self.member_rows)
 
     def _member(self) -> teams.MemberView | None:
-        row = self.members_table.currentRow()
-        return self.member_rows[row] if 0 <= row < len(self.member_rows) else None
+        member = self.members_table.current_key()
+        return member if isinstance(member, teams.MemberView) else None
 
     def _attempt(self, action: Callable[[AppSession], object],
                  then: Callable[[], None] | None = None) -> None:

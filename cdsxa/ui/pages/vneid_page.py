@@ -3,6 +3,7 @@
 Phones are masked in the worklists, as in every list; exporting a worklist names
 people, so it needs EXPORT_PEOPLE and is recorded in the audit log."""
 
+import uuid
 from datetime import date
 
 from PySide6.QtWidgets import (
@@ -15,20 +16,24 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
-from cdsxa.common.formatting import mask_phone, thousands, vn_date
+from cdsxa.common.formatting import thousands, vn_date
 from cdsxa.common.outcomes import VNEID_FAILURE_REASONS, VNEID_STEP_LABELS
 from cdsxa.db.session import AppSession
+from cdsxa.excel import list_exports
 from cdsxa.register import teams, villages
 from cdsxa.security.access import Permission
 from cdsxa.support import vneid
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.export_action import export_view
+from cdsxa.ui.list_printer import print_button, print_view
 from cdsxa.ui.operations import QueryOp, WriteOp, reading, writing
 from cdsxa.ui.pages.base import Page, heading
-from cdsxa.ui.rows_model import RowsView
+from cdsxa.ui.rows_model import RowsView, Shown
+from cdsxa.ui.undo_notice import UndoNotice
 from cdsxa.ui.widgets import date_edit, to_date
 
 
@@ -38,11 +43,10 @@ class Worklist(RowsView):
                           self.tr("Phone"), self.tr("Status since")])
 
     def show_items(self, items: list[vneid.WorkItem]) -> None:
-        rows = []
-        for item in items:
-            status = VNEID_STEP_LABELS.get(item.status or "", "")
-            rows.append((item.full_name, item.village, item.household_code or "",
-                         mask_phone(item.phone), f"{status} {vn_date(item.since)}".strip()))
+        # The rows `cdsxa export vneid-worklist` writes too: phones masked. The last
+        # column sorts by its date, not by the state's name written before it.
+        rows = [(*row[:-1], Shown(row[-1], item.since))
+                for row, item in zip(list_exports.worklist_rows(items), items, strict=True)]
         self.rows_model.set_rows(rows, items)
 
     def current(self) -> vneid.WorkItem | None:
@@ -79,8 +83,10 @@ class VneidPage(Page):
         self.note = QLineEdit()
         self.save_button = QPushButton(self.tr("Record step"))
         self.export_button = QPushButton(self.tr("Export list to Excel"))
+        self.print_button = print_button(self, self.print_list)
         self.export_status = QLabel()
         self.error = ErrorLabel()
+        self.undo = UndoNotice()
         self._build()
 
     def _build(self) -> None:
@@ -88,6 +94,7 @@ class VneidPage(Page):
         top.addWidget(heading(self.tr("VNeID")))
         top.addStretch(1)
         top.addWidget(self.export_status)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         top.addWidget(QLabel(self.tr("Village")))
         top.addWidget(self.village)
@@ -101,6 +108,7 @@ class VneidPage(Page):
         form.addRow(self.tr("Reason it failed"), self.failure)
         form.addRow(self.tr("Note"), self.note)
         form.addRow(self.save_button)
+        form.addRow(self.undo)
         form.addRow(self.error)
         body = QHBoxLayout()
         body.addWidget(self.tabs, 3)
@@ -116,6 +124,7 @@ class VneidPage(Page):
         self.save_button.clicked.connect(self.save)
         self.export_button.clicked.connect(self.export)
         self.export_button.setEnabled(self.context.may(Permission.EXPORT_PEOPLE))
+        self.print_button.setEnabled(self.context.may(Permission.EXPORT_PEOPLE))
         self._fill_villages()
         self._update_enabled()
 
@@ -165,6 +174,13 @@ class VneidPage(Page):
             count=thousands(len(missing))))
         self._chosen_changed()
 
+    def print_list(self) -> None:
+        """The worklist on show, this village's, in the order shown."""
+        worklist = self.tabs.currentWidget()
+        if isinstance(worklist, Worklist):
+            title = f"VNeID: {self.tabs.tabText(self.tabs.currentIndex())}"
+            print_view(self, self.context, worklist, title, self.village.currentText())
+
     def export(self) -> None:
         worklist = self.tabs.currentWidget()
         if isinstance(worklist, Worklist):
@@ -174,6 +190,10 @@ class VneidPage(Page):
     def current(self) -> vneid.WorkItem | None:
         worklist = self.tabs.currentWidget()
         return worklist.current() if isinstance(worklist, Worklist) else None
+
+    def start_widget(self) -> QWidget:
+        """Where the cursor goes when the page is shown: the worklist on top."""
+        return self.tabs.currentWidget()
 
     def _chosen_changed(self) -> None:
         item = self.current()
@@ -196,12 +216,24 @@ class VneidPage(Page):
         level, member, note = self.level.currentData(), self.member.currentData(), \
             self.note.text()
         reason = self.failure.currentData() if self.failure.isEnabled() else None
-        WriteOp(self, self.context, lambda session: vneid.record_step(
+        saved = self.tr("Saved: {step} for {name} on {date}.").format(
+            step=self.step.currentText(), name=item.full_name, date=vn_date(on))
+        WriteOp(self, self.context, lambda session: vneid.record_step_to_undo(
             session, person_id, step, on, level=level, member_id=member,
             failure_reason=reason, note=note)) \
-            .success(lambda _: self._saved()).failure(self.error.show_failure) \
-            .run_in_background()
+            .success(lambda step_id: self._saved(saved, item.full_name, step_id)) \
+            .failure(self.error.show_failure).run_in_background()
 
-    def _saved(self) -> None:
+    def _saved(self, message: str, name: str, step_id: uuid.UUID | None) -> None:
         self.error.clear_error()
         self.note.clear()
+        undo = None if step_id is None else lambda: self._undo(name, step_id)
+        self.undo.offer(message, undo)
+
+    def _undo(self, name: str, step_id: uuid.UUID) -> None:
+        """Ctrl+Z or Undo: the step goes, the person's state is replayed (a service call)."""
+        WriteOp(self, self.context, lambda session: vneid.undo_step(
+            session, step_id)) \
+            .success(lambda _: self.undo.done(self.tr("Undone: the step for {name} was "
+                                                      "taken back.").format(name=name))) \
+            .failure(self.error.show_failure).run_in_background()
