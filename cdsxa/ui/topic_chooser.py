@@ -136,6 +136,7 @@ class TopicChooser(QWidget):
             chip.setAutoDefault(False)
             chip.clicked.connect(lambda _=False, code=topic.code: self.remove(code))
             self.chip_layout.addWidget(chip)
+            chip.show()  # at once: a layout shows a new child only from the event loop
             self.chips.append(chip)
         self.chip_area.setVisible(bool(self.chips))
         self._show_matches()
