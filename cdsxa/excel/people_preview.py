@@ -4,6 +4,7 @@ Lookups are set-based: one query per 500 ID numbers or names in the file, so a
 list of 20,000 people previews in seconds.
 """
 
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -145,7 +146,7 @@ class RegisterMatches:
             self.by_name.setdefault((person.name_key, person.village_id), []).append(person)
         self.claimed: set[object] = set()
 
-    def known(self) -> list[object]:
+    def known(self) -> list[uuid.UUID]:
         return [p.id for p in self.by_number.values()] + [
             p.id for group in self.by_name.values() for p in group]
 
