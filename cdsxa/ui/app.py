@@ -37,7 +37,7 @@ from cdsxa.profile import paths
 from cdsxa.profile.storage import open_database
 from cdsxa.security import keys, users
 from cdsxa.security.access import SYSTEM, Principal
-from cdsxa.ui import i18n, tasks, wheel_guard
+from cdsxa.ui import i18n, tasks
 from cdsxa.ui.context import AppContext, Changes
 from cdsxa.ui.errors import excepthook, user_message
 from cdsxa.ui.i18n import tr
@@ -54,8 +54,8 @@ BACKUP_CHECK_MS = 60 * 60 * 1000
 
 
 def application() -> QApplication:
-    """The QApplication, with what every window of the app relies on: the wheel guard
-    (cdsxa.ui.wheel_guard) and the last resort for unexpected errors (errors.excepthook)."""
+    """The QApplication, with what every window of the app relies on: the last resort
+    for unexpected errors (errors.excepthook)."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing
@@ -65,7 +65,6 @@ def application() -> QApplication:
         app.setOrganizationName("CDSXa")
         app.setWindowIcon(QIcon.fromTheme("applications-office"))
         app.setStyleSheet(STYLE_SHEET)
-    wheel_guard.install(app)
     sys.excepthook = excepthook
     return app
 

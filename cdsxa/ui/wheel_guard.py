@@ -2,8 +2,11 @@
 
 Scrolling a long page (Settings) over a spin box used to change the figure under the
 pointer: the population, a denominator of every indicator, went from 528 to 503 with
-nobody noticing. One application-wide event filter, installed at start, covers every
-spin box, date edit and combo box of the app, present and future.
+nobody noticing. One event filter covers every spin box, date edit and combo box under
+a page or dialog: `guard(root)` is called when a page is shown (cdsxa.ui.pages.base),
+so boxes made later are covered the next time it shows. It is installed on the boxes
+themselves, not on the application: a Python filter that sees every event of the
+application crashed PySide on objects being destroyed (a segmentation fault in CI).
 """
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
@@ -34,13 +37,7 @@ def _pass_up(box: QWidget, event: QEvent) -> None:
 
 class WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        kind = event.type()
-        if kind == QEvent.Type.Polish and isinstance(watched, _GUARDED):
-            # Qt's default (WheelFocus) lets the wheel give the box the focus first,
-            # and then the box takes the wheel: keyboard and click only.
-            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif kind == QEvent.Type.Wheel:
+        if event.type() == QEvent.Type.Wheel:
             box = _guarded(watched)
             if box is not None and not box.hasFocus():
                 _pass_up(box, event)
@@ -51,9 +48,21 @@ class WheelGuard(QObject):
 _guard: WheelGuard | None = None
 
 
-def install(app: QApplication) -> None:
-    """Once per application (calling again does nothing)."""
+def guard(root: QWidget) -> None:
+    """Every spin box, date edit and combo box under `root` (again: nothing twice)
+    takes the wheel only when it has the focus, and never takes the focus from it."""
     global _guard
     if _guard is None:
-        _guard = WheelGuard(app)
-        app.installEventFilter(_guard)
+        _guard = WheelGuard(QApplication.instance())
+    for box in root.findChildren(QWidget):
+        if not isinstance(box, _GUARDED) or box.property("wheelGuarded"):
+            continue
+        box.setProperty("wheelGuarded", True)
+        # Qt's default (WheelFocus) lets the wheel give the box the focus first,
+        # and then the box takes the wheel: keyboard and click only.
+        if box.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.installEventFilter(_guard)
+        # The wheel may reach a box's inner line edit first.
+        for inner in box.findChildren(QWidget):
+            inner.installEventFilter(_guard)

@@ -3,6 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from cdsxa.ui import wheel_guard
 from cdsxa.ui.context import AppContext
 
 
@@ -25,6 +26,7 @@ class Page(QWidget):
             self.refresh()
 
     def showEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+        wheel_guard.guard(self)
         self.refresh()
         super().showEvent(event)  # type: ignore[arg-type]
 
