@@ -25,7 +25,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdsxa.common.clock import MAX_COUNTER, ClockDriftError, Hlc, HlcClock, pack, unpack
-from cdsxa.sync.duplicates import NATURAL_KEYS, find_duplicates, merge_change, natural_key, repoint
+from cdsxa.common.text import fold
+from cdsxa.sync.duplicates import (
+    NATURAL_KEYS,
+    check_merge,
+    find_duplicates,
+    merge_change,
+    natural_key,
+    repoint,
+)
 from cdsxa.sync.entries import Change, JsonValue, Op, canonical_json, merge_target, unseen
 from cdsxa.sync.records import (
     Conflict,
@@ -243,7 +251,8 @@ def test_edits_of_different_fields_both_stay() -> None:
     on_b = change("update", P1, hlc(4, B), hlc(1), notes="hộ nghèo")
     for order in ([on_a, on_b], [on_b, on_a]):
         state, conflicts = apply_all([INSERT, *order])
-        assert state.values == {"full_name": "Lò Thị Mai", "phone": "0902", "notes": "hộ nghèo"}
+        assert state.values == {"full_name": "Lò Thị Mai", "name_key": "lo thi mai",
+                                "phone": "0902", "notes": "hộ nghèo"}
         assert state.field_clocks["phone"] == hlc(5, A)
         assert conflicts == []
 
@@ -380,8 +389,8 @@ def test_an_update_before_its_insert_is_kept_and_the_insert_merges_into_it() -> 
     partial, _ = apply_all([update])
     assert not partial.inserted and not partial.live and partial.values == {"phone": "0999"}
     state, _ = apply_all([INSERT], partial)
-    assert state.live and state.values == {"full_name": "Lò Thị Mai", "phone": "0999",
-                                           "notes": None}
+    assert state.live and state.values == {"full_name": "Lò Thị Mai", "name_key": "lo thi mai",
+                                           "phone": "0999", "notes": None}
     assert state == apply_all([INSERT, update])[0]
 
 
@@ -397,6 +406,52 @@ def test_a_change_of_commune_or_table_is_refused() -> None:
                                     commune_code=COMMUNE + 1))
     with pytest.raises(ValueError):
         apply_change(state, change("update", P1, hlc(2), hlc(1), table="village", name="x"))
+
+
+def test_only_a_persons_records_are_erased() -> None:
+    for table in ("village", "household", "support_session", "commune_profile"):
+        with pytest.raises(ValueError, match="xóa hẳn"):
+            apply_change(None, change("erase", P1, hlc(5), hlc(1), table=table))
+    assert apply_change(None, change("erase", P1, hlc(5), hlc(1))).state.erased
+
+
+def test_a_derived_column_follows_its_source_and_has_no_conflicts_of_its_own() -> None:
+    forged = change("insert", P1, hlc(1), full_name="Lò Thị Mai", name_key="something else")
+    state, _ = apply_all([forged])
+    assert state.values["name_key"] == "lo thi mai"
+    on_a = change("update", P1, hlc(5, A), hlc(1), full_name="Lò Thị Mây", name_key="lo thi may")
+    on_b = change("update", P1, hlc(6, B), hlc(1), full_name="Lò Thị Mận")  # no name_key
+    for order in ([on_a, on_b], [on_b, on_a]):
+        merged, conflicts = apply_all(order, state)
+        assert (merged.values["full_name"], merged.values["name_key"]) == ("Lò Thị Mận",
+                                                                          "lo thi man")
+        assert merged.field_clocks["name_key"] == hlc(6, B)
+        assert [c.field for c in conflicts] == ["full_name"]
+    village = apply_change(None, change("insert", P2, hlc(1), table="village",
+                                        name="Bản  Mới ", name_key="x")).state
+    assert village.values["name_key"] == "ban moi"
+
+
+@pytest.mark.parametrize("wire", [
+    [1, 2], None, "entry", 12, {"entry_id": uid(1)},
+    {"values": {"notes": "x"}, "hlc": 12345},
+])
+def test_from_wire_refuses_anything_but_an_entry_with_a_value_error(wire: Any) -> None:
+    with pytest.raises(ValueError):
+        Change.from_wire(wire)
+
+
+def test_from_wire_refuses_wrong_types_and_deep_nesting_with_a_value_error() -> None:
+    good = change("insert", P1, hlc(1), notes="x").to_wire()
+    deep: Any = "x"
+    for _ in range(100_000):
+        deep = [deep]
+    for bad in ({"table": {"x": 1}}, {"op": ["insert"]}, {"commune_code": True},
+                {"commune_code": 4321.0}, {"hlc": 5}, {"values": {1: "x"}},
+                {"values": {"notes": deep}}, {"values": ["notes"]}, {"base_version": 3}):
+        with pytest.raises(ValueError):
+            Change.from_wire({**good, **bad})
+    assert Change.from_wire(good) == Change.from_wire({**good, "values": {"notes": "x"}})
 
 
 # -- Natural keys and merges --------------------------------------------------------------
@@ -468,6 +523,31 @@ def test_a_record_created_again_after_a_delete_is_the_same_thing() -> None:
     assert [(s.record_id, to) for s, to in find_duplicates([again, old])] == [(P2, P1)]
     merged = merge_duplicates([old, again]).survivor
     assert merged.live and merged.values["phone"] == "0902"  # the newer insert is alive
+
+
+def test_a_merge_entry_is_checked_against_what_is_known_of_both_records() -> None:
+    first, _ = apply_all([change("insert", P1, hlc(1, A), id_number="1", full_name="X")])
+    second, _ = apply_all([change("insert", P2, hlc(2, B), id_number="1", full_name="X")])
+    fact = merge_change(second, P1, uid(77), hlc(5))
+    check_merge(fact, second, first)  # the same key: a merge any replica writes
+    other, _ = apply_all([change("update", P2, hlc(3, B), hlc(2, B), id_number="2")], second)
+    with pytest.raises(ValueError, match="khóa tự nhiên khác nhau"):
+        check_merge(fact, other, first)
+    later, _ = apply_all([change("update", P2, hlc(6, B), hlc(2, B), id_number="2")], second)
+    check_merge(fact, later, first)  # changed where the merge was not known yet
+    with pytest.raises(ValueError, match="khóa tự nhiên khác nhau"):  # before both inserts
+        check_merge(replace(fact, hlc=hlc(2, A), base_version=hlc(1, A)), later, first)
+    with pytest.raises(ValueError, match="chưa có"):
+        check_merge(fact, second, None)
+    partial, _ = apply_all([change("update", P1, hlc(3, A), hlc(1, A), id_number="1")])
+    with pytest.raises(ValueError, match="chưa có"):
+        check_merge(fact, second, partial)
+    erased, _ = apply_all([change("erase", P1, hlc(3, A), hlc(1, A))], first)
+    check_merge(fact, second, erased)  # no more than an erase of the person could do
+    households = [apply_all([change("insert", p, hlc(1), table="household", code="1")])[0]
+                  for p in (P1, P2)]
+    with pytest.raises(ValueError, match="không có khóa tự nhiên"):
+        check_merge(merge_change(households[1], P1, uid(78), hlc(5)), *households[::-1])
 
 
 def test_merge_change_is_an_update_of_merged_into() -> None:
@@ -829,6 +909,9 @@ def history(pcs: list[Replica]) -> History:
         values = dict(entry.values)
         if entry.table == "person_outcome" and "person_id" in values:
             values["person_id"] = find(("person", str(values["person_id"])))[1]
+        values.pop("name_key", None)  # derived here from the name, never taken
+        if entry.table == "person" and "full_name" in values:
+            values["name_key"] = fold(str(values["full_name"]))
         if entry.op == "insert":
             values["deleted"] = False
         elif entry.op in ("delete", "restore"):
@@ -855,6 +938,8 @@ def history(pcs: list[Replica]) -> History:
         for name, all_writes in fields.items():
             winner = max(all_writes, key=lambda w: (w.clock, canonical_json(w.value)))
             expected.setdefault(root, {})[name] = winner.value
+            if name == "name_key":
+                continue  # it follows its name: its conflicts are the name's
             for write in all_writes:
                 if canonical_json(write.value) == canonical_json(winner.value):
                     continue

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import PersonId
 from cdsxa.common.text import clean, fold
+from cdsxa.db import merges
 from cdsxa.db.activity import GroupSessionAttendee, SupportSession, TeamMember, VneidStep
 from cdsxa.db.models import Person, PersonOutcome, SyncConflict
 from cdsxa.security import audit
@@ -41,18 +42,24 @@ def erase_person(session: Session, person_id: PersonId, reason: str) -> Erased:
         raise NotFound("Không tìm thấy người này trong sổ (có thể đã bị xoá hẳn).")
     require_village(session, Permission.ERASE_PERSON, person.village_id)
     why = _checked_reason(reason, person)
-    unlinked = _unlink(session, person.id)
+    # Records merged into this one (the same citizen entered on two PCs) are kept as
+    # deleted rows holding the same data: they go too, with what is theirs.
+    same = [person, *(found for loser in merges.merged_from(session, "person", str(person.id))
+                      if (found := session.get(Person, uuid.UUID(loser))) is not None)]
+    same_ids = [row.id for row in same]
+    unlinked = sum(_unlink(session, record_id) for record_id in same_ids)
     owned: list[PersonOutcome | VneidStep] = [
-        *session.scalars(select(PersonOutcome).where(PersonOutcome.person_id == person.id)),
-        *session.scalars(select(VneidStep).where(VneidStep.person_id == person.id)),
+        *session.scalars(select(PersonOutcome).where(PersonOutcome.person_id.in_(same_ids))),
+        *session.scalars(select(VneidStep).where(VneidStep.person_id.in_(same_ids))),
     ]
     for row in owned:
         session.delete(row)
     session.flush()  # their rows go before the person they point at (foreign keys)
-    ids = [person.id, *(row.id for row in owned)]
-    session.delete(person)
+    ids = [*same_ids, *(row.id for row in owned)]
+    for record in same:
+        session.delete(record)
     session.flush()
-    _purge_search_index(session)
+    purge_search_index(session)
     audit.scrub(session, ids)
     # Values that lost in sync conflicts on their records go too (the conflicts stay).
     session.execute(update(SyncConflict).where(SyncConflict.record_id.in_(ids))
@@ -99,7 +106,9 @@ def _unlink(session: Session, person_id: uuid.UUID) -> int:
     return count
 
 
-def _purge_search_index(session: Session) -> None:
+def purge_search_index(session: Session) -> None:
     """Merge the person search index, so the erased terms leave it entirely (a delete
-    only marks them; secure_delete then zeroes the freed pages)."""
-    session.execute(text("INSERT INTO person_fts(person_fts) VALUES ('optimize')"))
+    only marks them; secure_delete then zeroes the freed pages). Also after an erasure
+    received from another PC (cdsxa.sync.apply)."""
+    if session.get_bind().dialect.name == "sqlite":  # the index is the PC's alone
+        session.execute(text("INSERT INTO person_fts(person_fts) VALUES ('optimize')"))

@@ -21,6 +21,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,17 +30,19 @@ from sqlalchemy.orm import Session
 from cdsxa.common.clock import ClockDriftError, Hlc, HlcClock, pack, unpack, wall_clock_ms
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.text import fold
+from cdsxa.commune import calendar
 from cdsxa.db.base import utcnow
 from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, SyncConflict, ThisDevice
 from cdsxa.db.session import actor_of
+from cdsxa.register.erase import purge_search_index
 from cdsxa.security import audit
 from cdsxa.security.access import SYSTEM, Permission, require, require_village
-from cdsxa.sync import journal
+from cdsxa.sync import journal, values
 from cdsxa.sync.duplicates import merge_change
 from cdsxa.sync.entries import DELETED, MERGED_INTO, Change, canonical_json, unseen
 from cdsxa.sync.outbox import outgoing
-from cdsxa.sync.records import Conflict
+from cdsxa.sync.records import DERIVED, Conflict
 from cdsxa.sync.workspace import Workspace
 
 __all__ = ["Report", "RemoteChangeError", "apply_remote", "outgoing", "reverse"]
@@ -77,15 +80,18 @@ def apply_remote(target: Database | Session, changes: Sequence[Change]) -> Repor
 
 def _apply(session: Session, changes: Sequence[Change], commune: int | None) -> Report:
     require(session, Permission.SYNC)
+    today = calendar.today(session)
     for change in changes:
-        _check(change, commune)
+        _check(change, commune, today)
     seen = _seen(session, {change.entry_id for change in changes})
     try:
         todo = unseen(changes, seen)
     except ValueError as error:
-        raise RemoteChangeError(str(error)) from None
+        raise RemoteChangeError(f"một mục có hai nội dung khác nhau ({error})") from None
     report = Report(already_seen=len(changes) - len(todo))
     device = _DeviceClock(session)
+    for change in todo:
+        _check_author(change, device.device)
     work = Workspace(session, device.tick)
     received: list[Change] = []
     for change in todo:
@@ -108,7 +114,13 @@ def _apply(session: Session, changes: Sequence[Change], commune: int | None) -> 
         device.save()
         session.flush()
     except IntegrityError as error:
-        raise RemoteChangeError(f"a rule of the database refuses it ({error.orig})") from None
+        # (the English words are what the tests and the log search for)
+        raise RemoteChangeError(f"cơ sở dữ liệu từ chối vì vi phạm một quy tắc "
+                                f"(a rule of the database refuses it: {error.orig})") from None
+    except UserError as error:  # the hook's checks (text limits), a second defence
+        if isinstance(error, RemoteChangeError):
+            raise
+        raise RemoteChangeError(error.message) from None
     report.applied = len(received)
     report.conflicts = work.conflicts
     report.merged = [(loser.table, loser.record_id, survivor)
@@ -117,21 +129,34 @@ def _apply(session: Session, changes: Sequence[Change], commune: int | None) -> 
     return report
 
 
-def _check(change: Change, commune: int | None) -> None:
+def _check(change: Change, commune: int | None, today: date) -> None:
     if change.commune_code != commune:
-        raise RemoteChangeError(f"entry for commune {change.commune_code}, this database is "
-                                f"commune {commune}", change.entry_id)
+        raise RemoteChangeError(f"mục của xã mã {change.commune_code}, còn dữ liệu này là của "
+                                f"xã mã {commune}", change.entry_id)
     if change.table not in journal.models():
-        raise RemoteChangeError(f"unknown table {change.table!r}", change.entry_id)
+        raise RemoteChangeError(f"bảng không được đồng bộ: {change.table!r}", change.entry_id)
     try:
         for name, value in change.values.items():
             if name == MERGED_INTO:
                 continue
             if name not in journal.columns(change.table):
-                raise ValueError(f"{change.table} has no travelling column {name!r}")
+                raise ValueError(f"bảng {change.table} không có cột đồng bộ {name!r}")
             journal.from_json(change.table, name, value)
+        values.check(change.table, change.values, today)
     except ValueError as error:
         raise RemoteChangeError(str(error), change.entry_id) from None
+
+
+def _check_author(change: Change, this_device: str) -> None:
+    """An entry this PC did not write (it is not in its change log) cannot carry its
+    device: a copy of this profile on another PC, an old backup restored, or a forgery.
+    Taken in, it would also reuse clocks this PC issues."""
+    if change.device == this_device:
+        raise RemoteChangeError(
+            "mục mang mã máy của chính máy này nhưng máy này không ghi nó; có thể hồ sơ "
+            "dữ liệu này đang được dùng trên hai máy (sao chép, hoặc khôi phục bản sao lưu "
+            "cũ). Hãy dừng đồng bộ và liên hệ cán bộ quản trị để cấp mã máy mới cho một "
+            "trong hai máy", change.entry_id)
 
 
 def _seen(session: Session, ids: set[str]) -> set[str]:
@@ -218,6 +243,8 @@ def _scrub(session: Session, erased: list[tuple[str, str]]) -> None:
     ids = [uuid.UUID(record_id) for _table, record_id in erased]
     if not ids:
         return
+    if any(table == "person" for table, _id in erased):
+        purge_search_index(session)
     audit.scrub(session, ids)
     session.execute(update(SyncConflict).where(SyncConflict.record_id.in_(ids))
                     .values(losing_value=None, winning_value=None))
@@ -235,6 +262,8 @@ def reverse(session: Session, conflict_id: uuid.UUID) -> None:
     if conflict.kind == "erased" or conflict.losing_value is None:
         raise UserError("Hồ sơ đã bị xóa hẳn theo yêu cầu của người dân: không thể khôi phục.")
     table = conflict.table_name
+    if conflict.field in DERIVED.get(table, {}):  # kept by an older version
+        raise UserError("Giá trị này được tính từ tên: hãy khôi phục tên.")
     row = session.get(journal.models()[table], conflict.record_id)
     if row is None:
         raise NotFound("Hồ sơ của xung đột này không còn.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from cdsxa.common.clock import Hlc
-from cdsxa.sync.entries import MERGED_INTO, Change, JsonValue, canonical_json
+from cdsxa.sync.entries import MERGED_INTO, Change, JsonValue, canonical_json, merge_target
 from cdsxa.sync.records import RecordState
 
 # The same real thing, per table: these fields equal (none of them null) within
@@ -67,6 +67,42 @@ def find_duplicates(states: Iterable[RecordState]) -> list[tuple[RecordState, st
         survivor = min(s.record_id for s in group)
         found.extend((s, survivor) for s in group if s.record_id != survivor)
     return sorted(found, key=lambda pair: pair[0].record_id)
+
+
+def check_merge(change: Change, loser: RecordState | None,
+                survivor: RecordState | None) -> None:
+    """Refuse (ValueError) a merge entry that no replica following these rules writes.
+
+    `loser` and `survivor` are what this replica holds of the two records (their
+    survivors, if merged before). Both must be known here, of a table with a natural
+    key, and share it. A key field written by a change the merge's author cannot have
+    seen (a clock later than the merge's, which is later than both inserts) may
+    differ. A merge with an erased record is let through: it erases no more than an
+    erase entry of the person could. Known limit: a merge with a record all of whose
+    fields were rewritten after it, with a different key, is refused (the batch waits
+    for a person to look at it).
+    """
+    table = change.table
+    if table not in NATURAL_KEYS:
+        raise ValueError(f"bảng {table} không có khóa tự nhiên: không gộp hai bản ghi được")
+    for state, name in ((loser, change.record_id), (survivor, merge_target(change))):
+        if state is None or not (state.inserted or state.erased):
+            raise ValueError(f"gộp với bản ghi {name} mà máy này chưa có")
+    assert loser is not None and survivor is not None
+    if loser.erased or survivor.erased:
+        return
+    for name in NATURAL_KEYS[table]:
+        one, two = loser.values.get(name), survivor.values.get(name)
+        if one is None or two is None:
+            raise ValueError(f"gộp hai bản ghi {table} thiếu khóa tự nhiên ({name})")
+        # A key written after the merge by a PC that had not seen it may differ; but
+        # the merge's author had both records, so it is later than some write of each
+        # (their inserts). Not so, and the merge is a forgery that names its own time.
+        unseen = any(state.field_clocks.get(name, change.hlc) > change.hlc
+                     for state in (loser, survivor)) and all(
+            change.hlc > min(state.field_clocks.values()) for state in (loser, survivor))
+        if canonical_json(one) != canonical_json(two) and not unseen:
+            raise ValueError(f"gộp hai bản ghi {table} có khóa tự nhiên khác nhau ({name})")
 
 
 def merge_change(loser: RecordState, survivor_id: str, entry_id: str, hlc: Hlc) -> Change:

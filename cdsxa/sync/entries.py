@@ -29,6 +29,8 @@ DELETED = "deleted"
 MERGED_INTO = "merged_into"
 # Columns the rules own; a change's values never carry them.
 RESERVED_FIELDS = frozenset({"id", "commune_code", "hlc", "device_id", DELETED, MERGED_INTO})
+WIRE_FIELDS = frozenset({"entry_id", "table", "record_id", "commune_code", "op", "hlc",
+                         "device", "base_version", "values"})
 
 
 def canonical_json(value: JsonValue) -> str:
@@ -36,7 +38,12 @@ def canonical_json(value: JsonValue) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _checked_json(value: object, where: str) -> JsonValue:
+# Deeper than any record's value ever is; the limit keeps hostile nesting from
+# reaching Python's recursion limit.
+MAX_DEPTH = 20
+
+
+def _checked_json(value: object, where: str, depth: int = 0) -> JsonValue:
     """A private copy of a JSON-ready value, or ValueError (the hub gets untrusted input)."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -44,12 +51,14 @@ def _checked_json(value: object, where: str) -> JsonValue:
         if not math.isfinite(value):
             raise ValueError(f"{where}: not a finite number")
         return value
+    if depth >= MAX_DEPTH and isinstance(value, (list, dict)):
+        raise ValueError(f"{where}: nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, list):
-        return [_checked_json(item, where) for item in value]
+        return [_checked_json(item, where, depth + 1) for item in value]
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             raise ValueError(f"{where}: object keys must be text")
-        return {key: _checked_json(item, where) for key, item in value.items()}
+        return {key: _checked_json(item, where, depth + 1) for key, item in value.items()}
     raise ValueError(f"{where}: not JSON-ready: {type(value).__name__}")
 
 
@@ -93,6 +102,10 @@ class Change:
         elif self.base_version is None or not self.base_version < self.hlc:
             # The author's clock had seen the record's clock, so it is later.
             raise ValueError(f"{self.op}: base_version must be set and earlier than hlc")
+        if not isinstance(self.values, Mapping):
+            raise ValueError("values must be an object")
+        if not all(isinstance(key, str) and key for key in self.values):
+            raise ValueError("the keys of values must be column names (text)")
         values = {key: _checked_json(value, f"{self.table}.{key}")
                   for key, value in dict(self.values).items()}
         if self.op in ("delete", "restore", "erase") and values:
@@ -104,7 +117,8 @@ class Change:
             if values[MERGED_INTO] == self.record_id:
                 raise ValueError("a record is not merged into itself")
         elif RESERVED_FIELDS & values.keys():
-            raise ValueError(f"reserved fields in values: {sorted(RESERVED_FIELDS & values.keys())}")
+            reserved = sorted(RESERVED_FIELDS & values.keys())
+            raise ValueError(f"reserved fields in values: {reserved}")
         object.__setattr__(self, "values", values)
 
     @property
@@ -121,29 +135,39 @@ class Change:
         }
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, object]) -> Change:
-        """Parse and check an entry received as JSON; ValueError if malformed."""
-        try:
-            hlc = Hlc.parse(str(data["hlc"]))
-            base = data["base_version"]
-            values = data.get("values") or {}
-            if data["device"] != hlc.device:
-                raise ValueError("device differs from the clock's device")
-            if not isinstance(values, dict):
-                raise ValueError("values must be an object")
-            op = str(data["op"])
-            if op not in OPS:
-                raise ValueError(f"unknown op {op!r}")
-            commune = data["commune_code"]
-            if not isinstance(commune, int):
-                raise ValueError("commune_code must be an integer")
-            return cls(entry_id=str(data["entry_id"]), table=str(data["table"]),
-                       record_id=str(data["record_id"]), commune_code=commune,
-                       op=op,  # type: ignore[arg-type]  # checked against OPS above
-                       hlc=hlc, base_version=None if base is None else Hlc.parse(str(base)),
-                       values=values)
-        except KeyError as missing:
-            raise ValueError(f"entry lacks {missing}") from None
+    def from_wire(cls, data: object) -> Change:
+        """Parse and check an entry received as JSON; ValueError if malformed (never
+        another error, whatever `data` is)."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"an entry must be an object, not {type(data).__name__}")
+        missing = sorted(WIRE_FIELDS - {"values"} - data.keys())
+        if missing:
+            raise ValueError(f"entry lacks {', '.join(missing)}")
+        text = {name: data[name] for name in ("entry_id", "table", "record_id", "op", "hlc",
+                                              "device")}
+        for name, value in text.items():
+            if not isinstance(value, str):
+                raise ValueError(f"{name} must be text, not {type(value).__name__}")
+        base, commune = data["base_version"], data["commune_code"]
+        if base is not None and not isinstance(base, str):
+            raise ValueError("base_version must be text or null")
+        if isinstance(commune, bool) or not isinstance(commune, int):
+            raise ValueError("commune_code must be an integer")
+        values = data.get("values") or {}
+        if not isinstance(values, Mapping):
+            raise ValueError("values must be an object")
+        if not all(isinstance(key, str) for key in values):
+            raise ValueError("the keys of values must be text")
+        hlc = Hlc.parse(text["hlc"])
+        if text["device"] != hlc.device:
+            raise ValueError("device differs from the clock's device")
+        if text["op"] not in OPS:
+            raise ValueError(f"unknown op {text['op']!r}")
+        return cls(entry_id=text["entry_id"], table=text["table"], record_id=text["record_id"],
+                   commune_code=commune,
+                   op=text["op"],  # checked against OPS above
+                   hlc=hlc, base_version=None if base is None else Hlc.parse(base),
+                   values=values)
 
 
 def merge_target(change: Change) -> str | None:

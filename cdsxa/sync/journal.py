@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from cdsxa.common.clock import Hlc, unpack
 from cdsxa.db import copies
 from cdsxa.db.base import Base, is_travelling_class
+from cdsxa.db.merges import merged_from, merged_into
 from cdsxa.db.models import ChangeLogEntry, Setting
 from cdsxa.sync.entries import RESERVED_FIELDS, JsonValue, Op
 from cdsxa.sync.records import RecordState, decode_clocks, encode_clocks
@@ -53,7 +54,6 @@ DERIVED = frozenset({"counting_birth_date"} | copies.COPY_COLUMNS)
 # name_key is folded from these by the services; the hook leaves it out of an
 # update's fields, so it travels (and gets its clock) with its source.
 NAME_SOURCES = ("full_name", "name")
-MERGED_PREFIX = "sync.merged_into."
 PARTIAL_PREFIX = "sync.partial."
 
 
@@ -96,37 +96,46 @@ def from_json(table: str, name: str, value: JsonValue) -> Any:
         return None
     kind = column.type
     if isinstance(kind, Uuid):
-        return uuid.UUID(_text(value, name))
+        try:
+            return uuid.UUID(_text(value, name))
+        except ValueError:
+            raise ValueError(f"{name}: không phải mã bản ghi (UUID): {value!r}") from None
     if isinstance(kind, Boolean):
         if not isinstance(value, bool):
-            raise ValueError(f"{name}: not true or false")
+            raise ValueError(f"{name}: không phải đúng/sai")
         return value
     if isinstance(kind, (Integer, BigInteger)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name}: not a whole number")
+            raise ValueError(f"{name}: không phải số nguyên")
         return value
     if isinstance(kind, Float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{name}: not a number")
+            raise ValueError(f"{name}: không phải số")
         return float(value)
     if isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime):
-        moment = datetime.fromisoformat(_text(value, name))
+        try:
+            moment = datetime.fromisoformat(_text(value, name))
+        except ValueError:
+            raise ValueError(f"{name}: không phải thời điểm (ISO 8601): {value!r}") from None
         if moment.tzinfo is None:
-            raise ValueError(f"{name}: a time without its time zone")
+            raise ValueError(f"{name}: thời điểm thiếu múi giờ")
         return moment.astimezone(timezone.utc)
     if isinstance(kind, Date):
-        return date.fromisoformat(_text(value, name))
+        try:
+            return date.fromisoformat(_text(value, name))
+        except ValueError:
+            raise ValueError(f"{name}: không phải ngày (YYYY-MM-DD): {value!r}") from None
     if isinstance(kind, (String, Text)):
         text = _text(value, name)
         if isinstance(kind, String) and kind.length and len(text) > kind.length:
-            raise ValueError(f"{name}: longer than {kind.length} characters")
+            raise ValueError(f"{name}: dài quá {kind.length} ký tự")
         return text
-    raise ValueError(f"{name}: a column of type {kind} does not travel")
+    raise ValueError(f"{name}: cột kiểu {kind} không được đồng bộ")
 
 
 def _text(value: JsonValue, name: str) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{name}: not text")
+        raise ValueError(f"{name}: không phải văn bản")
     return value
 
 
@@ -163,39 +172,6 @@ def _put(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
     else:
         row.value = json.dumps(value, ensure_ascii=False)
-
-
-def merged_into(session: Session, table: str, record_id: str) -> str | None:
-    found = _get(session, f"{MERGED_PREFIX}{table}.{record_id}")
-    return found if isinstance(found, str) else None
-
-
-def set_merged_into(session: Session, table: str, loser: str, survivor: str) -> None:
-    _put(session, f"{MERGED_PREFIX}{table}.{loser}", survivor)
-
-
-def redirects(session: Session) -> dict[tuple[str, str], str]:
-    """Every (table, loser id) -> survivor id recorded here."""
-    rows = session.execute(select(Setting.key, Setting.value).where(
-        Setting.key.startswith(MERGED_PREFIX, autoescape=True))).all()
-    found = {}
-    for key, value in rows:
-        table, _dot, record_id = key[len(MERGED_PREFIX):].rpartition(".")
-        found[(table, record_id)] = json.loads(value)
-    return found
-
-
-def merged_from(session: Session, table: str, survivor: str) -> list[str]:
-    """The records merged into `survivor` (directly or through others)."""
-    prefix = f"{MERGED_PREFIX}{table}."
-    rows = session.execute(select(Setting.key, Setting.value).where(
-        Setting.key.startswith(prefix, autoescape=True))).all()
-    into = {key[len(prefix):]: json.loads(value) for key, value in rows}
-    found, frontier = [], {survivor}
-    while frontier:
-        frontier = {loser for loser, target in into.items() if target in frontier}
-        found.extend(sorted(frontier))
-    return found
 
 
 def load_partial(session: Session, table: str, record_id: str) -> RecordState | None:

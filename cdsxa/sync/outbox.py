@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdsxa.common.clock import unpack
+from cdsxa.db import merges
 from cdsxa.db.changelog import record_state
 from cdsxa.db.models import ChangeLogEntry
 from cdsxa.security.access import Permission, require
@@ -52,7 +53,7 @@ def _change(session: Session, entry: ChangeLogEntry, row: Any) -> Change:
     values: dict[str, JsonValue] = {}
     fields = json.loads(entry.fields) if entry.fields else []
     if op == "update" and fields == [MERGED_INTO]:
-        survivor = journal.merged_into(session, table, record_id)
+        survivor = merges.merged_into(session, table, record_id)
         values = {MERGED_INTO: survivor} if survivor else {}
     elif row is not None and op in ("insert", "update"):
         # A record erased since goes with no values: the erase follows it.

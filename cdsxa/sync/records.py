@@ -17,14 +17,32 @@ cdsxa.common only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from cdsxa.common.clock import Hlc
+from cdsxa.common.text import clean, fold
 from cdsxa.sync.entries import DELETED, Change, JsonValue, canonical_json, merge_target
 
 ConflictKind = Literal["edit", "delete_vs_edit", "erased", "duplicate"]
+
+# A person's data and the rows that are theirs alone (what the local erasure deletes):
+# the only records an "erase" entry may name. Anything else is soft-deleted.
+ERASABLE = frozenset({"person", "person_outcome", "vneid_step", "group_session_attendee"})
+
+# Columns every replica derives from another (table -> derived -> source): never taken
+# from an entry, never a conflict of their own; they follow their source's value and clock.
+DERIVED: Mapping[str, Mapping[str, str]] = {
+    "person": {"name_key": "full_name"},
+    "village": {"name_key": "name"},
+    "team_member": {"name_key": "full_name"},
+}
+
+
+def derived_value(source: JsonValue) -> JsonValue:
+    """The folded name the services store beside a name (cdsxa.common.text.fold)."""
+    return fold(clean(source) or "") if isinstance(source, str) else None
 
 
 @dataclass(frozen=True)
@@ -161,6 +179,8 @@ class _Draft:
 
     def write_field(self, name: str, incoming: _Write, base: Hlc | None,
                     kind: ConflictKind = "edit") -> None:
+        if name in DERIVED.get(self.state.table, {}):
+            return  # made from its source in done()
         current = (_Write(self.values[name], self.clocks[name], None)
                    if name in self.clocks else None)
         result = self.merge(current, incoming, base, kind, name)
@@ -171,11 +191,23 @@ class _Draft:
         self.flag = self.merge(self.flag, incoming, base, kind, DELETED)
 
     def done(self, clock: Hlc | None, inserted: bool) -> Outcome:
+        for name, source in DERIVED.get(self.state.table, {}).items():
+            if source in self.values:
+                self.values[name] = derived_value(self.values[source])
+                self.clocks[name] = self.clocks[source]
+            else:  # a partial state without its source: nothing to derive from yet
+                self.values.pop(name, None)
+                self.clocks.pop(name, None)
         state = replace(self.state, values=self.values, field_clocks=self.clocks,
                         deleted=bool(self.flag.value) if self.flag else False,
                         deleted_clock=self.flag.clock if self.flag else None,
                         clock=clock, inserted=inserted)
         return Outcome(state, tuple(self.conflicts))
+
+
+def _own(table: str, names: Iterable[str]) -> list[str]:
+    """The names that are not derived from another, sorted: those that get conflicts."""
+    return sorted(set(names) - DERIVED.get(table, {}).keys())
 
 
 def _erased(state: RecordState, clock: Hlc | None) -> RecordState:
@@ -191,10 +223,11 @@ def _tombstone(state: RecordState, survivor_id: str) -> RecordState:
 
 def _check_same_record_kind(state: RecordState, table: str, commune_code: int) -> None:
     if state.table != table:
-        raise ValueError(f"a {table} change given a {state.table} state")
+        raise ValueError(f"mục của bảng {table} áp vào một bản ghi của bảng {state.table}")
     if state.commune_code != commune_code:
         # A record never changes commune; an entry that says so is forged or broken.
-        raise ValueError(f"commune {commune_code} change for a record of {state.commune_code}")
+        raise ValueError(f"mục của xã mã {commune_code} cho một bản ghi của xã mã "
+                         f"{state.commune_code}")
 
 
 def apply_change(state: RecordState | None, change: Change) -> Outcome:
@@ -206,15 +239,18 @@ def apply_change(state: RecordState | None, change: Change) -> Outcome:
     """
     if merge_target(change) is not None:
         raise ValueError("a merge entry is applied with merge_duplicates")
+    if change.op == "erase" and change.table not in ERASABLE:
+        raise ValueError(f"chỉ hồ sơ một người dân (và các dòng của riêng họ) mới được xóa "
+                         f"hẳn; mục này xóa hẳn một bản ghi của bảng {change.table}")
     if state is None:
         state = RecordState(change.table, change.record_id, change.commune_code)
     _check_same_record_kind(state, change.table, change.commune_code)
     if state.merged_into is not None:
-        raise ValueError(f"{state.record_id} was merged: apply to {state.merged_into}")
+        raise ValueError(f"bản ghi {state.record_id} đã được gộp vào {state.merged_into}")
     if change.op == "insert" and state.record_id != change.record_id:
         # A duplicate's insert, arriving after the merge: it merges like the duplicate.
         if not state.record_id < change.record_id:
-            raise ValueError("the survivor of a merge has the smaller id")
+            raise ValueError("bản ghi giữ lại khi gộp phải là bản có mã nhỏ hơn")
         duplicate = apply_change(None, change).state
         merged = merge_duplicates([state, duplicate])
         return Outcome(merged.survivor, merged.conflicts)
@@ -224,7 +260,7 @@ def apply_change(state: RecordState | None, change: Change) -> Outcome:
     if state.erased:
         # Erasure wins: what comes later is dropped, named but without its values.
         if change.op == "update":
-            for name in sorted(change.values):
+            for name in _own(change.table, change.values):
                 draft.conflict("erased", name, _Write(None, change.hlc, change.entry_id), None)
         elif change.op == "restore":
             draft.conflict("erased", DELETED, _Write(None, change.hlc, change.entry_id), None)
@@ -232,7 +268,7 @@ def apply_change(state: RecordState | None, change: Change) -> Outcome:
     if change.op == "erase":
         erase_base = change.base_version
         assert erase_base is not None  # Change checks it
-        for name in sorted(state.field_clocks):
+        for name in _own(state.table, state.field_clocks):
             if state.field_clocks[name] > erase_base:  # the eraser had not seen this edit
                 draft.conflict("erased", name, _Write(None, state.field_clocks[name], None),
                                _Write(None, change.hlc, change.entry_id))
@@ -293,7 +329,7 @@ def _absorb(survivor: RecordState, other: RecordState) -> tuple[RecordState, lis
     if survivor.erased or other.erased:
         kept = other if survivor.erased else survivor
         if not kept.erased:
-            for name in sorted(kept.field_clocks):
+            for name in _own(kept.table, kept.field_clocks):
                 draft.conflict("erased", name, _Write(None, kept.field_clocks[name], None), None)
         return _erased(survivor, clock), draft.conflicts
     for name in sorted(other.field_clocks):

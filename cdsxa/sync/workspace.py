@@ -22,11 +22,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cdsxa.common.clock import Hlc, pack, unpack
+from cdsxa.db import merges
 from cdsxa.db.base import Base
 from cdsxa.db.changelog import applying_remote
 from cdsxa.db.models import AppUser
 from cdsxa.sync import journal
-from cdsxa.sync.duplicates import NATURAL_KEYS, REFERENCES, natural_key, repoint
+from cdsxa.sync.duplicates import (
+    NATURAL_KEYS,
+    REFERENCES,
+    check_merge,
+    natural_key,
+    repoint,
+)
 from cdsxa.sync.entries import Change, merge_target
 from cdsxa.sync.records import Conflict, RecordState, apply_change, merge_duplicates
 
@@ -67,7 +74,7 @@ class Workspace:
         self.merge_clock: dict[Key, Hlc] = {}
         self.erased: list[Key] = []
         self.waiting = 0  # records kept as partial states
-        self.redirects = journal.redirects(session)  # (table, loser) -> survivor
+        self.redirects = merges.redirects(session)  # (table, loser) -> survivor
         self.village_moves: list[tuple[set[str], str]] = []  # for local app_user rows
         self.keyed: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
 
@@ -102,6 +109,10 @@ class Workspace:
     def apply(self, change: Change) -> None:
         target = merge_target(change)
         if target is not None:
+            loser, survivor = (self.root(change.table, r) for r in (change.record_id, target))
+            if loser != survivor:  # not one record here already
+                check_merge(change, self.get(change.table, loser),
+                            self.get(change.table, survivor))
             self.unite(change.table, [change.record_id, target], change.commune_code,
                        change.hlc)
             return
@@ -125,10 +136,10 @@ class Workspace:
             self.put(tombstone)
             self.merge_clock[(table, tombstone.record_id)] = clock
         for loser, survivor in merge.redirects.items():
-            for earlier in journal.merged_from(self.session, table, loser):
-                journal.set_merged_into(self.session, table, earlier, survivor)
+            for earlier in merges.merged_from(self.session, table, loser):
+                merges.set_merged_into(self.session, table, earlier, survivor)
                 self.redirects[(table, earlier)] = survivor
-            journal.set_merged_into(self.session, table, loser, survivor)
+            merges.set_merged_into(self.session, table, loser, survivor)
             self.redirects[(table, loser)] = survivor
         self.conflicts.extend(merge.conflicts)
         self._repoint(table, set(merge.redirects), merge.survivor.record_id)
@@ -260,6 +271,9 @@ class Workspace:
         journal.save_partial(self.session, None, table, record_id)
         row = self.session.get(journal.models()[table], uuid.UUID(record_id))
         self.erased.append(key)
+        for loser in merges.merged_from(self.session, table, record_id):
+            if (table, loser) not in self.erased:  # its row holds the same data
+                self._erase((table, loser))
         if row is None:
             return
         for source, name in referrers(table):
