@@ -24,9 +24,17 @@ from sqlalchemy import func, select, text
 
 from cdsxa.common.clock import Hlc
 from cdsxa.common.ids import PersonId, VillageId
+from cdsxa.commune import profile
 from cdsxa.db.activity import GroupSession, GroupSessionAttendee, SupportSession
 from cdsxa.db.engine import Database
-from cdsxa.db.models import ChangeLogEntry, Person, PersonOutcome, SyncConflict, Village
+from cdsxa.db.models import (
+    ChangeLogEntry,
+    Person,
+    PersonOutcome,
+    PopulationFigure,
+    SyncConflict,
+    Village,
+)
 from cdsxa.profile.storage import open_database
 from cdsxa.register import erase, people, villages
 from cdsxa.security import keys
@@ -253,6 +261,65 @@ def test_a_class_naming_a_merged_person_names_the_survivor_on_all(pcs: Any) -> N
         with db.reading(TESTER) as session:
             assert session.scalars(select(GroupSession)).one().attendee_ids == [str(survivor)]
             assert set(session.scalars(select(GroupSessionAttendee.person_id))) == {survivor}
+
+
+def test_every_live_unique_index_is_a_natural_key_so_duplicates_merge() -> None:
+    """A unique index without a natural key refuses, forever, a batch in which two PCs
+    made the same thing: each must be a key the rules merge by."""
+    unmerged = []
+    for table, model in journal.models().items():
+        for index in model.__table__.indexes:
+            if index.unique:
+                columns = tuple(c.name for c in index.columns if c.name != "commune_code")
+                if NATURAL_KEYS.get(table) != columns:
+                    unmerged.append((table, index.name, columns))
+    assert unmerged == []
+
+
+def test_both_duplicates_attending_one_class_become_one_attendee(pcs: Any) -> None:
+    a, b = pcs(2)
+    other = add_person(a, name="Hà Văn Khác")
+    with a.transaction(TESTER) as session:
+        class_id = sessions.record_group(session, sessions.GroupInput(
+            held_on=date(2025, 5, 3), topic="online_payment", attendee_ids=[other]))
+    sync(a, b)
+    made = []
+    for db in (a, b):  # offline, each PC enters the citizen and adds them to the class
+        person = add_person(db, id_number="038190001234")
+        made.append(person)
+        with db.transaction(TESTER) as session:
+            row = session.get(GroupSession, class_id)
+            assert row is not None
+            row.attendee_ids = [str(other), str(person)]
+    exchange(a, b)
+    survivor = min(made, key=str)
+    for db in (a, b):
+        with db.reading(TESTER) as session:
+            assert session.scalars(select(GroupSession)).one().attendee_ids == [
+                str(other), str(survivor)]
+            live = session.scalars(select(GroupSessionAttendee.person_id).where(
+                GroupSessionAttendee.deleted.is_(False))).all()
+            assert sorted(live, key=str) == sorted([other, survivor], key=str)
+
+
+def test_two_pcs_setting_one_years_population_keep_one_figure_and_a_conflict(
+        pcs: Any) -> None:
+    a, b = pcs(2)
+    for db, residents in ((a, 528), (b, 531)):
+        time.sleep(0.002)
+        with db.transaction(TESTER) as session:
+            profile.set_population(session, profile.Population(year=2031,
+                                                               residents=residents))
+    exchange(a, b)
+    for db in (a, b):
+        with db.reading(TESTER) as session:
+            figures = session.scalars(select(PopulationFigure).where(
+                PopulationFigure.year == 2031, PopulationFigure.deleted.is_(False))).all()
+            assert [f.residents for f in figures] == [531]
+            lost = session.scalars(select(SyncConflict).where(
+                SyncConflict.table_name == "population_figure")).all()
+            assert [json.loads(c.losing_value) for c in lost if c.field == "residents"] \
+                == [528]
 
 
 def test_a_batch_applied_twice_changes_nothing_and_nothing_echoes(pcs: Any) -> None:

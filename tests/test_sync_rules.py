@@ -465,7 +465,10 @@ def test_natural_keys_are_table_driven() -> None:
         f'"{P1}"', '"vneid"')
     assert natural_key("commune_profile", {"commune_name": "x"}) == ()
     assert natural_key("household", {"code": "1"}) is None
-    assert set(NATURAL_KEYS) == {"person", "village", "person_outcome", "commune_profile"}
+    assert set(NATURAL_KEYS) == {"person", "village", "person_outcome", "commune_profile",
+                                 "population_figure", "support_session_topic",
+                                 "support_session_member", "group_session_trainer",
+                                 "group_session_attendee"}
 
 
 def test_merge_of_two_records_keeps_newest_fields_and_the_losers() -> None:

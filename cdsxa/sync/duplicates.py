@@ -23,6 +23,13 @@ NATURAL_KEYS: Mapping[str, tuple[str, ...]] = {
     "village": ("name_key",),
     "person_outcome": ("person_id", "kind"),
     "commune_profile": (),
+    "population_figure": ("year",),
+    # A list's item, once per list: after a person merge, both records' rows of one
+    # class name the survivor (test: every live unique index is a natural key).
+    "support_session_topic": ("session_id", "topic_code"),
+    "support_session_member": ("session_id", "member_id"),
+    "group_session_trainer": ("group_session_id", "member_id"),
+    "group_session_attendee": ("group_session_id", "person_id"),
 }
 
 # Fields holding another record's id, by table: re-pointed to the survivor when
