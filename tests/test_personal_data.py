@@ -406,7 +406,9 @@ def test_erasing_needs_the_permission_and_a_reason_that_names_nobody(
                 erase_person(session, citizen, REASON)
     for reason, message in (("", "lý do"), (f"Bà {NAME} xin xóa", "không được ghi tên"),
                             ("Chị giang thi xo xin xóa", "không được ghi tên"),
-                            ("Số 038 190 004 567 xin xóa", "không được ghi tên")):
+                            ("Số 038 190 004 567 xin xóa", "không được ghi tên"),
+                            ("Số ０３８１９０００４５６７ xin xóa", "không được ghi tên"),
+                            ("m² Số 038190004567 xin xóa", "không được ghi tên")):
         with pytest.raises(UserError, match=message):
             with db.transaction(officer()) as session:
                 erase_person(session, citizen, reason)

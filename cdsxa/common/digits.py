@@ -51,3 +51,9 @@ def ascii_digits_or_none(text: str) -> str | None:
         return ascii_digits(text, "")
     except UserError:
         return None
+
+
+def decimal_digits(text: str) -> str:
+    """Every decimal digit of text, in ASCII and in order, whatever its script; other
+    signs (superscripts too) are left out. For looking for a number inside free text."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from cdsxa.common.digits import decimal_digits
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.ids import PersonId
 from cdsxa.common.text import clean, fold
@@ -76,7 +77,7 @@ def _checked_reason(reason: str, person: Person) -> str:
     if why is None:
         raise UserError("Hãy ghi lý do xóa (ví dụ: “Người dân yêu cầu xóa dữ liệu, đơn ngày …”).")
     folded = fold(why)
-    digits = "".join(ch for ch in why if ch.isdigit())
+    digits = decimal_digits(why)  # "０３８…" names the person as well as "038…"
     named = fold(person.full_name) in folded
     numbered = any(number and number in digits for number in (person.id_number, person.phone))
     if named or numbered:
