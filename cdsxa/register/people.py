@@ -5,7 +5,7 @@ their own village (cdsxa.security.access.require_village): the services decide, 
 """
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,20 +99,31 @@ def add_people(session: Session, batch: Sequence[PersonInput]) -> list[PersonId]
     """Validate the whole batch, then add it; nothing is added if any entry is refused.
 
     Lookups are set-based (one query per batch, not per person), so large imports
-    and the demo stay linear.
+    and the demo stay linear (cdsxa.register.bulk adds thousands without ORM objects).
+    """
+    people = [Person(id=new_id(), **row) for row in validated_people(session, batch)]
+    session.add_all(people)
+    return [PersonId(p.id) for p in people]
+
+
+def validated_people(session: Session, batch: Sequence[PersonInput],
+                     households: Mapping[uuid.UUID, uuid.UUID] | None = None,
+                     ) -> list[dict[str, object]]:
+    """add_people's checks of the whole batch, and the column values it would store.
+
+    `households` (id -> village) are households the caller adds in this transaction
+    without the session, so they need no query.
     """
     villages = {data.village_id for data in batch}
     require(session, Permission.EDIT_RECORDS)
     for village_id in villages:
         require_village(session, Permission.EDIT_RECORDS, village_id)
     require_villages(session, villages)
-    _require_households(session, batch)
+    _require_households(session, batch, households or {})
     today = calendar.today(session)
     rows = [_validated(data, today) for data in batch]
     _refuse_duplicates(session, [r["id_number"] for r in rows if r["id_number"]])
-    people = [Person(id=new_id(), **row) for row in rows]
-    session.add_all(people)
-    return [PersonId(p.id) for p in people]
+    return rows
 
 
 def require_villages(session: Session, village_ids: set[VillageId]) -> None:
@@ -124,7 +135,8 @@ def require_villages(session: Session, village_ids: set[VillageId]) -> None:
         raise UserError("Thôn/bản đã chọn không còn trong danh sách của xã.")
 
 
-def _require_households(session: Session, batch: Sequence[PersonInput]) -> None:
+def _require_households(session: Session, batch: Sequence[PersonInput],
+                        known: Mapping[uuid.UUID, uuid.UUID] | None = None) -> None:
     """A person's household is a live one of the same village (a team member's
     household choice cannot reach into another village either)."""
     wanted = {data.household_id for data in batch if data.household_id is not None}
@@ -132,6 +144,7 @@ def _require_households(session: Session, batch: Sequence[PersonInput]) -> None:
         return
     # Households added in this transaction are not flushed yet: take them as they are.
     found = {h.id: h.village_id for h in session.new if isinstance(h, Household)}
+    found.update(known or {})
     with session.no_autoflush:
         found.update((household, village) for household, village in session.execute(
             select(Household.id, Household.village_id).where(
@@ -253,9 +266,17 @@ def set_outcome(session: Session, person_id: PersonId, kind: str, reached_on: da
     if kind not in outcomes.PERSON_OUTCOMES:
         raise UserError(f"Kết quả không xác định: {kind}.")
     require_person(session, person_id)
-    row = session.scalars(select(PersonOutcome).where(
-        PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
-        live(PersonOutcome))).first()
+    # Without an autoflush: a save then writes its rows in one flush, not two (the
+    # caller's pending session row needs none of this), and a pending outcome of this
+    # save is found among the new objects.
+    with session.no_autoflush:
+        row = session.scalars(select(PersonOutcome).where(
+            PersonOutcome.person_id == person_id, PersonOutcome.kind == kind,
+            live(PersonOutcome))).first()
+    if row is None:
+        row = next((new for new in session.new if isinstance(new, PersonOutcome)
+                    and new.person_id == person_id and new.kind == kind
+                    and not new.deleted), None)
     if row is None:
         session.add(PersonOutcome(person_id=person_id, kind=kind, reached_on=reached_on,
                                   session_id=session_id))
