@@ -1,6 +1,7 @@
 """DESIGN.md's layers, as a table: who may import whom (docs/architecture.md)."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,15 @@ def test_the_core_runs_without_loading_qt() -> None:
             "print(any(m.startswith('PySide6') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_main_window_loads_no_excel_reader_at_start() -> None:
+    """openpyxl and the import code cost start-up time and memory that a session
+    without an import never uses: they load when the officer imports or exports."""
+    code = ("import sys, cdsxa.ui.main_window;"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openpyxl'"
+            " or m.startswith('cdsxa.excel.people_')))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ,
+                                            "QT_QPA_PLATFORM": "offscreen"})
+    assert found.stdout.strip() == "[]"

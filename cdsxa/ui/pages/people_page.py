@@ -6,6 +6,7 @@ Buttons a role may not use are disabled (the services refuse anyway).
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -31,12 +32,14 @@ from cdsxa.ui import export_action
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.export_dialog import ExportDialog
-from cdsxa.ui.import_dialog import ImportDialog
 from cdsxa.ui.list_printer import print_button, print_rows
 from cdsxa.ui.pages.base import Page, heading
 from cdsxa.ui.people_model import NAME, PeopleModel
 from cdsxa.ui.person_fields import index_of
 from cdsxa.ui.person_form import PersonForm
+
+if TYPE_CHECKING:
+    from cdsxa.ui.import_dialog import ImportDialog
 
 log = logging.getLogger(__name__)
 
@@ -280,8 +283,12 @@ class PeoplePage(Page):
         if path:
             self.open_import(Path(path))
 
-    def open_import(self, path: Path) -> ImportDialog:
+    def open_import(self, path: Path) -> "ImportDialog":
         """The preview dialog; it imports only when the officer says so."""
+        # Imported here: the Excel reading code (openpyxl) costs start-up time and
+        # memory that most sessions never use.
+        from cdsxa.ui.import_dialog import ImportDialog
+
         dialog = ImportDialog(self.context, path, self)
         dialog.open()
         return dialog
