@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -132,3 +132,18 @@ def test_the_survey_date_defaults_to_today_and_dates_the_answers(
     with db.reading(TESTER) as session:
         assert session.scalars(select(VneidStep.taken_on)).one() == surveyed
         assert session.scalars(select(Household.fibre_since)).one() == surveyed
+
+
+def test_preview_rows_sort_by_row_number_as_numbers(qtbot: QtBot, db: Database,
+                                                    data_dir: Path, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "ds.xlsx", [
+        [f"Người Số {n}", "Nữ", 1990, None, "Bản Hang", f"HK{n}"] for n in range(12)])
+    page = PeoplePage(AppContext(data_dir, db, signed_in(db), Changes()))
+    qtbot.addWidget(page)
+    page.show()
+    dialog = page.open_import(path)
+    view = dialog.rows
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    model = view.model()
+    shown = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert shown == [str(n) for n in range(3, 15)]  # the sheet's rows 3..14, not "10" first

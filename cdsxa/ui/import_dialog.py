@@ -31,7 +31,7 @@ from cdsxa.register import villages
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.operations import QueryOp, WriteOp
-from cdsxa.ui.rows_model import RowsView
+from cdsxa.ui.rows_model import RowsView, Shown
 from cdsxa.ui.widgets import date_edit, to_date
 
 
@@ -194,7 +194,8 @@ class ImportDialog(QDialog):
         ordered = sorted(result.rows, key=lambda r: (r.action == "new", r.action == "update",
                                                      r.number))
         self.rows.rows_model.set_rows([
-            (str(r.number), importer.ACTION_LABELS[r.action], r.person.full_name or "",
+            (Shown(str(r.number), r.number), importer.ACTION_LABELS[r.action],
+             r.person.full_name or "",
              "; ".join(([r.reason] if r.reason else []) + list(r.warnings)) or
              ", ".join(r.changes)) for r in ordered], [r.number for r in ordered])
         to_import = result.counts["new"] + result.counts["update"]

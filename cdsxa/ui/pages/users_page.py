@@ -10,7 +10,7 @@ from cdsxa.security.access import Permission
 from cdsxa.ui.context import AppContext
 from cdsxa.ui.errors import ErrorLabel
 from cdsxa.ui.pages.base import Page, heading, paragraph
-from cdsxa.ui.rows_model import RowsView
+from cdsxa.ui.rows_model import RowsView, Shown
 from cdsxa.ui.user_form import PasswordDialog, UserDialog, role_label
 
 
@@ -72,7 +72,8 @@ class UsersPage(Page):
             self.error.clear_error()
         self.table.rows_model.set_rows(
             [(u.full_name, u.username or "", role_label(u.role), u.village_name or "",
-              self.tr("Yes") if u.active else self.tr("No"), local_time(u.last_sign_in))
+              self.tr("Yes") if u.active else self.tr("No"),
+              Shown(local_time(u.last_sign_in), u.last_sign_in))
              for u in self.shown],
             [u.id for u in self.shown])
         if chosen in self.table.rows_model.keys:
