@@ -31,7 +31,7 @@ class VillageView:
     people: int
 
 
-def _valid_name(name: str) -> str:
+def valid_name(name: str) -> str:
     cleaned = clean(name)
     if not cleaned:
         raise UserError("Tên thôn/bản/tổ dân phố không được để trống.")
@@ -45,7 +45,7 @@ def check_new_names(names: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     result = []
     for name in names:
-        cleaned = _valid_name(name)
+        cleaned = valid_name(name)
         key = fold(cleaned)
         if key in seen:
             raise UserError(f"Tên thôn/bản bị trùng: “{cleaned}” và “{seen[key]}”.")
@@ -76,7 +76,7 @@ def _refuse_duplicate(session: Session, name: str, except_id: VillageId | None =
 def add(session: Session, name: str) -> VillageId:
     if not principal_of(session).may(Permission.IMPORT):
         require(session, Permission.CHANGE_SETTINGS)
-    cleaned = _valid_name(name)
+    cleaned = valid_name(name)
     _refuse_duplicate(session, cleaned)
     position = session.scalar(select(func.coalesce(func.max(Village.position), 0))) or 0
     row = Village(name=cleaned, name_key=fold(cleaned), position=position + 1)
@@ -88,7 +88,7 @@ def add(session: Session, name: str) -> VillageId:
 def rename(session: Session, village_id: VillageId, new_name: str) -> None:
     require(session, Permission.CHANGE_SETTINGS)
     row = _get_live(session, village_id)
-    cleaned = _valid_name(new_name)
+    cleaned = valid_name(new_name)
     _refuse_duplicate(session, cleaned, except_id=village_id)
     row.name = cleaned
     row.name_key = fold(cleaned)

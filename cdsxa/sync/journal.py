@@ -107,6 +107,8 @@ def from_json(table: str, name: str, value: JsonValue) -> Any:
     if isinstance(kind, (Integer, BigInteger)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{name}: không phải số nguyên")
+        if not -2**63 <= value < 2**63:  # what both databases store
+            raise ValueError(f"{name}: số nguyên quá lớn")
         return value
     if isinstance(kind, Float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -19,7 +19,8 @@ from datetime import date
 from cdsxa.common import limits, outcomes
 from cdsxa.common.errors import UserError
 from cdsxa.common.text import stored
-from cdsxa.register import idnumber, people, phone
+from cdsxa.commune.profile import Population
+from cdsxa.register import idnumber, people, phone, villages
 from cdsxa.sync.entries import JsonValue
 
 Values = Mapping[str, JsonValue]
@@ -62,6 +63,24 @@ def _person(values: Values, today: date) -> None:
     number = values.get("phone")
     if isinstance(number, str):
         _as_stored("Số điện thoại", number, phone.normalise(number))
+    if values.get("vneid_status") not in (None, *outcomes.VNEID_STEPS):
+        raise UserError(f"Trạng thái VNeID không xác định: {values['vneid_status']}.")
+    if values.get("vneid_level") not in (None, 1, 2):
+        raise UserError("Mức định danh điện tử chỉ là 1 hoặc 2.")
+
+
+def _village(values: Values, today: date) -> None:
+    if "name" in values:
+        villages.valid_name(_text(values["name"]) or "")
+
+
+def _population_figure(values: Values, today: date) -> None:
+    counts = {name: _int(values.get(name)) for name in (
+        "residents", "adults", "aged_15_plus", "working_age", "households")}
+    year = _int(values.get("year"))
+    problems = Population(year=2000 if year is None else year, **counts).problems()
+    if problems:  # fields an update does not carry are not compared
+        raise UserError(" ".join(problems))
 
 
 def _person_outcome(values: Values, today: date) -> None:
@@ -73,6 +92,8 @@ def _person_outcome(values: Values, today: date) -> None:
 _CHECKS: Mapping[str, Callable[[Values, date], None]] = {
     "person": _person,
     "person_outcome": _person_outcome,
+    "village": _village,
+    "population_figure": _population_figure,
 }
 
 

@@ -54,6 +54,16 @@ def referrers(table: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def references(table: str) -> tuple[tuple[str, str, bool], ...]:
+    """(column, table it names, nullable) for every travelling column of `table` naming
+    a record: referrers() seen from the other side."""
+    nullable = {column.key: column.nullable
+                for column in journal.models()[table].__table__.columns}
+    return tuple(sorted((name, target, bool(nullable[name])) for target in journal.models()
+                        for source, name in referrers(target) if source == table))
+
+
+@cache
 def _required(table: str) -> frozenset[str]:
     """Columns a new row cannot go without."""
     table_ = journal.models()[table].__table__
@@ -224,6 +234,12 @@ class Workspace:
 
     def _write(self, key: Key, state: RecordState) -> None:
         table, record_id = key
+        if state.inserted and state.merged_into is None:
+            unlinked = self._without_erased(state)
+            if unlinked is None:  # it cannot be without an erased record: it goes too
+                self._erase(key)
+                return
+            state = self.states[key] = unlinked
         model = journal.models()[table]
         row = self.session.get(model, uuid.UUID(record_id))
         if state.merged_into is not None or not state.inserted:
@@ -255,6 +271,33 @@ class Workspace:
                                                or self.tick())
             self.session.add(row)
         journal.save_partial(self.session, None, table, record_id)
+
+    def _without_erased(self, state: RecordState) -> RecordState | None:
+        """`state` no longer naming an erased record, or None if a column that names it
+        cannot be empty. A row made on another PC before it learnt of an erasure (an
+        outcome, a session, a class attendance for the person) arrives after it: as the
+        erasure did to the rows it found (_erase), and as every replica does alike."""
+        values = dict(state.values)
+        for name, target, nullable in references(state.table):
+            value = values.get(name)
+            if isinstance(value, str) and self._is_erased(target, value):
+                if not nullable:
+                    return None
+                values[name] = None
+        return state if values == state.values else replace(state, values=values)
+
+    def _is_erased(self, table: str, record_id: str) -> bool:
+        root = self.root(table, record_id)
+        known = self.states.get((table, root))
+        if known is not None:
+            return known.erased
+        try:
+            if self.session.get(journal.models()[table], uuid.UUID(root)) is not None:
+                return False
+        except ValueError:
+            return False
+        found = self.get(table, root)
+        return found is not None and found.erased
 
     @staticmethod
     def _stamp(row: Any, clock: Hlc) -> None:
