@@ -1,13 +1,16 @@
 """Importing a list of 20,000 people from .xlsx: reading the file, then the whole import.
 
-    python bench/import_people.py [COUNT]
+    python bench/import_people.py [COUNT] [RUNS]
 
 Prints the time to read the workbook, to preview it and to apply it (one
 transaction, change log included), on a fresh profile with two villages: for a
 plain list (people and households) and for a survey list (smartphone, fibre and
 VNeID columns too, which add outcomes, steps and their change-log entries).
+Each list is imported RUNS times (default 3), the two kinds taking turns, and
+the medians are printed last: a shared machine's load varies from run to run.
 """
 
+import statistics
 import sys
 import tempfile
 import time
@@ -50,11 +53,18 @@ def write_list(path: Path, count: int, survey: bool = True) -> Path:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    for survey in (False, True):
-        run(count, survey)
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    figures: dict[bool, list[tuple[float, float, float, float]]] = {False: [], True: []}
+    for _ in range(runs):
+        for survey in (False, True):
+            figures[survey].append(run(count, survey))
+    for survey, rows in figures.items():
+        read, shown, applied, total = (statistics.median(f[i] for f in rows) for i in range(4))
+        print(f"median of {runs}, {'survey' if survey else 'plain'} list: read {read:.2f} s, "
+              f"preview {shown:.2f} s, apply {applied:.2f} s, total {total:.2f} s")
 
 
-def run(count: int, survey: bool) -> None:
+def run(count: int, survey: bool) -> tuple[float, float, float, float]:
     actor = command_line()
     with tempfile.TemporaryDirectory() as tmp:
         path = write_list(Path(tmp) / "ds.xlsx", count, survey)
@@ -75,6 +85,7 @@ def run(count: int, survey: bool) -> None:
     print(f"{kind} list, {count:,} rows: read {read:.2f} s, preview {previewed - read:.2f} s, "
           f"apply {total - previewed:.2f} s, total {total:.2f} s "
           f"({done.added:,} added, {done.households_added:,} households)")
+    return read, previewed - read, total - previewed, total
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ version, commune, clock and device) and appends a change-log entry on the same
 connection, so the record and its entry commit or roll back together. The
 entry says what changed, not to what: the old and new values of an update go to
 the audit trail (audit_event.change_id). Bulk ORM statements on travelling
-tables would skip all this, so they are refused.
+tables would skip all this, so they are refused;
+cdsxa.db.bulk writes thousands of records as rows with this module's helpers.
 
 The listeners are installed on the app's own session factory (`install`), never
 on SQLAlchemy's Session class: other code in the same process (the hub, a

@@ -1,6 +1,7 @@
 """Reproducible demo data for a mountain commune (for trying the app and benchmarks).
 
-Everything goes through the same session and change-log hook as real records.
+Everything goes through the same checks and change-log mechanism as real records,
+in bulk (cdsxa.register.bulk, cdsxa.db.bulk).
 """
 
 import random
@@ -13,13 +14,15 @@ from sqlalchemy import func, select
 
 from cdsxa.common import admin_units
 from cdsxa.common.errors import UserError
+from cdsxa.common.ids import HouseholdId
 from cdsxa.commune.profile import FirstUser, Population, ProfileSetup, initialise, set_population
+from cdsxa.db.base import new_id
 from cdsxa.db.engine import Database
 from cdsxa.db.models import Person
 from cdsxa.demo import work as demo_work
 from cdsxa.profile import paths
 from cdsxa.profile.storage import open_profile
-from cdsxa.register import people, villages
+from cdsxa.register import bulk, people, villages
 from cdsxa.register.idnumber import PLACE_CODES
 from cdsxa.security import keys
 from cdsxa.security.access import SYSTEM, Principal
@@ -154,13 +157,13 @@ def fill(db: Database, size: str, seed: int = 2025, today: date | None = None,
     batch = 1000
     for start in range(0, households, batch):
         with db.transaction(acting) as session:
-            members = []
+            members, homes = [], []
             for index in range(start, min(households, start + batch)):
                 village_id = village_ids[index % len(village_ids)]
                 ethnicity, surnames = _pick_group(gen.rng)
-                household_id = people.add_household(
-                    session, village_id, code=f"HK{index + 1:05d}",
-                )
+                household_id = HouseholdId(new_id())
+                homes.append(bulk.NewHousehold(village_id, f"HK{index + 1:05d}",
+                                               id=household_id))
                 surname = gen.rng.choice(surnames)
                 for gender, relation, age in gen.household_members():
                     born = gen.birth(age)
@@ -181,7 +184,9 @@ def fill(db: Database, size: str, seed: int = 2025, today: date | None = None,
                     person_count += 1
                     adults += age >= 18
                     aged_15 += age >= 15
-            people.add_people(session, members)
+            # As rows, not ORM objects (cdsxa.register.bulk): same checks, same log.
+            bulk.add_households(session, homes)
+            bulk.add_people(session, members, {h.id: h.village_id for h in homes if h.id})
     with db.transaction(acting) as session:
         # The register covers about 92% of residents, as in a commune still surveying.
         scale = 1 / 0.92

@@ -6,31 +6,36 @@ import again. Either way the audit trail says which was chosen. "New" rows are
 looked for again in the register inside the transaction (another import of the
 same list may have committed since the preview): those found are not added twice.
 
-Everything goes through the register's services or the ORM, so the change-log
-hook records each record; queries are per 500 records, never per row.
+New records are written as rows by the register's bulk services (cdsxa.register.bulk
+over cdsxa.db.bulk, the change-log hook's path for many records: the same stamps,
+entries and audit rows as a flush); changed ones go through the services and the
+ORM. Queries are per 500 records, never per row.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdsxa.common import ages, outcomes
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import thousands, vn_date
 from cdsxa.common.ids import HouseholdId, PersonId, VillageId
 from cdsxa.common.text import clean, fold
-from cdsxa.commune import settings
+from cdsxa.commune import calendar, settings
+from cdsxa.db import bulk as db_bulk
+from cdsxa.db.activity import VneidStep
 from cdsxa.db.base import live, new_id
-from cdsxa.db.models import Household, Person
+from cdsxa.db.models import Household, Person, PersonOutcome
 from cdsxa.excel import columns
 from cdsxa.excel.gc_pause import gc_paused
 from cdsxa.excel.people_preview import ImportPreview, ImportRow, RegisterMatches, chunks
 from cdsxa.excel.people_rows import ParsedPerson, consent_is_news, vneid_is_news
-from cdsxa.register import people
+from cdsxa.register import bulk, people
 from cdsxa.security import audit
 from cdsxa.security.access import Permission, require, require_village
 from cdsxa.support import vneid
@@ -126,7 +131,7 @@ class _Writer:
         self.updates = [r for r in preview.rows if r.action == "update"]
         self.already = 0
         self.households: dict[tuple[uuid.UUID, str], HouseholdId] = {}
-        self.made: dict[uuid.UUID, Household] = {}  # households this import adds
+        self.made: dict[uuid.UUID, dict[str, Any]] = {}  # households this import adds
         self.households_added = 0
 
     def run(self) -> ImportResult:
@@ -136,19 +141,31 @@ class _Writer:
                     {r.person.village_id or existing[r.existing_id].village_id
                      for r in self.updates if r.existing_id})
         self._load_households(villages)
-        targets = self._add_new() + [self._update(r, existing) for r in self.updates]
-        self.session.flush()  # the people held in targets are now found by id without a query
+        inputs = [self._input(r.person) for r in self.new]
+        for row in self.updates:  # their new households too, before anyone points at them
+            person = existing[row.existing_id]
+            self._fibre_if_new(self._household(row.person.village_id or person.village_id,
+                                               row.person.household_code), row.person)
+        # New records go in as rows (cdsxa.register.bulk), changed ones through the session.
+        bulk.add_households(self.session, [bulk.NewHousehold(**h) for h in self.made.values()])
+        added = bulk.add_people(self.session, inputs,
+                                {hid: h["village_id"] for hid, h in self.made.items()})
+        new_ids = list(zip(self.new, added))
+        updated = [self._update(r, existing) for r in self.updates]
+        self.session.flush()  # the people held in updated are now found by id without a query
+        steps = self._new_vneid(new_ids)
         with self.session.no_autoflush:  # else each step's own lookups flush the last one
-            steps = sum(self._vneid(r.person, p) for r, p in targets)
+            steps += sum(self._vneid(r.person, p) for r, p in updated)
         surveyed = self.preview.survey_date
-        fibre = _load(self.session, Household, [p.household_id for r, p in targets
+        fibre = _load(self.session, Household, [p.household_id for r, p in updated
                                                 if r.person.fibre and p.household_id
                                                 and p.household_id not in self.made])
         for household_id in fibre:  # loaded and held, so set_fibre finds them without a query
             people.set_fibre(self.session, HouseholdId(household_id), surveyed)
         outcomes = people.set_outcomes(self.session, [
-            (PersonId(p.id), kind) for r, p in targets for kind in sorted(r.person.outcomes)],
+            (PersonId(p.id), kind) for r, p in updated for kind in sorted(r.person.outcomes)],
             reached_on=surveyed)
+        outcomes += self._new_outcomes(new_ids)
         settings.put(self.session, settings.PEOPLE_IMPORT_MAPPING,
                      columns.as_header_mapping(self.preview.headers, self.preview.mapping))
         return ImportResult(len(self.new), len(self.updates), self.preview.counts["duplicate"],
@@ -191,27 +208,20 @@ class _Writer:
             return None
         key = (village_id, fold(code))
         if key not in self.households:
-            # As people.add_household makes it; the villages were checked by _load_households.
-            row = Household(id=new_id(), village_id=village_id, code=clean(code))
-            self.session.add(row)
-            self.households[key] = HouseholdId(row.id)
-            self.made[row.id] = row
+            # Added by bulk.add_households before the people who live there.
+            household_id = HouseholdId(new_id())
+            self.made[household_id] = {"id": household_id, "village_id": village_id,
+                                       "code": clean(code)}
+            self.households[key] = household_id
             self.households_added += 1
         return self.households[key]
 
     def _fibre_if_new(self, household_id: HouseholdId | None, row: ParsedPerson) -> None:
-        """A new household with fibre gets it before its first flush (as people.set_fibre
+        """A new household with fibre gets it when it is added (as people.set_fibre
         would set it): one insert, not an insert and then an update."""
         made = self.made.get(household_id) if household_id is not None else None
         if made is not None and row.fibre:
-            made.has_fibre, made.fibre_since = True, self.preview.survey_date
-
-    def _add_new(self) -> list[tuple[ImportRow, Person]]:
-        ids = people.add_people(self.session, [self._input(r.person) for r in self.new])
-        # add_people hands back ids; its records are still pending, so take them from the
-        # session rather than query for them one by one.
-        pending = {p.id: p for p in self.session.new if isinstance(p, Person)}
-        return [(row, pending[pid]) for row, pid in zip(self.new, ids)]
+            made.update(has_fibre=True, fibre_since=self.preview.survey_date)
 
     def _input(self, row: ParsedPerson) -> people.PersonInput:
         assert row.gender is not None and row.village_id is not None  # the preview made sure
@@ -261,6 +271,43 @@ class _Writer:
         vneid.record_step(self.session, PersonId(person.id), "activated",
                           self.preview.survey_date, level=row.vneid_level, note=SURVEY_NOTE)
         return 1
+
+    def _new_vneid(self, added: list[tuple[ImportRow, PersonId]]) -> int:
+        """vneid.record_step for people this import added: their first step, so their
+        state becomes that step (activated on the survey day, at the level given)."""
+        day = self.preview.survey_date
+        rows = [(r.person, pid) for r, pid in added if vneid_is_news(None, r.person)]
+        if not rows:
+            return 0
+        if calendar.is_future(self.session, day):
+            raise UserError("Ngày thực hiện không thể ở tương lai.")
+        for person, _ in rows:
+            born = ages.effective_birth_date(person.birth_date, person.birth_year)
+            if born is not None and not ages.is_aged_14_plus(born, day):
+                raise UserError(f"{person.full_name} chưa đủ {vneid.MIN_AGE} tuổi: trẻ em được "
+                                "gắn với tài khoản VNeID của cha hoặc mẹ.")
+            if person.vneid_level not in (None, 1, 2):
+                raise UserError("Tài khoản VNeID chỉ có mức 1 hoặc mức 2.")
+        note = clean(SURVEY_NOTE)
+        db_bulk.insert_records(self.session, VneidStep, [
+            {"id": new_id(), "person_id": pid, "step": "activated", "level": p.vneid_level,
+             "taken_on": day, "member_id": None, "session_id": None, "failure_reason": None,
+             "note": note} for p, pid in rows])
+        db_bulk.update_records(self.session, Person, {
+            pid: {"vneid_status": "activated", "vneid_status_on": day,
+                  **({"vneid_level": p.vneid_level} if p.vneid_level is not None else {})}
+            for p, pid in rows})
+        return len(rows)
+
+    def _new_outcomes(self, added: list[tuple[ImportRow, PersonId]]) -> int:
+        """people.set_outcomes for people this import added: they have none yet."""
+        rows = [{"id": new_id(), "person_id": pid, "kind": kind,
+                 "reached_on": self.preview.survey_date, "session_id": None}
+                for r, pid in added for kind in sorted(r.person.outcomes)]
+        if any(row["kind"] not in outcomes.PERSON_OUTCOMES for row in rows):
+            raise UserError("Kết quả không xác định.")
+        db_bulk.insert_records(self.session, PersonOutcome, rows)
+        return len(rows)
 
 
 def _load(session: Session, model: type[Record], ids: list[uuid.UUID]) -> dict[uuid.UUID, Record]:
