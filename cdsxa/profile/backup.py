@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from cdsxa import __version__
+from cdsxa.common import disk_space
 from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.engine import Database
@@ -78,17 +79,23 @@ def make_backup(db: Database, target: Path, reason: str, principal: Principal) -
     refuse_data_files(target, db.path.parent)
     with db.reading(principal) as session:
         acting = require(session, Permission.BACKUP)
-    # One backup at a time, which may then remove what a killed one left (100+ MB).
-    with profile_lock.backing_up(db.path.parent):
-        leftovers.remove_backup_parts(db.path.parent)
-        # The snapshot is encrypted; it sits beside the database, where there is room.
-        snapshot = paths.snapshot_path(db.path)
-        try:
-            migrate.vacuum_into(db.engine, snapshot)
-            manifest = _new_manifest(db, reason, snapshot)
-            _write(target, manifest, snapshot)
-        finally:
-            snapshot.unlink(missing_ok=True)
+    # A full disk is told once the partial files are gone: the data folder's while the
+    # snapshot is made, then the target's.
+    full = db.path.parent
+    with disk_space.reported(disk_space.NO_BACKUP, lambda: full,
+                             lambda: disk_space.backup_needs(db.path, target)):
+        # One backup at a time, which may then remove what a killed one left (100+ MB).
+        with profile_lock.backing_up(db.path.parent):
+            leftovers.remove_backup_parts(db.path.parent)
+            # The snapshot is encrypted; it sits beside the database, where there is room.
+            snapshot = paths.snapshot_path(db.path)
+            try:
+                migrate.vacuum_into(db.engine, snapshot)
+                manifest = _new_manifest(db, reason, snapshot)
+                full = target.parent
+                _write(target, manifest, snapshot)
+            finally:
+                snapshot.unlink(missing_ok=True)
     with db.transaction(acting) as session:
         audit.record(session, "backup", f"Sao lưu ({reason}) vào {target.name}",
                      details={"file": str(target), "reason": reason, "size": manifest["size"]})

@@ -5,10 +5,12 @@ a phone), so tracebacks are written with their frames and exception types only.
 """
 
 import logging
+import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
 
+from cdsxa.common import disk_space
 from cdsxa.profile import paths
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -29,11 +31,19 @@ class WithoutValues(logging.Formatter):
                 + "\n--- then ---\n".join(parts))
 
 
+class _LogFile(logging.FileHandler):
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        # A full disk is told to the officer in words: no "Logging error" traceback
+        # (English, quoting the messages) printed next to that.
+        if not disk_space.is_disk_full(sys.exc_info()[1] or Exception()):
+            super().handleError(record)
+
+
 def configure(log_file: Path | None) -> None:
     handlers: list[logging.Handler] = [logging.NullHandler()]
     if log_file is not None:
         paths.create_private(log_file)  # the user's alone, like the data beside it
-        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler = _LogFile(log_file, encoding="utf-8")
         handler.setFormatter(WithoutValues(FORMAT))
         handlers = [handler]
     logging.basicConfig(level=logging.INFO, handlers=handlers, format=FORMAT)

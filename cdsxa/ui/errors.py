@@ -17,6 +17,7 @@ from types import TracebackType
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
+from cdsxa.common import disk_space
 from cdsxa.common.errors import UserError
 from cdsxa.ui.i18n import tr
 
@@ -34,7 +35,8 @@ def user_message(error: BaseException) -> str:
     for anything else that it was unexpected and what to do: the details are in the log."""
     if isinstance(error, UserError):
         return error.message
-    return unexpected_message()
+    full = disk_space.translated(error, None)  # a full disk is no mystery: say what to free
+    return full.message if full is not None else unexpected_message()
 
 
 def log_unexpected(error: BaseException, where: str) -> None:
@@ -43,12 +45,18 @@ def log_unexpected(error: BaseException, where: str) -> None:
               exc_info=(type(error), error, error.__traceback__))
 
 
+_unowned: set[QMessageBox] = set()
+
+
 def show_error_dialog(parent: QWidget | None, message: str) -> QMessageBox:
     """A window-modal warning that does not block the caller (open, not exec)."""
     box = QMessageBox(QMessageBox.Icon.Warning, tr("CĐS Xã"), message,
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:  # owned by nobody, Python would delete it at once: kept until closed
+        _unowned.add(box)
+        box.finished.connect(lambda _result: _unowned.discard(box))
     box.open()
     return box
 
@@ -63,10 +71,8 @@ def excepthook(kind: type[BaseException], error: BaseException,
     app = QApplication.instance()
     if app is None or threading.current_thread() is not threading.main_thread():
         return
-    if isinstance(error, UserError):  # a service refusal nobody caught: still its words
-        show_error_dialog(QApplication.activeWindow(), error.message)
-    else:
-        show_error_dialog(QApplication.activeWindow(), unexpected_message())
+    # A service refusal nobody caught, a full disk: still in words; else "unexpected".
+    show_error_dialog(QApplication.activeWindow(), user_message(error))
 
 
 class ErrorLabel(QLabel):
