@@ -50,7 +50,7 @@ make_venv() {
   # Quiet when it works; the whole log when it does not.
   .venv/bin/python -m pip install -e '.[dev]' >.venv/pip-install.log 2>&1 \
     || { cat .venv/pip-install.log >&2; echo "setup: pip install failed" >&2; exit 1; }
-  .venv/bin/python -c 'import cdsxa, PySide6, pytestqt, psycopg' || { echo "setup: installing the Python packages failed" >&2; exit 1; }
+  .venv/bin/python -c 'import cdsxa, PySide6, pytestqt, psycopg, fastapi, uvicorn, requests' || { echo "setup: installing the Python packages failed" >&2; exit 1; }
 }
 
 install_system_packages

@@ -22,8 +22,8 @@ from cdsxa.security import (
 )
 from cdsxa.security.access import Principal, Role  # noqa: E402
 
-# A real PostgreSQL server: the `postgres_url` and `postgres_db` fixtures.
-pytest_plugins = ["tests.postgres"]
+# A real PostgreSQL server (`postgres_url`, `postgres_db`) and a real hub (`hub`, `hub_url_db`).
+pytest_plugins = ["tests.postgres", "tests.hub_server"]
 
 # Cheap key derivation and password hashing, as Django does in tests: the
 # parameters are stored with each hash or wrap, so the code paths are the same.

@@ -130,3 +130,25 @@ def test_the_main_window_loads_no_excel_reader_at_start() -> None:
                            check=True, env={**os.environ,
                                             "QT_QPA_PLATFORM": "offscreen"})
     assert found.stdout.strip() == "[]"
+
+
+# The hub (DESIGN.md): the sync rules, counting, common and its own database; never the
+# commune app's UI, its data folder, its keys or the SQLCipher engine. From the command
+# line it borrows only the Vietnamese argparse.
+HUB_FORBIDDEN = ("cdsxa.ui", "cdsxa.profile", "cdsxa.security", "cdsxa.cli", "cdsxa.db.engine",
+                 "cdsxa.db.key", "keyring", "sqlcipher3") + QT
+
+
+def test_the_hub_imports_no_ui_data_folder_or_keys() -> None:
+    found = [o for o in offenders("hub", HUB_FORBIDDEN)
+             if not o.split(" imports ")[1].startswith("cdsxa.cli.argparse_vi")]
+    assert found == []
+
+
+def test_the_hub_runs_without_loading_qt_the_keyring_or_sqlcipher() -> None:
+    code = ("import sys, cdsxa.hub.app, cdsxa.hub.cli, cdsxa.hub.migrate;"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'keyring', 'sqlcipher3') or m.startswith(('cdsxa.profile', "
+            "'cdsxa.ui', 'cdsxa.security'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 from cdsxa import __version__
 from cdsxa.cli import argparse_vi
 from cdsxa.cli.dates import DATE_METAVAR, date_option
+from cdsxa.common import disk_space
 from cdsxa.common.errors import UserError
 from cdsxa.profile import logs, paths
 from cdsxa.security.access import command_line
@@ -106,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_commands(sub, common)
     from cdsxa.cli.export import add_commands as add_export_commands
     add_export_commands(sub, common)
+    from cdsxa.cli.enrol import add_commands as add_enrol_commands
+    add_enrol_commands(sub, common)
     return parser
 
 
@@ -205,6 +208,12 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
         report = migrate.check(db.engine)
     finally:
         db.close()
+    if not report.integrity_ok and disk_space.low_on_space(data_dir):  # SQLite could not look
+        print("Toàn vẹn dữ liệu: chưa kiểm tra được (ổ đĩa đầy)")
+        full = disk_space.disk_full(data_dir, disk_space.database_size(db_file)
+                                    + disk_space.SAVE_MARGIN, disk_space.NOT_OPENED)
+        print(f"cdsxa: {full.message}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     print("Toàn vẹn dữ liệu: " + ("tốt" if report.integrity_ok else "LỖI"))
     for line in [] if report.integrity_ok else report.integrity[:20]:
         print(f"  {line}")
@@ -266,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cdsxa: đã dừng.", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: one line, details in the log
+        full = disk_space.translated(exc, data_dir)  # not unexpected: what to free, in words
+        if full is not None:
+            print(f"cdsxa: {full.message}", file=sys.stderr)
+            return EXIT_USER_ERROR
         log.exception("unexpected error")
         where = paths.log_path(data_dir)
         print(f"cdsxa: lỗi không mong đợi ({type(exc).__name__}: {exc}). Chi tiết: {where}",

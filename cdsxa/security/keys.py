@@ -165,14 +165,21 @@ def damaged_key_file(path: Path, why: str) -> DataKeyError:
         "liệu (dòng lệnh: cdsxa restore-key --from TỆP_SAO_LƯU).")
 
 
+_KEY_FILE_FIELDS = frozenset({"format", "profile_id", "keyring", "wraps"})
+
+
 @dataclass
 class KeyFile:
-    """key.json: the profile's id and the key's wraps. Holds nothing readable."""
+    """key.json: the profile's id, the key's wraps, and the sections of other modules (the
+    hub enrolment). Holds no secret in the clear."""
 
     profile_id: str
     wraps: dict[str, dict[str, Any]]
     keyring: bool
     path: Path | None = field(default=None, compare=False)  # where it was read from
+    # Other modules' sections (the hub enrolment: cdsxa.security.device_token), kept as
+    # they were by load and save.
+    sections: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def load(cls, data_dir: Path) -> "KeyFile | None":
@@ -190,7 +197,8 @@ class KeyFile:
             raise damaged_key_file(path, "mục “profile_id” không hợp lệ")
         if not isinstance(wraps, dict) or not all(isinstance(w, dict) for w in wraps.values()):
             raise damaged_key_file(path, "mục “wraps” không hợp lệ")
-        return cls(profile_id, dict(wraps), data.get("keyring") is True, path)
+        sections = {k: v for k, v in data.items() if k not in _KEY_FILE_FIELDS}
+        return cls(profile_id, dict(wraps), data.get("keyring") is True, path, sections)
 
     def open_wrap(self, name: str, secret: str) -> DataKey:
         """Unwrap the data key with one of the wraps ("passphrase", "recovery")."""
@@ -211,8 +219,8 @@ class KeyFile:
     def save(self, data_dir: Path) -> None:
         path = data_dir / KEY_FILE
         temporary = path.with_suffix(".tmp")
-        text = json.dumps({"format": 1, "profile_id": self.profile_id, "keyring": self.keyring,
-                           "wraps": self.wraps}, indent=2)
+        text = json.dumps({**self.sections, "format": 1, "profile_id": self.profile_id,
+                           "keyring": self.keyring, "wraps": self.wraps}, indent=2)
         with paths.open_private(temporary, text=True) as handle:
             handle.write(text)
             handle.flush()

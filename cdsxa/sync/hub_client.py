@@ -1,0 +1,144 @@
+"""Talking to the province hub over HTTP(S): `requests` with urllib3's `Retry`.
+
+HTTPS only, except to this machine's own loopback addresses (a hub tried on the same
+laptop, and the tests). Answers are parsed with the shared wire schemas
+(cdsxa.sync.wire); a refusal becomes a `HubRefused` carrying the hub's Vietnamese message.
+"""
+
+import ipaddress
+import logging
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from cdsxa.common.errors import UserError
+from cdsxa.sync import wire
+
+log = logging.getLogger(__name__)
+
+Answer = TypeVar("Answer", bound=BaseModel)
+
+# Seconds: to connect (a weak 3G link), then between bytes of the answer.
+TIMEOUT = (15, 60)
+# Connection failures are retried for every method (nothing was sent); a lost answer
+# only for GET: a POST may have been done, and the next slice's pushes are idempotent
+# by entry id anyway, so they retry by sending the batch again.
+RETRY = Retry(total=5, connect=5, read=2, status=3, backoff_factor=1.0,
+              status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET"}),
+              respect_retry_after_header=True, raise_on_status=False)
+
+
+class HubUnreachable(UserError):
+    """No answer from the hub: the data is safe here, try again later."""
+
+
+class HubRefused(UserError):
+    """The hub answered with a refusal (its message is Vietnamese)."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error = status, error
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_url(url: str) -> str:
+    """The hub's base address, without a trailing slash; UserError unless it is
+    https://, or http:// to a loopback address."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        raise UserError(f"Địa chỉ máy chủ tỉnh không hợp lệ: {text}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UserError(f"Địa chỉ máy chủ tỉnh cần có dạng https://tên-máy-chủ, không phải "
+                        f"“{text}”.")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise UserError("Máy chủ tỉnh phải dùng kết nối bảo mật (https://). Chỉ máy chủ chạy "
+                        "ngay trên máy này (127.0.0.1, localhost) mới dùng được http://.")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise UserError("Địa chỉ máy chủ tỉnh không được chứa tên, mật khẩu hay tham số.")
+    return text.rstrip("/")
+
+
+class HubClient:
+    """One hub, one requests session (kept-alive connections, retries with backoff)."""
+
+    def __init__(self, url: str, token: str | None = None,
+                 verify: bool | str = True) -> None:
+        self.url = checked_url(url)
+        self.session = requests.Session()
+        self.session.mount("https://", HTTPAdapter(max_retries=RETRY))
+        self.session.mount("http://", HTTPAdapter(max_retries=RETRY))
+        self.session.verify = verify  # a CA bundle file pins the province's certificate
+        self.session.headers[wire.PROTOCOL_HEADER] = str(wire.PROTOCOL_VERSION)
+        self.session.headers["User-Agent"] = f"cdsxa/{wire.PROTOCOL_VERSION}"
+        if token is not None:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "HubClient":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, answer: type[Answer],
+              body: BaseModel | None = None) -> Answer:
+        try:
+            response = self.session.request(
+                method, self.url + path, timeout=TIMEOUT,
+                json=body.model_dump() if body is not None else None)
+        except requests.exceptions.SSLError:
+            raise HubUnreachable(f"Không kiểm tra được chứng chỉ bảo mật của máy chủ tỉnh "
+                                 f"({self.url}). Hãy báo tỉnh; chưa gửi gì.") from None
+        except requests.exceptions.RequestException as exc:
+            log.info("hub unreachable: %s", exc)
+            raise HubUnreachable(f"Không kết nối được máy chủ tỉnh ({self.url}). Dữ liệu vẫn "
+                                 "an toàn trên máy này; hãy thử lại khi có mạng.") from None
+        if response.status_code >= 400:
+            raise _refusal(response)
+        try:
+            return answer.model_validate(response.json())
+        except (ValueError, ValidationError):
+            raise HubUnreachable(f"Máy chủ tại {self.url} trả lời không đúng giao thức của CĐS "
+                                 "Xã (có phải máy chủ tỉnh không?).") from None
+
+    def enrol(self, request: wire.EnrolRequest) -> wire.EnrolAnswer:
+        return self._call("POST", f"{wire.API_PREFIX}/enrol", wire.EnrolAnswer, request)
+
+    def whoami(self) -> wire.WhoAmI:
+        return self._call("GET", f"{wire.API_PREFIX}/whoami", wire.WhoAmI)
+
+    def health(self) -> wire.Health:
+        return self._call("GET", "/health", wire.Health)
+
+
+def _refusal(response: requests.Response) -> UserError:
+    body: Any
+    try:
+        body = wire.ErrorAnswer.model_validate(response.json())
+    except (ValueError, ValidationError):
+        body = None
+    if body is not None:
+        return HubRefused(response.status_code, body.error, body.message)
+    if response.status_code >= 500:
+        return HubUnreachable(f"Máy chủ tỉnh đang gặp lỗi (mã {response.status_code}). Dữ "
+                              "liệu vẫn an toàn trên máy này; hãy thử lại sau.")
+    return HubRefused(response.status_code, "http_error",
+                      f"Máy chủ tỉnh từ chối yêu cầu (mã {response.status_code}).")
