@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
+from cdsxa.common import disk_space
 from cdsxa.common.actor import Actor
 from cdsxa.common.principal import Principal
 from cdsxa.db import changelog
@@ -63,6 +64,30 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The page cache an integrity check gets, in KiB (256 MB), never more than the file.
+CHECK_CACHE_KIB = 262144
+
+
+def integrity_check(execute: Callable[[str], Any]) -> list[str]:
+    """PRAGMA integrity_check's lines (["ok"] when sound), with a large page cache.
+
+    execute runs one statement and returns its rows: a DB-API connection's `execute`
+    or an SQLAlchemy connection's `exec_driver_sql`. The check looks up every index
+    entry in its table; in SQLite's 2 MB default cache each look-up is a page read and
+    decryption (bench/backup.py: a large commune's restore spent most of its time here).
+    """
+    page_size, pages = (int(execute(f"PRAGMA {name}").fetchone()[0])
+                        for name in ("page_size", "page_count"))
+    previous = int(execute("PRAGMA cache_size").fetchone()[0])  # KiB if < 0, else pages
+    had = -previous if previous < 0 else previous * page_size // 1024
+    wanted = max(had, min(CHECK_CACHE_KIB, page_size * pages // 1024 + 1))
+    execute(f"PRAGMA cache_size = -{wanted}")
+    try:
+        return [str(row[0]) for row in execute("PRAGMA integrity_check")]
+    finally:
+        execute(f"PRAGMA cache_size = {previous}")  # the connection's memory as it was
+
+
 def _on_begin(connection: Any) -> None:
     # Writers take the write lock at BEGIN: a transaction that read and then writes
     # would otherwise fail at once (SQLITE_BUSY_SNAPSHOT) when another process wrote
@@ -80,6 +105,24 @@ def make_engine(db_path: Path, key: DataKey | None) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+_CHANGES_AT_BEGIN = "cdsxa.changes_at_begin"
+
+
+def _note_changes(session: Any, _transaction: Any, connection: Any) -> None:
+    # SQLite's count of rows changed (triggers included, bulk statements too), to tell
+    # how much room a transaction that met a full disk needed.
+    raw = connection.connection.dbapi_connection
+    session.info[_CHANGES_AT_BEGIN] = (raw, raw.total_changes)
+
+
+def _rows_written(session: AppSession) -> int:
+    raw, before = session.info.get(_CHANGES_AT_BEGIN, (None, 0))
+    try:
+        return int(raw.total_changes) - before if raw is not None else 0
+    except sqlcipher.Error:  # the connection is gone: only the margin is told
+        return 0
 
 
 class Database:
@@ -103,6 +146,7 @@ class Database:
                                     class_=AppSession, expire_on_commit=False)
         for factory in (self._reader, self._writer):
             changelog.install(factory)
+        event.listen(self._writer, "after_begin", _note_changes)
         # Hooks of the layer that opened the file (cdsxa.profile.storage): checks run
         # before every commit (one that raises aborts it; the transaction rolls back),
         # and what to let go of at close. This layer knows nothing of what they do.
@@ -141,10 +185,20 @@ class Database:
 
     @contextmanager
     def transaction(self, acting: Actor | Principal) -> Iterator[AppSession]:
-        """A session that commits when the block ends and rolls back on error."""
-        with self._writer(actor=self._acting(acting), writes=True) as session:
-            with session.begin():
-                yield session
+        """A session that commits when the block ends and rolls back on error.
+
+        A full disk comes out as DiskFull (rolled back, nothing lost), with the room
+        its rows would need: a few MB for a save, more for a large import."""
+        session = self._writer(actor=self._acting(acting), writes=True)
+        pending = 0  # what a flush that failed still had to write
+        with disk_space.reported(disk_space.NOT_SAVED, lambda: self.path.parent,
+                                 lambda: disk_space.rows_need(_rows_written(session) + pending)):
+            with session, session.begin():
+                try:
+                    yield session
+                except Exception:
+                    pending = len(session.new) + len(session.dirty) + len(session.deleted)
+                    raise
 
     @contextmanager
     def reading(self, acting: Actor | Principal) -> Iterator[AppSession]:
@@ -157,9 +211,14 @@ class Database:
     def close(self) -> None:
         # SQLite's advice: let it refresh the planner's statistics when a connection
         # closes, so query plans do not hinge on the order indexes were created in.
+        # In autocommit on the driver's connection: inside SQLAlchemy's transaction the
+        # statistics were rolled back, so every close analysed the tables again
+        # (bench/close.py: 0.8 s and 100 MB more at each close of a large commune).
         try:
             with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA optimize")
+                raw = connection.connection.dbapi_connection
+                if raw is not None:
+                    raw.execute("PRAGMA optimize")
         except Exception:  # a damaged or locked file must still close
             pass
         self.engine.dispose()

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
+from cdsxa.common import disk_space
 from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
 from cdsxa.db.base import live
@@ -132,7 +133,21 @@ def _tidy(data_dir: Path) -> None:
 
 
 def open_database(data_dir: Path, key: DataKey) -> Database:
-    """Open (creating if needed) the profile in data_dir, migrated to the current schema."""
+    """Open (creating if needed) the profile in data_dir, migrated to the current schema.
+
+    A full disk is told as such (DiskFull), never as a damaged file: restoring a backup
+    would throw away the work done since it."""
+    with disk_space.reported(disk_space.NOT_OPENED, lambda: data_dir,
+                             lambda: _room_to_open(data_dir)):
+        return _open_database(data_dir, key)
+
+
+def _room_to_open(data_dir: Path) -> int:
+    # The WAL's room, and the day's automatic backup, whose snapshot is the file's size.
+    return disk_space.database_size(paths.database_path(data_dir)) + disk_space.SAVE_MARGIN
+
+
+def _open_database(data_dir: Path, key: DataKey) -> Database:
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=paths.PRIVATE_DIR)
     except OSError as exc:
