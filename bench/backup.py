@@ -44,7 +44,8 @@ def main() -> None:
         db = open_bench(source)
         try:
             made = timed("backup (VACUUM INTO, zip, fsync)",
-                         lambda: backup.make_backup(db, work / f"b{backup.SUFFIX}", "manual"))
+                         lambda: backup.make_backup(db, work / f"b{backup.SUFFIX}", "manual",
+                                            command_line()))
         finally:
             db.close()
         print(f"backup file: {megabytes(made.size)}", flush=True)

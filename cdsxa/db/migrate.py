@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from cdsxa.common.errors import UserError
+from cdsxa.db.engine import integrity_check
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -179,7 +180,7 @@ class CheckReport:
 def check(engine: Engine) -> CheckReport:
     try:
         with engine.connect() as connection:
-            rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+            rows = integrity_check(connection.exec_driver_sql)
         revision = current_revision(engine)
     except DatabaseError as exc:  # too damaged even to be checked
         return CheckReport([str(exc.orig)], None, head_revision())

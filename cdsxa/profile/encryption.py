@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cdsxa.common.errors import UserError
-from cdsxa.db.engine import connect, is_plain_sqlite
+from cdsxa.db.engine import connect, integrity_check, is_plain_sqlite
 from cdsxa.profile import lock as profile_lock
 from cdsxa.profile import paths
 from cdsxa.security import keys
@@ -61,7 +61,7 @@ def _export(plain: Path, target: Path, key: keys.DataKey) -> None:
         source.close()
     check = connect(target, key)
     try:
-        integrity = [r[0] for r in check.execute("PRAGMA integrity_check")]
+        integrity = integrity_check(check.execute)
         found = _counts(check)
     finally:
         check.close()

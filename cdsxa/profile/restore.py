@@ -20,7 +20,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from cdsxa.common.errors import UserError
 from cdsxa.db import migrate
-from cdsxa.db.engine import Database, connect, is_plain_sqlite, make_engine
+from cdsxa.db.engine import Database, connect, integrity_check, is_plain_sqlite, make_engine
 from cdsxa.profile import lock as profile_lock
 from cdsxa.profile import paths
 from cdsxa.profile.backup import (
@@ -331,7 +331,7 @@ def _verify(staging: Path, key: DataKey, info: BackupInfo) -> None:
     connection = connect(staging, key)
     try:
         try:
-            integrity = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+            integrity = integrity_check(connection.execute)
         except sqlcipher.DatabaseError:
             # The key is the profile's own or came from the backup's own recovery wrap,
             # and the bytes match the sha256: a page that fails to decrypt is damage.
