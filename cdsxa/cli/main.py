@@ -1,7 +1,6 @@
 """The `cdsxa` command: the GUI by default, and headless commands for setup and support."""
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -10,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from cdsxa import __version__
-from cdsxa.cli import argparse_vi
+from cdsxa.cli import argparse_vi, prompts
 from cdsxa.cli.dates import DATE_METAVAR, date_option
 from cdsxa.common import disk_space
 from cdsxa.common.errors import UserError
@@ -136,7 +135,7 @@ def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
         raise UserError(f"Thư mục {data_dir} đã có hồ sơ xã; không khởi tạo lại.")
     user = None
     if args.admin:
-        password = os.environ.get(ADMIN_PASSWORD_ENV) or _ask_new_password()
+        password = prompts.new_admin_password(ADMIN_PASSWORD_ENV)
         user = FirstUser(args.user or args.admin, args.position, args.admin, password)
     elif args.user:
         user = FirstUser(args.user, args.position)
@@ -151,15 +150,6 @@ def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
     print(f"Đã khởi tạo hồ sơ {commune.name} ({len(args.village)} thôn/bản) tại {data_dir}")
     _print_recovery_key(made.recovery_key, made.in_keyring)
     return 0
-
-
-def _ask_new_password() -> str:
-    if not sys.stdin or not sys.stdin.isatty():
-        raise UserError(f"Hãy đặt mật khẩu quản trị trong biến môi trường {ADMIN_PASSWORD_ENV}.")
-    first = getpass.getpass("Mật khẩu quản trị: ")
-    if getpass.getpass("Nhập lại mật khẩu: ") != first:
-        raise UserError("Hai lần nhập mật khẩu không giống nhau.")
-    return first
 
 
 def _print_recovery_key(recovery_key: str, in_keyring: bool) -> None:

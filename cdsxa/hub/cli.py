@@ -6,7 +6,6 @@ province runs, behind an HTTPS proxy (docs/hub.md).
 """
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 import cdsxa.cli.argparse_vi as argparse_vi  # Vietnamese argparse, as `cdsxa` speaks
+import cdsxa.cli.prompts as prompts
 from cdsxa import __version__
 from cdsxa.common.errors import UserError
 from cdsxa.hub import database as hub_database
@@ -143,7 +143,7 @@ def _cmd_enrol_code(args: argparse.Namespace) -> int:
 def _cmd_create_admin(args: argparse.Namespace) -> int:
     from cdsxa.hub import enrolment
 
-    password = os.environ.get(ADMIN_PASSWORD_ENV) or _ask_new_password()
+    password = prompts.new_admin_password(ADMIN_PASSWORD_ENV)
     database = _migrated(_url(args))
     try:
         with database.transaction() as session:
@@ -152,15 +152,6 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
         database.close()
     print(f"Đã tạo tài khoản quản trị “{admin.username}”.")
     return 0
-
-
-def _ask_new_password() -> str:
-    if not sys.stdin or not sys.stdin.isatty():
-        raise UserError(f"Hãy đặt mật khẩu quản trị trong biến môi trường {ADMIN_PASSWORD_ENV}.")
-    first = getpass.getpass("Mật khẩu quản trị: ")
-    if getpass.getpass("Nhập lại mật khẩu: ") != first:
-        raise UserError("Hai lần nhập mật khẩu không giống nhau.")
-    return first
 
 
 def _cmd_revoke(args: argparse.Namespace) -> int:
