@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,6 +25,12 @@ from cdsxa.security.access import Principal, Role  # noqa: E402
 
 # A real PostgreSQL server (`postgres_url`, `postgres_db`) and a real hub (`hub`, `hub_url_db`).
 pytest_plugins = ["tests.postgres", "tests.hub_server"]
+
+# Property tests are bounded in examples, never in time: a busy CI machine draws and
+# runs them slowly, and that is not a failure of the property.
+hypothesis.settings.register_profile(
+    "cdsxa", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile("cdsxa")
 
 # Cheap key derivation and password hashing, as Django does in tests: the
 # parameters are stored with each hash or wrap, so the code paths are the same.
