@@ -18,7 +18,7 @@ os.environ.setdefault("CDSXA_ADMIN_PASSWORD", "bench admin password")
 
 
 def large_profile() -> Path:
-    """The `large` demo profile, made once (about 35 s) and reused."""
+    """The `large` demo profile, made once (about 5 minutes on 2 busy cores) and reused."""
     target = BENCH_DATA / "large"
     if not (target / "cdsxa.sqlite3").exists():
         print(f"making the large demo profile in {target} …", flush=True)
