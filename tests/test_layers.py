@@ -133,10 +133,12 @@ def test_the_main_window_loads_no_excel_reader_at_start() -> None:
 
 
 # The hub (DESIGN.md): the sync rules, counting, common and its own database; never the
-# commune app's UI, its data folder, its keys or the SQLCipher engine. From the command
-# line it borrows only the Vietnamese argparse.
-HUB_FORBIDDEN = ("cdsxa.ui", "cdsxa.profile", "cdsxa.security", "cdsxa.cli", "cdsxa.db.engine",
-                 "cdsxa.db.key", "keyring", "sqlcipher3") + QT
+# commune app's UI, its data folder, its keys or the SQLCipher engine. Permissions and
+# the audit trail (security.access, security.audit) hold on its replicas as on a PC.
+# From the command line it borrows only the Vietnamese argparse.
+KEY_MODULES = ("cdsxa.security.keys", "cdsxa.security.device_token", "cdsxa.security.users")
+HUB_FORBIDDEN = ("cdsxa.ui", "cdsxa.profile", "cdsxa.cli", "cdsxa.db.engine", "cdsxa.db.key",
+                 "keyring", "sqlcipher3") + KEY_MODULES + QT
 
 
 def test_the_hub_imports_no_ui_data_folder_or_keys() -> None:
@@ -150,6 +152,7 @@ def test_the_hub_runs_without_loading_qt_the_keyring_or_sqlcipher() -> None:
     code = ("import sys, cdsxa.hub.app, cdsxa.hub.cli, cdsxa.hub.migrate;"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'keyring', 'sqlcipher3') or m.startswith(('cdsxa.profile', "
-            "'cdsxa.ui', 'cdsxa.security'))))")
+            "'cdsxa.ui', 'cdsxa.db.engine', 'cdsxa.security.keys', "
+            "'cdsxa.security.device_token', 'cdsxa.security.users'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr

@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_commands(sub, common)
     from cdsxa.cli.enrol import add_commands as add_enrol_commands
     add_enrol_commands(sub, common)
+    from cdsxa.cli.sync import add_commands as add_sync_commands
+    add_sync_commands(sub, common)
     return parser
 
 

@@ -32,6 +32,9 @@ class SettingKey(Generic[T]):
     label: str = ""  # Vietnamese, for the audit log
     minimum: int | None = None  # for whole numbers
     maximum: int | None = None
+    # Commune-level keys go to the audit log when they change, unless they are the
+    # program's own bookkeeping (where sync stands), written at every sync.
+    audited: bool = True
 
     @property
     def commune_level(self) -> bool:
@@ -63,10 +66,18 @@ LAST_MEMBER = SettingKey[str]("entry.last_member", "")
 PEOPLE_IMPORT_MAPPING = SettingKey[dict[str, str]](
     "import.people.mapping", {}, permission=Permission.IMPORT,
     label="Cột của tệp Excel danh sách người dân")
-# When a push to the province last succeeded (ISO 8601, UTC); "" for never. Written
+# When a sync with the province last succeeded (ISO 8601, UTC); "" for never. Written
 # by sync, so whoever may sync may set it.
 LAST_SYNC_SUCCESS = SettingKey[str]("sync.last_success", "", permission=Permission.SYNC,
-                                    label="Lần đồng bộ thành công gần nhất")
+                                    label="Lần đồng bộ thành công gần nhất", audited=False)
+# Where this PC stands in the commune's log at the hub: what it has pulled and applied.
+PULL_CURSOR = SettingKey[int]("sync.pull_cursor", 0, permission=Permission.SYNC,
+                              label="Vị trí đã nhận từ máy chủ tỉnh", minimum=0,
+                              maximum=2**62, audited=False)
+# The last attempts (newest first), each {"at", "ok", "sent", "received", "conflicts",
+# "message"}: the Sync page's history. Counts and Vietnamese messages, no records.
+SYNC_HISTORY = SettingKey[list[dict[str, Any]]]("sync.history", [], permission=Permission.SYNC,
+                                                label="Lịch sử đồng bộ", audited=False)
 # Minutes without input before the window locks (issue 4: default 15).
 IDLE_LOCK_MINUTES = SettingKey[int]("security.idle_lock_minutes", 15,
                                     permission=Permission.CHANGE_SETTINGS,
@@ -82,7 +93,8 @@ COMMUNE_TIME_ZONE = SettingKey[str]("commune.time_zone", "Asia/Ho_Chi_Minh",
 
 KEYS: tuple[SettingKey[Any], ...] = (
     LANGUAGE, WINDOW_GEOMETRY, SPLITTER_STATE, LAST_PAGE, LAST_VILLAGE, LAST_MEMBER,
-    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, IDLE_LOCK_MINUTES, COMMUNE_TIME_ZONE,
+    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, PULL_CURSOR, SYNC_HISTORY, IDLE_LOCK_MINUTES,
+    COMMUNE_TIME_ZONE,
 )
 
 
@@ -121,7 +133,7 @@ def put(session: Session, key: SettingKey[T], value: T) -> None:
         session.add(Setting(key=key.name, value=encoded))
     else:
         row.value = encoded
-    if key.commune_level and old != value:
+    if key.commune_level and key.audited and old != value:
         audit.record(session, "settings", _summary(key, old, value), object_table="setting",
                      details={key.name: [old, value]})
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -215,7 +216,7 @@ class AppUser(Base):
     role: Mapped[str] = mapped_column(String(20), default="officer", server_default="officer")
     village_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("village.id"))
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     failed_attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_sign_in: Mapped[datetime | None] = mapped_column(UtcDateTime())

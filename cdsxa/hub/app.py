@@ -11,16 +11,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cdsxa import __version__
-from cdsxa.hub import enrolment
+from cdsxa.hub import enrolment, pull, push
 from cdsxa.hub.database import HubDatabase
+from cdsxa.hub.replica import Replicas
+from cdsxa.hub.request_body import RequestBody
 from cdsxa.sync import wire
 
 log = logging.getLogger(__name__)
@@ -68,15 +71,22 @@ def check_protocol(version: int | None) -> None:
 
 def create_app(database_url: str) -> FastAPI:
     database = HubDatabase(database_url)
+    replicas = Replicas(database_url, database.engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        replicas.close()
         database.close()
 
     app = FastAPI(title="cdsxa-hub", version=__version__, lifespan=lifespan,
                   description=f"{SERVICE_NAME}: nhận dữ liệu đồng bộ của các xã.")
     app.state.database = database
+    app.state.replicas = replicas
+    # Answers compressed when the client accepts it (a pull over 3G); requests are
+    # bounded and may come compressed (a push).
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(RequestBody)
     bearer = HTTPBearer(auto_error=False, description="mã xác thực của máy (khi đăng ký)")
 
     def protocol(version: Annotated[int | None, Header(alias=wire.PROTOCOL_HEADER,
@@ -160,6 +170,28 @@ def create_app(database_url: str) -> FastAPI:
     ) -> wire.WhoAmI:
         return wire.WhoAmI(device_id=str(who.device_id), commune_code=who.commune_code,
                            commune_name=who.commune_name)
+
+    @app.post(f"{wire.API_PREFIX}/push", response_model=wire.PushAnswer,
+              responses={**REFUSALS, 413: {"model": wire.ErrorAnswer,
+                                           "description": "đợt gửi quá lớn"}},
+              summary="gửi một đợt thay đổi của máy (mỗi mục được áp dụng một lần)")
+    def push_batch(
+        body: wire.PushRequest,
+        who: Annotated[enrolment.DeviceIdentity, Depends(device)],
+    ) -> wire.PushAnswer:
+        try:
+            return push.receive(database, replicas, who, body)
+        except push.PushRefused as exc:
+            raise Refusal(exc.status, exc.error, exc.message) from None
+
+    @app.get(f"{wire.API_PREFIX}/pull", response_model=wire.PullAnswer, responses=REFUSALS,
+             summary="các thay đổi của xã do máy khác ghi, sau vị trí đã nhận")
+    def pull_entries(
+        who: Annotated[enrolment.DeviceIdentity, Depends(device)],
+        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL_ENTRIES)] = 500,
+    ) -> wire.PullAnswer:
+        return pull.entries_after(database, who, after, limit)
 
     return app
 

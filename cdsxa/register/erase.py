@@ -111,5 +111,6 @@ def purge_search_index(session: Session) -> None:
     """Merge the person search index, so the erased terms leave it entirely (a delete
     only marks them; secure_delete then zeroes the freed pages). Also after an erasure
     received from another PC (cdsxa.sync.apply)."""
-    if session.get_bind().dialect.name == "sqlite":  # the index is the PC's alone
+    if session.get_bind().dialect.name == "sqlite" and session.scalar(text(
+            "SELECT 1 FROM sqlite_master WHERE name = 'person_fts'")):  # the PC's alone
         session.execute(text("INSERT INTO person_fts(person_fts) VALUES ('optimize')"))

@@ -22,17 +22,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from cdsxa.db.engine import Database
 
 from cdsxa.common.clock import ClockDriftError, Hlc, HlcClock, pack, unpack, wall_clock_ms
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.text import fold
 from cdsxa.commune import calendar
 from cdsxa.db.base import utcnow
-from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry, SyncConflict, ThisDevice
 from cdsxa.db.session import actor_of
 from cdsxa.register.erase import purge_search_index
@@ -67,11 +70,12 @@ class Report:
     merged: list[tuple[str, str, str]] = field(default_factory=list)  # table, loser, survivor
     refused: list[tuple[str, str]] = field(default_factory=list)  # entry id, why (clock)
     waiting: int = 0  # records known only in part (changes before their insert)
+    erased: list[tuple[str, str]] = field(default_factory=list)  # table, id: none of it kept
 
 
 def apply_remote(target: Database | Session, changes: Sequence[Change]) -> Report:
     """Apply a batch received from the hub, all or nothing (RemoteChangeError)."""
-    if isinstance(target, Database):
+    if not isinstance(target, Session):
         with target.transaction(SYSTEM) as session:
             return _apply(session, changes, target.commune_code)
     with target.begin_nested():
@@ -126,6 +130,7 @@ def _apply(session: Session, changes: Sequence[Change], commune: int | None) -> 
     report.merged = [(loser.table, loser.record_id, survivor)
                      for loser, survivor, _clock in work.merges]
     report.waiting = work.waiting
+    report.erased = list(work.erased)
     return report
 
 

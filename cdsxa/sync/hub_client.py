@@ -5,6 +5,7 @@ laptop, and the tests). Answers are parsed with the shared wire schemas
 (cdsxa.sync.wire); a refusal becomes a `HubRefused` carrying the hub's Vietnamese message.
 """
 
+import gzip
 import ipaddress
 import logging
 from typing import Any, TypeVar
@@ -25,11 +26,13 @@ Answer = TypeVar("Answer", bound=BaseModel)
 # Seconds: to connect (a weak 3G link), then between bytes of the answer.
 TIMEOUT = (15, 60)
 # Connection failures are retried for every method (nothing was sent); a lost answer
-# only for GET: a POST may have been done, and the next slice's pushes are idempotent
-# by entry id anyway, so they retry by sending the batch again.
+# or a busy hub only where repeating is harmless: GET, and a push (each entry is
+# applied at most once, so a batch sent twice changes nothing the second time). An
+# enrolment is not repeated: its code works once.
 RETRY = Retry(total=5, connect=5, read=2, status=3, backoff_factor=1.0,
               status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET"}),
               respect_retry_after_header=True, raise_on_status=False)
+SYNC_RETRY = RETRY.new(allowed_methods=frozenset({"GET", "POST"}))
 
 
 class HubUnreachable(UserError):
@@ -78,16 +81,18 @@ class HubClient:
     """One hub, one requests session (kept-alive connections, retries with backoff)."""
 
     def __init__(self, url: str, token: str | None = None,
-                 verify: bool | str = True) -> None:
+                 verify: bool | str = True, retry: Retry = RETRY) -> None:
         self.url = checked_url(url)
         self.session = requests.Session()
-        self.session.mount("https://", HTTPAdapter(max_retries=RETRY))
-        self.session.mount("http://", HTTPAdapter(max_retries=RETRY))
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+        self.session.mount("http://", HTTPAdapter(max_retries=retry))
         self.session.verify = verify  # a CA bundle file pins the province's certificate
         self.session.headers[wire.PROTOCOL_HEADER] = str(wire.PROTOCOL_VERSION)
         self.session.headers["User-Agent"] = f"cdsxa/{wire.PROTOCOL_VERSION}"
         if token is not None:
             self.session.headers["Authorization"] = f"Bearer {token}"
+        self.timeout = TIMEOUT
+        self.sent_bytes = 0  # the last request's body, as sent (compressed)
 
     def close(self) -> None:
         self.session.close()
@@ -99,11 +104,21 @@ class HubClient:
         self.close()
 
     def _call(self, method: str, path: str, answer: type[Answer],
-              body: BaseModel | None = None) -> Answer:
+              body: BaseModel | None = None, params: dict[str, int] | None = None,
+              compress: bool = False) -> Answer:
+        data: bytes | None = None
+        headers = {}
+        if body is not None:
+            data = body.model_dump_json().encode()
+            headers["Content-Type"] = "application/json"
+            if compress:
+                # mtime 0: the same batch compresses to the same bytes on a retry.
+                data = gzip.compress(data, compresslevel=6, mtime=0)
+                headers["Content-Encoding"] = "gzip"
+        self.sent_bytes = len(data or b"")
         try:
-            response = self.session.request(
-                method, self.url + path, timeout=TIMEOUT,
-                json=body.model_dump() if body is not None else None)
+            response = self.session.request(method, self.url + path, timeout=self.timeout,
+                                            data=data, headers=headers, params=params)
         except requests.exceptions.SSLError:
             raise HubUnreachable(f"Không kiểm tra được chứng chỉ bảo mật của máy chủ tỉnh "
                                  f"({self.url}). Hãy báo tỉnh; chưa gửi gì.") from None
@@ -127,6 +142,14 @@ class HubClient:
 
     def health(self) -> wire.Health:
         return self._call("GET", "/health", wire.Health)
+
+    def push(self, request: wire.PushRequest) -> wire.PushAnswer:
+        return self._call("POST", f"{wire.API_PREFIX}/push", wire.PushAnswer, request,
+                          compress=True)
+
+    def pull(self, after: int, limit: int) -> wire.PullAnswer:
+        return self._call("GET", f"{wire.API_PREFIX}/pull", wire.PullAnswer,
+                          params={"after": after, "limit": limit})
 
 
 def _refusal(response: requests.Response) -> UserError:

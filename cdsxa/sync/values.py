@@ -19,7 +19,7 @@ from datetime import date
 from cdsxa.common import limits, outcomes
 from cdsxa.common.errors import UserError
 from cdsxa.common.text import stored
-from cdsxa.commune.profile import Population
+from cdsxa.commune.population import Population
 from cdsxa.register import idnumber, people, phone, villages
 from cdsxa.sync.entries import JsonValue
 

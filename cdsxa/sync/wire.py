@@ -145,10 +145,16 @@ class WireEntry(_Wire):
         return cls.model_validate(change.to_wire())
 
 
-# Push, as the next slice serves it: a batch of entries of the token's commune, each
-# applied at most once; the answer names every entry id the hub holds of the batch
-# (new or seen before), and only those are marked acknowledged on the PC.
+# Push: a batch of the token's commune's entries, all made on the pushing device, each
+# applied at most once; the answer names every entry id of the batch the hub holds (new
+# or seen before), and only those are marked acknowledged on the PC. An entry refused
+# alone (a clock too far ahead) is named with why; the rest of the batch is held.
 MAX_BATCH_ENTRIES = 2_000
+# Pull: what the hub holds for the commune after the client's cursor, other devices' only.
+MAX_PULL_ENTRIES = 2_000
+# Bodies may be gzip-compressed (Content-Encoding: gzip); bounded both ways.
+MAX_BODY_BYTES = 16 * 2**20
+MAX_INFLATED_BYTES = 64 * 2**20
 
 
 class PushRequest(_Wire):
@@ -158,6 +164,19 @@ class PushRequest(_Wire):
     _batch = field_validator("batch_id")(_canonical_uuid)
 
 
+class RefusedEntry(_Wire):
+    entry_id: str
+    message: str
+
+
 class PushAnswer(_Wire):
     held: list[str]
+    refused: list[RefusedEntry] = Field(default_factory=list)
+    conflicts: int = 0  # values that lost at the hub (each PC records its own too)
     cursor: int  # the commune's sequence after the batch (pull reads after a cursor)
+
+
+class PullAnswer(_Wire):
+    entries: list[WireEntry]
+    cursor: int  # give it back as `after` next time; kept with what was applied
+    more: bool  # entries follow this cursor already

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 import cdsxa.db.base  # UtcDateTime
 
 revision: str = '0001'

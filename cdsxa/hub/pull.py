@@ -1,0 +1,40 @@
+"""Answering a pull: the commune's relay log after the client's cursor.
+
+Other devices' entries only (a PC holds its own), oldest first, at most `limit`.
+The cursor is a position in the commune's `seq`: the commune's `last_seq` is read
+before the entries, so an entry numbered up to it has been committed (a push numbers
+and commits its entries under the commune row's lock) and none is skipped by a
+push that commits while the pull reads.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from cdsxa.hub.database import HubDatabase
+from cdsxa.hub.enrolment import DeviceIdentity
+from cdsxa.hub.models import Commune, Entry
+from cdsxa.sync import wire
+
+
+def entries_after(database: HubDatabase, who: DeviceIdentity, after: int,
+                  limit: int) -> wire.PullAnswer:
+    limit = max(1, min(limit, wire.MAX_PULL_ENTRIES))
+    with database.transaction() as hub:
+        last = hub.scalar(select(Commune.last_seq).where(
+            Commune.commune_code == who.commune_code))
+        last = int(last or 0)
+        rows = hub.scalars(select(Entry).where(
+            Entry.commune_code == who.commune_code, Entry.seq > after, Entry.seq <= last,
+            Entry.device_id != who.device_id).order_by(Entry.seq).limit(limit)).all()
+        entries = [_wire(row, who.commune_code) for row in rows]
+    full = len(rows) == limit
+    cursor = rows[-1].seq if full else max(after, last)
+    return wire.PullAnswer(entries=entries, cursor=cursor, more=full and cursor < last)
+
+
+def _wire(row: Entry, commune_code: int) -> wire.WireEntry:
+    return wire.WireEntry(
+        entry_id=str(row.entry_id), table=row.table_name, record_id=str(row.record_id),
+        commune_code=commune_code, op=row.op, hlc=row.hlc,  # type: ignore[arg-type]
+        device=str(row.device_id), base_version=row.base_version, values=row.values)

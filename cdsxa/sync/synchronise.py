@@ -1,0 +1,227 @@
+"""One sync with the province hub: push what waits, pull what others did, push again.
+
+    synchronise(db, data_dir) -> Outcome
+
+- Push: the pending entries (cdsxa.sync.outbox), oldest first, in batches; an entry
+  is marked acknowledged only when the hub's answer names it held, so a cut
+  connection costs at most the batch in flight, and sending it again changes nothing
+  at the hub (each entry is applied once). The batch size follows the link: it
+  doubles while a batch takes under half of BATCH_SECONDS, halves when one takes
+  longer, and drops to the smallest after a failure.
+- Pull: what the hub holds after this PC's cursor, applied through the apply-remote
+  path (never echoed back) with the new cursor, in one local transaction per batch.
+- Push again: the merges this PC found while applying are entries of its own.
+
+The database is written in short transactions (never across a network wait), each
+through `write`, which the app points at its single writer thread; reading the
+pending entries goes through `read`. Every attempt, good or failed, is kept in the
+history the Sync page shows (counts and Vietnamese messages only).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from cdsxa.common.errors import UserError
+from cdsxa.commune import settings
+from cdsxa.db.base import utcnow
+from cdsxa.db.engine import Database
+from cdsxa.db.models import ChangeLogEntry
+from cdsxa.security import device_token
+from cdsxa.security.access import SYSTEM
+from cdsxa.sync import wire
+from cdsxa.sync.apply import apply_remote
+from cdsxa.sync.hub_client import SYNC_RETRY, HubClient
+from cdsxa.sync.outbox import outgoing
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Step = Callable[[Session], T]
+
+MIN_BATCH = 20
+FIRST_BATCH = 200
+BATCH_SECONDS = 8.0
+PULL_BATCH = 1000
+HISTORY_LENGTH = 50
+
+
+@dataclass
+class Outcome:
+    sent: int = 0  # entries the hub now holds
+    received: int = 0  # entries of other PCs applied here
+    conflicts: int = 0  # values that lost here (kept for review)
+    refused: list[str] = field(default_factory=list)  # Vietnamese, one per entry refused
+    pending: int = 0  # entries still waiting after this sync
+    bytes_sent: int = 0
+    batches: int = 0
+    error: str | None = None  # why the sync stopped early (Vietnamese), None if it finished
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+Progress = Callable[[str, int, int], None]  # stage ("push", "pull"), done, total
+
+
+def _direct_writer(db: Database) -> Callable[[Step[Any]], Any]:
+    def write(step: Step[T]) -> T:
+        with db.transaction(SYSTEM) as session:
+            return step(session)
+    return write
+
+
+def _direct_reader(db: Database) -> Callable[[Step[Any]], Any]:
+    def read(step: Step[T]) -> T:
+        with db.reading(SYSTEM) as session:
+            return step(session)
+    return read
+
+
+def synchronise(db: Database, data_dir: Path, *, progress: Progress | None = None,
+                write: Callable[[Step[Any]], Any] | None = None,
+                read: Callable[[Step[Any]], Any] | None = None,
+                client: HubClient | None = None) -> Outcome:
+    """Push, pull, push; the history records the attempt. NotEnrolledError when this PC
+    has not been enrolled; other failures end the attempt with `error` set (the
+    data is safe here and the next attempt goes on from where this one stopped)."""
+    write = write or _direct_writer(db)
+    read = read or _direct_reader(db)
+    outcome = Outcome()
+    own_client = client is None
+    if client is None:
+        client = _client(db, data_dir)
+    try:
+        _push(client, read, write, outcome, progress)
+        _pull(client, write, outcome, progress)
+        _push(client, read, write, outcome, progress)
+    except UserError as error:
+        outcome.error = error.message
+    finally:
+        if own_client:
+            client.close()
+    outcome.pending = read(pending_count)
+    write(lambda session: _remember(session, outcome))
+    return outcome
+
+
+def _client(db: Database, data_dir: Path) -> HubClient:
+    known = device_token.enrolment(data_dir)
+    if known is None or db.key is None:
+        raise device_token.NotEnrolledError(NOT_ENROLLED)
+    token = device_token.token(data_dir, db.key)
+    return HubClient(known.hub_url, token=token, retry=SYNC_RETRY)
+
+
+NOT_ENROLLED = ("Máy này chưa đăng ký với tỉnh: hãy đăng ký bằng mã của tỉnh (trang Đồng "
+                "bộ, hoặc lệnh cdsxa enrol) rồi đồng bộ.")
+
+
+def pending_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(ChangeLogEntry).where(
+        ChangeLogEntry.acked_at.is_(None))) or 0)
+
+
+class _BatchSize:
+    def __init__(self) -> None:
+        self.size = FIRST_BATCH
+
+    def took(self, seconds: float) -> None:
+        if seconds < BATCH_SECONDS / 2:
+            self.size = min(self.size * 2, wire.MAX_BATCH_ENTRIES)
+        elif seconds > BATCH_SECONDS:
+            self.size = max(self.size // 2, MIN_BATCH)
+
+    def failed(self) -> None:
+        self.size = MIN_BATCH
+
+
+def _push(client: HubClient, read: Callable[[Step[Any]], Any],
+          write: Callable[[Step[Any]], Any], outcome: Outcome,
+          progress: Progress | None) -> None:
+    size = _BatchSize()
+    total = read(pending_count)
+    done = 0
+    skip: set[str] = set()  # refused alone at the hub this time: not sent again now
+    while True:
+        changes = [c for c in read(lambda s: outgoing(s, limit=size.size + len(skip)))
+                   if c.entry_id not in skip][:size.size]
+        if not changes:
+            return
+        request = wire.PushRequest(batch_id=str(uuid.uuid4()),
+                                   entries=[wire.WireEntry.from_change(c) for c in changes])
+        started = time.monotonic()
+        try:
+            answer = client.push(request)
+        except UserError:
+            size.failed()
+            raise
+        size.took(time.monotonic() - started)
+        outcome.bytes_sent += client.sent_bytes
+        outcome.batches += 1
+        held = set(answer.held) & {c.entry_id for c in changes}
+        write(lambda session: _acknowledge(session, held))
+        outcome.sent += len(held)
+        for refused in answer.refused:
+            skip.add(refused.entry_id)
+            outcome.refused.append(refused.message)
+        done += len(held)
+        if progress is not None:
+            progress("push", done, max(total, done))
+        if not held and not answer.refused:
+            raise UserError("Máy chủ tỉnh không nhận đợt thay đổi này; sẽ thử lại sau.")
+
+
+def _acknowledge(session: Session, held: set[str]) -> None:
+    ids = sorted(uuid.UUID(i) for i in held)
+    now = utcnow()
+    for start in range(0, len(ids), 500):
+        session.execute(update(ChangeLogEntry).where(
+            ChangeLogEntry.id.in_(ids[start:start + 500]),
+            ChangeLogEntry.acked_at.is_(None)).values(acked_at=now))
+
+
+def _pull(client: HubClient, write: Callable[[Step[Any]], Any], outcome: Outcome,
+          progress: Progress | None) -> None:
+    more = True
+    while more:
+        cursor = write(lambda session: settings.get(session, settings.PULL_CURSOR))
+        answer = client.pull(cursor, PULL_BATCH)
+        changes = [entry.to_change() for entry in answer.entries]
+
+        def apply(session: Session) -> tuple[int, int]:
+            # The cursor moves with what it covers, in the same transaction.
+            if settings.get(session, settings.PULL_CURSOR) != cursor:
+                return 0, 0  # another sync of this profile moved it: ask again
+            report = apply_remote(session, changes)
+            settings.put(session, settings.PULL_CURSOR, answer.cursor)
+            return report.applied, len(report.conflicts)
+
+        applied, conflicts = write(apply)
+        outcome.received += applied
+        outcome.conflicts += conflicts
+        if progress is not None:
+            progress("pull", outcome.received, outcome.received)
+        more = answer.more
+
+
+def _remember(session: Session, outcome: Outcome) -> None:
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if outcome.ok:
+        settings.put(session, settings.LAST_SYNC_SUCCESS, now)
+    attempt = {"at": now, "ok": outcome.ok, "sent": outcome.sent,
+               "received": outcome.received, "conflicts": outcome.conflicts,
+               "refused": len(outcome.refused), "message": outcome.error or ""}
+    history = [attempt, *settings.get(session, settings.SYNC_HISTORY)][:HISTORY_LENGTH]
+    settings.put(session, settings.SYNC_HISTORY, history)
