@@ -135,7 +135,7 @@ def test_the_main_window_loads_no_excel_reader_at_start() -> None:
 # The hub (DESIGN.md): the sync rules, counting, common and its own database; never the
 # commune app's UI, its data folder, its keys or the SQLCipher engine. Permissions and
 # the audit trail (security.access, security.audit) hold on its replicas as on a PC.
-# From the command line it borrows only the Vietnamese argparse.
+# From the command line it borrows only the Vietnamese argparse, prompts and dates.
 KEY_MODULES = ("cdsxa.security.keys", "cdsxa.security.device_token", "cdsxa.security.users")
 HUB_FORBIDDEN = ("cdsxa.ui", "cdsxa.profile", "cdsxa.cli", "cdsxa.db.engine", "cdsxa.db.key",
                  "keyring", "sqlcipher3") + KEY_MODULES + QT
@@ -144,7 +144,8 @@ HUB_FORBIDDEN = ("cdsxa.ui", "cdsxa.profile", "cdsxa.cli", "cdsxa.db.engine", "c
 def test_the_hub_imports_no_ui_data_folder_or_keys() -> None:
     found = [o for o in offenders("hub", HUB_FORBIDDEN)
              if not o.split(" imports ")[1].startswith(("cdsxa.cli.argparse_vi",
-                                                         "cdsxa.cli.prompts"))]
+                                                         "cdsxa.cli.prompts",
+                                                         "cdsxa.cli.dates"))]
     assert found == []
 
 

@@ -251,3 +251,59 @@ def test_an_unenrolled_pc_is_told_to_enrol(hub: RunningHub, tmp_path: Path,
     finally:
         pc.db.close()
     assert "chưa đăng ký với tỉnh" in capsys.readouterr().err
+
+
+# --- the hub counts what the PCs count ------------------------------------------------------
+
+def test_the_hub_computes_the_same_indicators_as_the_pcs_after_a_sync(
+        hub: RunningHub, two_pcs: tuple[Pc, Pc], capsys: pytest.CaptureFixture[str]) -> None:
+    from cdsxa.db.activity import Topic
+    from cdsxa.hub.cli import main as hub_main
+    from tests.test_indicators import ON, build_commune
+
+    a, b = two_pcs
+    build_commune(a.db)  # the hand-counted register of the indicator tests
+    b.add_person("Hà Văn Lan")
+    # Its sessions name a topic of their own ("smartphone"): the province's catalogue
+    # has it too (topics are the province's reference data, not commune records).
+    replicas = Replicas(hub.database_url, hub.database.engine)
+    try:
+        with replicas.get(a.db.commune_code or 0).transaction() as session:
+            session.add(Topic(code="smartphone", name="Điện thoại thông minh",
+                              name_en="Smartphone", category="other", position=99,
+                              active=True))
+    finally:
+        replicas.close()
+    assert a.sync().ok and b.sync().ok and a.sync().ok
+    commune = str(a.db.commune_code)
+
+    def pc_json(pc: Pc) -> list[dict[str, Any]]:
+        assert cdsxa_main(["indicators", "--data-dir", str(pc.data_dir), "--date",
+                           ON.isoformat(), "--json"]) == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    on_a, on_b = pc_json(a), pc_json(b)
+    assert hub_main(["indicators", "--database", hub.database_url, "--commune", commune,
+                     "--date", ON.strftime("%d/%m/%Y"), "--json"]) == 0
+    at_hub = json.loads(capsys.readouterr().out)
+    assert on_a == on_b == at_hub
+    assert "smartphone_adults" in {i["id"] for i in at_hub}
+    assert any(i["numerator"] > 0 for i in at_hub)
+    # The table is Vietnamese too; a commune that never sent anything is told so.
+    assert hub_main(["indicators", "--database", hub.database_url, "--commune", commune,
+                     "--date", ON.isoformat()]) == 0
+    assert "Chỉ tiêu chuyển đổi số" in capsys.readouterr().out
+    assert hub_main(["indicators", "--database", hub.database_url, "--commune", "14797"]) == 1
+    assert "chưa gửi dữ liệu" in capsys.readouterr().err
+
+
+def test_the_hubs_replicas_start_with_the_topics_every_profile_starts_with(
+        db: Any) -> None:
+    from cdsxa.db.activity import Topic
+    from cdsxa.support import topic_catalogue
+
+    with db.reading(TESTER) as session:
+        seeded = [{c: getattr(t, c) for c in ("code", "name", "name_en", "category",
+                                              "outcome", "position", "active")}
+                  for t in session.scalars(select(Topic).order_by(Topic.position))]
+    assert seeded == topic_catalogue.rows()

@@ -4,19 +4,19 @@ Opening the profile (data folder, key, SQLCipher) happens here, so that the coun
 code itself (cdsxa.counting) loads none of it and runs at the province hub too.
 """
 
-import json
 import sys
 import uuid
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from cdsxa.common.errors import UserError
-from cdsxa.common.formatting import thousands, vn_date
+from cdsxa.common.formatting import vn_date
 from cdsxa.commune import profile
-from cdsxa.counting.definitions import DenominatorSource, Indicator
+from cdsxa.counting.as_text import json_text, table
+from cdsxa.counting.as_text import percent_text as percent_text
+from cdsxa.counting.definitions import DenominatorSource
 from cdsxa.counting.indicators import compute
 from cdsxa.db.models import Village
 from cdsxa.profile import paths
@@ -24,41 +24,6 @@ from cdsxa.profile.storage import open_profile
 from cdsxa.register import villages
 from cdsxa.security.access import command_line
 from cdsxa.security.keys import terminal_prompt
-
-SOURCE_LABELS = {"register": "sổ dân cư", "profile": "số liệu dân số"}
-
-
-def percent_text(value: float | None) -> str:
-    """72.5 -> '72,5%' as Vietnamese write it; '—' without a denominator."""
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
-
-
-def _fraction_text(item: Indicator) -> str:
-    if item.denominator is None:
-        return thousands(item.numerator)
-    return f"{thousands(item.numerator)}/{thousands(item.denominator)}"
-
-
-def _label(item: Indicator, on: date) -> str:
-    return f"{item.label} {on:%m/%Y}" if item.id == "support_sessions" else item.label
-
-
-def table(results: list[Indicator], on: date, heading: str) -> str:
-    """The indicators as a readable Vietnamese table."""
-    rows = [("Chỉ tiêu", "Số đạt/Tổng số", "Tỷ lệ", "Mẫu số theo")]
-    rows += [(_label(i, on), _fraction_text(i), percent_text(i.value),
-              SOURCE_LABELS[i.denominator_source] if i.denominator is not None else "")
-             for i in results]
-    widths = [max(len(row[col]) for row in rows) for col in range(3)]
-    lines = [heading, ""]
-    for label, fraction, pct, source in rows:
-        lines.append(f"{label:<{widths[0]}}  {fraction:>{widths[1]}}  {pct:>{widths[2]}}  "
-                     f"{source}".rstrip())
-    return "\n".join(lines)
-
-
-def json_text(results: list[Indicator]) -> str:
-    return json.dumps([asdict(i) for i in results], ensure_ascii=False, indent=2)
 
 
 def _fail(message: str) -> int:

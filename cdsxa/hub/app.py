@@ -190,8 +190,10 @@ def create_app(database_url: str) -> FastAPI:
         who: Annotated[enrolment.DeviceIdentity, Depends(device)],
         after: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL_ENTRIES)] = 500,
+        catalogue: Annotated[str | None, Query(max_length=64,
+                                               pattern="^[0-9a-f]*$")] = None,
     ) -> wire.PullAnswer:
-        return pull.entries_after(database, who, after, limit)
+        return pull.entries_after(database, who, after, limit, replicas, catalogue)
 
     return app
 

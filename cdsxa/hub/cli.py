@@ -1,4 +1,4 @@
-"""The `cdsxa-hub` command: serve, migrate, create-admin, enrol-code, revoke.
+"""The `cdsxa-hub` command: serve, migrate, create-admin, enrol-code, revoke, indicators.
 
 With no options the hub keeps an embedded SQLite file in its data folder and listens
 on loopback, so a province can try it on a laptop; `--database postgresql://…` is what a
@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--device", type=_device_id, required=True, metavar="MÃ_MÁY",
                         help="mã máy (UUID) đã đăng ký")
     revoke.set_defaults(handler=_cmd_revoke)
+
+    from cdsxa.hub import cli_indicators
+    cli_indicators.add_commands(sub, storage, _url)
     return parser
 
 

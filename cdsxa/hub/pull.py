@@ -1,6 +1,7 @@
 """Answering a pull: the commune's relay log after the client's cursor.
 
-Other devices' entries only (a PC holds its own), oldest first, at most `limit`.
+Other devices' entries only (a PC holds its own), oldest first, at most `limit`; and
+the topic catalogue the commune's replica holds, when the client's differs.
 The cursor is a position in the commune's `seq`: the commune's `last_seq` is read
 before the entries, so an entry numbered up to it has been committed (a push numbers
 and commits its entries under the commune row's lock) and none is skipped by a
@@ -9,16 +10,22 @@ push that commits while the pull reads.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from sqlalchemy import select
 
+from cdsxa.db.activity import Topic
 from cdsxa.hub.database import HubDatabase
 from cdsxa.hub.enrolment import DeviceIdentity
 from cdsxa.hub.models import Commune, Entry
+from cdsxa.hub.replica import Replicas
 from cdsxa.sync import wire
 
 
 def entries_after(database: HubDatabase, who: DeviceIdentity, after: int,
-                  limit: int) -> wire.PullAnswer:
+                  limit: int, replicas: Replicas | None = None,
+                  catalogue_version: str | None = None) -> wire.PullAnswer:
     limit = max(1, min(limit, wire.MAX_PULL_ENTRIES))
     with database.transaction() as hub:
         last = hub.scalar(select(Commune.last_seq).where(
@@ -30,7 +37,25 @@ def entries_after(database: HubDatabase, who: DeviceIdentity, after: int,
         entries = [_wire(row, who.commune_code) for row in rows]
     full = len(rows) == limit
     cursor = rows[-1].seq if full else max(after, last)
-    return wire.PullAnswer(entries=entries, cursor=cursor, more=full and cursor < last)
+    topics, version = (_catalogue(replicas, who.commune_code) if replicas is not None
+                       else (None, None))
+    return wire.PullAnswer(entries=entries, cursor=cursor, more=full and cursor < last,
+                           catalogue=topics if version != catalogue_version else None,
+                           catalogue_version=version)
+
+
+def _catalogue(replicas: Replicas, commune_code: int,
+               ) -> tuple[list[wire.TopicWire] | None, str | None]:
+    """The commune's topic catalogue at the hub and its version (a hash of it)."""
+    if not replicas.exists(commune_code):
+        return None, None
+    with replicas.get(commune_code).reading() as session:
+        topics = [wire.TopicWire(code=t.code, name=t.name, name_en=t.name_en,
+                                 category=t.category, outcome=t.outcome, position=t.position,
+                                 active=t.active)
+                  for t in session.scalars(select(Topic).order_by(Topic.code))]
+    text = json.dumps([t.model_dump() for t in topics], ensure_ascii=False, sort_keys=True)
+    return topics, hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _wire(row: Entry, commune_code: int) -> wire.WireEntry:

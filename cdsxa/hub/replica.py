@@ -33,11 +33,13 @@ from sqlalchemy.orm import sessionmaker
 
 from cdsxa.common.actor import Actor
 from cdsxa.db import changelog
+from cdsxa.db.activity import Topic
 from cdsxa.db.base import Base
 from cdsxa.db.models import ThisDevice
 from cdsxa.db.session import AppSession
 from cdsxa.hub.database import make_engine
 from cdsxa.security.access import SYSTEM
+from cdsxa.support import topic_catalogue
 
 REPLICA_FOLDER = "communes"
 
@@ -142,10 +144,12 @@ class Replicas:
 
 def _make_schema(connection: Connection) -> None:
     """The PC's tables (Base.metadata: the models, as the counting tests' PostgreSQL
-    copy makes them), and the replica's device, once."""
+    copy makes them), the replica's device and the topics every profile starts with,
+    once."""
     Base.metadata.create_all(connection)
     if connection.scalar(select(ThisDevice.id)) is None:
         connection.execute(insert(ThisDevice), {"id": uuid.uuid4(), "clock": 0})
+        connection.execute(insert(Topic), topic_catalogue.rows())
 
 
 def _device(engine: Engine) -> uuid.UUID:

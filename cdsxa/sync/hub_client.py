@@ -104,7 +104,7 @@ class HubClient:
         self.close()
 
     def _call(self, method: str, path: str, answer: type[Answer],
-              body: BaseModel | None = None, params: dict[str, int] | None = None,
+              body: BaseModel | None = None, params: dict[str, int | str] | None = None,
               compress: bool = False) -> Answer:
         data: bytes | None = None
         headers = {}
@@ -147,9 +147,11 @@ class HubClient:
         return self._call("POST", f"{wire.API_PREFIX}/push", wire.PushAnswer, request,
                           compress=True)
 
-    def pull(self, after: int, limit: int) -> wire.PullAnswer:
-        return self._call("GET", f"{wire.API_PREFIX}/pull", wire.PullAnswer,
-                          params={"after": after, "limit": limit})
+    def pull(self, after: int, limit: int, catalogue: str = "") -> wire.PullAnswer:
+        params: dict[str, int | str] = {"after": after, "limit": limit}
+        if catalogue:
+            params["catalogue"] = catalogue
+        return self._call("GET", f"{wire.API_PREFIX}/pull", wire.PullAnswer, params=params)
 
 
 def _refusal(response: requests.Response) -> UserError:

@@ -9,7 +9,8 @@
   doubles while a batch takes under half of BATCH_SECONDS, halves when one takes
   longer, and drops to the smallest after a failure.
 - Pull: what the hub holds after this PC's cursor, applied through the apply-remote
-  path (never echoed back) with the new cursor, in one local transaction per batch.
+  path (never echoed back) with the new cursor, in one local transaction per batch;
+  the province's topic catalogue first when it changed.
 - Push again: the merges this PC found while applying are entries of its own.
 
 The database is written in short transactions (never across a network wait), each
@@ -39,7 +40,7 @@ from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry
 from cdsxa.security import device_token
 from cdsxa.security.access import SYSTEM
-from cdsxa.sync import wire
+from cdsxa.sync import catalogue, wire
 from cdsxa.sync.apply import apply_remote
 from cdsxa.sync.hub_client import SYNC_RETRY, HubClient
 from cdsxa.sync.outbox import outgoing
@@ -196,14 +197,20 @@ def _pull(client: HubClient, write: Callable[[Step[Any]], Any], outcome: Outcome
           progress: Progress | None) -> None:
     more = True
     while more:
-        cursor = write(lambda session: settings.get(session, settings.PULL_CURSOR))
-        answer = client.pull(cursor, PULL_BATCH)
+        cursor, version = write(lambda session: (
+            settings.get(session, settings.PULL_CURSOR),
+            settings.get(session, settings.TOPIC_CATALOGUE_VERSION)))
+        answer = client.pull(cursor, PULL_BATCH, version)
         changes = [entry.to_change() for entry in answer.entries]
 
         def apply(session: Session) -> tuple[int, int]:
             # The cursor moves with what it covers, in the same transaction.
             if settings.get(session, settings.PULL_CURSOR) != cursor:
                 return 0, 0  # another sync of this profile moved it: ask again
+            if answer.catalogue is not None and answer.catalogue_version:
+                catalogue.take(session, answer.catalogue)  # before the sessions naming it
+                settings.put(session, settings.TOPIC_CATALOGUE_VERSION,
+                             answer.catalogue_version)
             report = apply_remote(session, changes)
             settings.put(session, settings.PULL_CURSOR, answer.cursor)
             return report.applied, len(report.conflicts)

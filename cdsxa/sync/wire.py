@@ -176,7 +176,23 @@ class PushAnswer(_Wire):
     cursor: int  # the commune's sequence after the batch (pull reads after a cursor)
 
 
+class TopicWire(_Wire):
+    """One support topic of the catalogue the province publishes (cdsxa.db.activity.Topic)."""
+
+    code: Annotated[str, Field(min_length=1, max_length=40)]
+    name: Annotated[str, Field(min_length=1, max_length=150)]
+    name_en: Annotated[str, Field(max_length=150)]
+    category: Annotated[str, Field(min_length=1, max_length=20)]
+    outcome: Annotated[str | None, Field(max_length=40)] = None
+    position: Annotated[int, Field(ge=0, le=1_000_000)]
+    active: bool
+
+
 class PullAnswer(_Wire):
     entries: list[WireEntry]
     cursor: int  # give it back as `after` next time; kept with what was applied
     more: bool  # entries follow this cursor already
+    # The topic catalogue, when it differs from the version the client named (`catalogue`
+    # parameter): applied before the entries, in their transaction.
+    catalogue: list[TopicWire] | None = None
+    catalogue_version: str | None = None
