@@ -307,3 +307,82 @@ def test_the_hubs_replicas_start_with_the_topics_every_profile_starts_with(
                                               "outcome", "position", "active")}
                   for t in session.scalars(select(Topic).order_by(Topic.position))]
     assert seeded == topic_catalogue.rows()
+
+
+# --- a way back to a known state ----------------------------------------------------------
+
+def test_a_pc_restored_from_an_old_backup_rebases_and_loses_nothing(
+        hub: RunningHub, two_pcs: tuple[Pc, Pc], tmp_path: Path) -> None:
+    from cdsxa.profile import backup, restore
+    from cdsxa.profile.storage import open_database
+
+    a, b = two_pcs
+    mai = a.add_person("Lò Thị Mai", phone="0912000001")
+    assert a.sync().ok
+    saved = backup.make_backup(a.db, tmp_path / "old.cdsxa-backup", "manual", TESTER).path
+    # After the backup: a new person and an edit, sent to the hub and on to B.
+    a.add_person("Hà Văn Lan")
+    edit_phone(a, mai, "0912000002")
+    assert a.sync().ok and b.sync().ok
+    with hub.database.transaction() as session:
+        before = set(session.scalars(select(Entry.entry_id)).all())
+    # The officer restores last week's backup, then goes on working.
+    key = a.db.key
+    a.db.close()
+    restore.restore(a.data_dir, saved, TESTER)
+    a.db = open_database(a.data_dir, key)
+    assert sorted(a.people().values()) == ["Lò Thị Mai"]  # the backup's state
+    a.add_person("Lường Văn Nam")
+    outcome = a.sync()
+    assert outcome.ok, outcome.error
+    assert outcome.rebased > 0 and outcome.pending == 0
+    assert b.sync().ok and a.sync().ok
+    assert sorted(a.people().values()) == ["Hà Văn Lan", "Lò Thị Mai", "Lường Văn Nam"]
+    assert a.people() == b.people()
+    for pc in (a, b):
+        with pc.db.reading(TESTER) as session:
+            assert session.get(Person, mai).phone == "0912000002"  # type: ignore[union-attr]
+    # The restored PC sent no old value as a new edit: nothing new names Mai.
+    with hub.database.transaction() as session:
+        new = session.scalars(select(Entry).where(Entry.entry_id.not_in(before))).all()
+        assert new and all(e.record_id != mai for e in new)
+        ids = session.scalars(select(Entry.entry_id)).all()
+    assert len(ids) == len(set(ids))
+
+
+def test_a_pc_that_lost_a_push_answer_rebases_without_changing_anything(
+        hub: RunningHub, two_pcs: tuple[Pc, Pc]) -> None:
+    a, _b = two_pcs
+    a.add_person("Lò Thị Mai")
+    request = pending_request(a)
+    with HubClient(hub.url, token=token_of(a)) as client:
+        client.push(request)  # applied at the hub; the answer never reached the PC
+    held = relay_count(hub)
+    outcome = a.sync()
+    assert outcome.ok and outcome.pending == 0
+    assert relay_count(hub) == held  # everything was held already
+    assert list(replica_people(hub, a.db.commune_code or 0).values()) == ["Lò Thị Mai"]
+    assert a.sync().ok  # and the generation is in step again
+
+
+def test_audit_events_travel_pseudonymised_and_once(
+        hub: RunningHub, two_pcs: tuple[Pc, Pc]) -> None:
+    from cdsxa.db.models import AuditEvent
+    from cdsxa.hub.models import AuditEvent as HubAuditEvent
+
+    a, _b = two_pcs
+    mai = a.add_person("Lò Thị Mai", phone="0912000001")
+    edit_phone(a, mai, "0912000002")
+    assert a.sync().ok and a.sync().ok
+    with a.db.reading(TESTER) as session:
+        events = session.scalars(select(AuditEvent)).all()
+        assert events and all(e.sent_at is not None for e in events)
+        mine = {str(e.id) for e in events}
+    with hub.database.transaction() as session:
+        rows = session.scalars(select(HubAuditEvent)).all()
+        assert {str(r.event_id) for r in rows} == mine  # each once
+        assert any(r.object_id == mai and r.action == "update" for r in rows)
+        text = json.dumps([[str(getattr(r, c.key)) for c in HubAuditEvent.__table__.columns]
+                           for r in rows], ensure_ascii=False)
+    for secret in ("Lò Thị Mai", "0912000001", "0912000002"):
+        assert secret not in text

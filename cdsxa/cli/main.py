@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_enrol_commands(sub, common)
     from cdsxa.cli.sync import add_commands as add_sync_commands
     add_sync_commands(sub, common)
+    from cdsxa.cli.bundle import add_commands as add_bundle_commands
+    add_bundle_commands(sub, common)
     return parser
 
 

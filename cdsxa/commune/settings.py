@@ -74,6 +74,11 @@ LAST_SYNC_SUCCESS = SettingKey[str]("sync.last_success", "", permission=Permissi
 PULL_CURSOR = SettingKey[int]("sync.pull_cursor", 0, permission=Permission.SYNC,
                               label="Vị trí đã nhận từ máy chủ tỉnh", minimum=0,
                               maximum=2**62, audited=False)
+# The sync generation the hub gave with the last push's answer (cdsxa.hub.rebase). A
+# restored backup carries an older one: the hub then asks for a re-base.
+SYNC_GENERATION = SettingKey[int]("sync.generation", 0, permission=Permission.SYNC,
+                                  label="Thế hệ đồng bộ với máy chủ tỉnh", minimum=0,
+                                  maximum=2**62, audited=False)
 # The version of the province's topic catalogue this PC holds (the hub's hash of it).
 TOPIC_CATALOGUE_VERSION = SettingKey[str]("sync.topic_catalogue", "",
                                           permission=Permission.SYNC,
@@ -98,8 +103,8 @@ COMMUNE_TIME_ZONE = SettingKey[str]("commune.time_zone", "Asia/Ho_Chi_Minh",
 
 KEYS: tuple[SettingKey[Any], ...] = (
     LANGUAGE, WINDOW_GEOMETRY, SPLITTER_STATE, LAST_PAGE, LAST_VILLAGE, LAST_MEMBER,
-    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, PULL_CURSOR, TOPIC_CATALOGUE_VERSION, SYNC_HISTORY,
-    IDLE_LOCK_MINUTES, COMMUNE_TIME_ZONE,
+    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, PULL_CURSOR, SYNC_GENERATION,
+    TOPIC_CATALOGUE_VERSION, SYNC_HISTORY, IDLE_LOCK_MINUTES, COMMUNE_TIME_ZONE,
 )
 
 

@@ -13,8 +13,13 @@ from sqlalchemy.orm import Session
 
 from cdsxa.common import ages
 from cdsxa.counting.scope import Scope, flag, sessions_between
-from cdsxa.db.activity import (SupportSession, SupportSessionMember, SupportSessionTopic,
-                               TeamMember, Topic)
+from cdsxa.db.activity import (
+    SupportSession,
+    SupportSessionMember,
+    SupportSessionTopic,
+    TeamMember,
+    Topic,
+)
 from cdsxa.db.models import Person, Village
 
 

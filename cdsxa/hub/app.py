@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cdsxa import __version__
-from cdsxa.hub import enrolment, pull, push
+from cdsxa.hub import enrolment, pull, push, rebase
 from cdsxa.hub.database import HubDatabase
 from cdsxa.hub.replica import Replicas
 from cdsxa.hub.request_body import RequestBody
@@ -51,6 +51,7 @@ REFUSALS: dict[int | str, dict[str, object]] = {
     for status, text in ((400, "yêu cầu không hợp lệ hoặc phiên bản mới hơn máy chủ"),
                          (401, "thiếu hoặc sai mã xác thực của máy"),
                          (403, "bị từ chối"), (409, "xung đột"),
+                         (412, "máy cần đồng bộ lại từ đầu phần còn thiếu (re-base)"),
                          (422, "yêu cầu không đúng định dạng"),
                          (426, "phiên bản CĐS Xã trên máy đã cũ"))
 }
@@ -194,6 +195,17 @@ def create_app(database_url: str) -> FastAPI:
                                                pattern="^[0-9a-f]*$")] = None,
     ) -> wire.PullAnswer:
         return pull.entries_after(database, who, after, limit, replicas, catalogue)
+
+    @app.get(f"{wire.API_PREFIX}/rebase", response_model=wire.RebaseAnswer,
+             responses=REFUSALS,
+             summary="các thay đổi của chính máy này mà tỉnh giữ, từ một thế hệ đồng bộ")
+    def rebase_entries(
+        who: Annotated[enrolment.DeviceIdentity, Depends(device)],
+        generation: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL_ENTRIES)] = 500,
+    ) -> wire.RebaseAnswer:
+        return rebase.own_entries(database, who, generation, after, limit)
 
     return app
 

@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from cdsxa.hub import cli_indicators
     cli_indicators.add_commands(sub, storage, _url)
+    from cdsxa.hub import cli_bundle
+    cli_bundle.add_commands(sub, storage)
     return parser
 
 

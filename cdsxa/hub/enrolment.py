@@ -21,6 +21,7 @@ from cdsxa.common import admin_units
 from cdsxa.common.errors import NotFound, UserError
 from cdsxa.common.text import clean
 from cdsxa.db.base import utcnow
+from cdsxa.hub import hub_keys
 from cdsxa.hub.models import Commune, Device, EnrolmentCode, HubAdmin
 from cdsxa.sync import wire
 
@@ -155,15 +156,19 @@ def enrol(session: Session, request: wire.EnrolRequest) -> wire.EnrolAnswer:
     label = clean(request.label) if request.label else None
     if device is None:
         session.add(Device(commune_code=commune_code, device_id=device_id, label=label,
-                           token_hash=token_hash, protocol=request.protocol, enrolled_at=now))
+                           token_hash=token_hash, protocol=request.protocol, enrolled_at=now,
+                           sign_key=request.device_key))
     else:  # a revoked device enrolled again with a new code: a new token
         device.token_hash, device.revoked_at, device.enrolled_at = token_hash, None, now
         device.label, device.protocol = label, request.protocol
+        device.sign_key = request.device_key
     commune = session.get(Commune, commune_code)
     assert commune is not None  # a code's commune is registered with it
+    keys = hub_keys.of_commune(session, commune_code)
     return wire.EnrolAnswer(device_token=f"{commune_code}.{device_id}.{token_secret}",
                             device_id=str(device_id), commune_code=commune_code,
-                            commune_name=commune.name)
+                            commune_name=commune.name, hub_box_key=keys.public.box_key,
+                            hub_sign_key=keys.public.sign_key)
 
 
 # --- device tokens -------------------------------------------------------------------

@@ -30,6 +30,7 @@ from cdsxa.db.base import NAMING_CONVENTION, UtcDateTime, utcnow
 HLC_LENGTH = 56
 Clock = String(HLC_LENGTH).with_variant(String(HLC_LENGTH, collation="C"), "postgresql")
 HASH_LENGTH = 64  # SHA-256, hexadecimal
+KEY_LENGTH = 44  # a 32-byte key, base64
 
 
 class HubBase(DeclarativeBase):
@@ -83,6 +84,26 @@ class Device(HubBase):
     protocol: Mapped[int] = mapped_column(Integer)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    # Its Ed25519 public key (base64): checks its bundles (sync by file). None for a
+    # device enrolled before bundles, or the hub's own replica device.
+    sign_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+
+
+class CommuneKey(HubBase):
+    """The hub's key pairs for one commune (cdsxa.hub.hub_keys): bundles are encrypted
+    to its X25519 key, receipts and enrol files signed with its Ed25519 key."""
+
+    __tablename__ = "hub_commune_key"
+    __table_args__ = (
+        ForeignKeyConstraint(["commune_code"], ["hub_commune.commune_code"]),
+    )
+
+    commune_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    box_private: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    box_public: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    sign_private: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    sign_public: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class HubAdmin(HubBase):
@@ -110,6 +131,7 @@ class Entry(HubBase):
                              ["hub_device.commune_code", "hub_device.device_id"]),
         Index("ix_hub_entry_seq", "commune_code", "seq", unique=True),
         Index("ix_hub_entry_record", "commune_code", "table_name", "record_id"),
+        Index("ix_hub_entry_device", "commune_code", "device_id", "generation", "seq"),
     )
 
     commune_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -122,4 +144,49 @@ class Entry(HubBase):
     record_id: Mapped[uuid.UUID]
     op: Mapped[str] = mapped_column(String(10))
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The pushing device's sync generation the entry arrived in (DeviceSync): what a
+    # device re-basing from generation k may lack is its entries of generation >= k.
+    generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class DeviceSync(HubBase):
+    """Where a device stands in its exchanges with the hub: a number that moves on at
+    every push it makes. A PC sends the number it was last given; another number means
+    the PC is not the one the hub knows (restored from an old backup, or a copy, or it
+    lost the answer of its last push) and must re-base first (docs/hub.md)."""
+
+    __tablename__ = "hub_device_sync"
+    __table_args__ = (
+        ForeignKeyConstraint(["commune_code", "device_id"],
+                             ["hub_device.commune_code", "hub_device.device_id"]),
+    )
+
+    commune_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    device_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The batch that gave the generation: the same batch delivered again (its answer was
+    # lost and the client's retry sent it again) is answered again, not re-based.
+    last_batch: Mapped[uuid.UUID | None]
+
+
+class AuditEvent(HubBase):
+    """An audit event a commune PC sent (cdsxa.sync.wire.AuditWire): who did what and
+    when, to which record by id; never a summary or values. Held once per id."""
+
+    __tablename__ = "hub_audit_event"
+    __table_args__ = (
+        ForeignKeyConstraint(["commune_code"], ["hub_commune.commune_code"]),
+        Index("ix_hub_audit_event_at", "commune_code", "at"),
+    )
+
+    commune_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    device_id: Mapped[uuid.UUID]  # the PC that sent it
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30))
+    object_table: Mapped[str | None] = mapped_column(String(50))
+    object_id: Mapped[uuid.UUID | None]
+    change_id: Mapped[uuid.UUID | None]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

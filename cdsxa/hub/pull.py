@@ -34,7 +34,7 @@ def entries_after(database: HubDatabase, who: DeviceIdentity, after: int,
         rows = hub.scalars(select(Entry).where(
             Entry.commune_code == who.commune_code, Entry.seq > after, Entry.seq <= last,
             Entry.device_id != who.device_id).order_by(Entry.seq).limit(limit)).all()
-        entries = [_wire(row, who.commune_code) for row in rows]
+        entries = [wire_entry(row, who.commune_code) for row in rows]
     full = len(rows) == limit
     cursor = rows[-1].seq if full else max(after, last)
     topics, version = (_catalogue(replicas, who.commune_code) if replicas is not None
@@ -58,7 +58,7 @@ def _catalogue(replicas: Replicas, commune_code: int,
     return topics, hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _wire(row: Entry, commune_code: int) -> wire.WireEntry:
+def wire_entry(row: Entry, commune_code: int) -> wire.WireEntry:
     return wire.WireEntry(
         entry_id=str(row.entry_id), table=row.table_name, record_id=str(row.record_id),
         commune_code=commune_code, op=row.op, hlc=row.hlc,  # type: ignore[arg-type]

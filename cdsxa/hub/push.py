@@ -4,7 +4,9 @@
 
 In this order, under the commune row's lock (a commune's pushes take turns):
 1. the batch is checked: every entry of the token's commune and made on the pushing
-   device (a token cannot speak for another PC or commune);
+   device (a token cannot speak for another PC or commune), and the PC's generation is
+   the one the hub gave it last (else 412: it re-bases first, cdsxa.hub.rebase), or
+   this is the batch that gave it, delivered again;
 2. the entries the hub does not hold yet are applied to the commune's replica with
    the PC's own procedure (cdsxa.sync.apply: the shared rules, checks and conflict
    records), in one replica transaction that commits;
@@ -12,6 +14,8 @@ In this order, under the commune row's lock (a commune's pushes take turns):
    entries), are appended to the commune's relay log (`hub_entry`, numbered by
    `seq`) and the values of anything erased are emptied there;
 4. the replica's own entries are marked relayed.
+The batch's audit events (who did what, pseudonymised: cdsxa.sync.wire.AuditWire) are
+kept with the checkpoint, each once.
 A crash after 2 repeats the batch: the replica skips what it holds (its change log),
 and the relay log takes what it lacks; after 3, the same. The answer is sent only
 after 3 commits, so an entry named held is held.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -29,7 +34,8 @@ from cdsxa.db.base import utcnow
 from cdsxa.db.models import ChangeLogEntry
 from cdsxa.hub.database import HubDatabase
 from cdsxa.hub.enrolment import DeviceIdentity
-from cdsxa.hub.models import Commune, Device, Entry
+from cdsxa.hub.models import AuditEvent as HubAuditEvent
+from cdsxa.hub.models import Commune, Device, DeviceSync, Entry
 from cdsxa.hub.replica import Replica, Replicas
 from cdsxa.sync import wire
 from cdsxa.sync.apply import RemoteChangeError, apply_remote
@@ -39,6 +45,12 @@ from cdsxa.sync.outbox import outgoing
 HUB_DEVICE_LABEL = "máy chủ tỉnh (bản sao dữ liệu của xã)"
 # Never the digest of any token: the replica's device cannot authenticate.
 _NO_TOKEN = "-"
+
+
+REBASE_NEEDED = ("Dữ liệu trên máy này không khớp với những gì máy chủ tỉnh đã nhận từ máy "
+                 "này (máy được khôi phục từ bản sao lưu cũ, được sao chép, hoặc mất câu trả "
+                 "lời lần gửi trước). Phần mềm sẽ lấy lại phần còn thiếu rồi gửi tiếp; không "
+                 "mất dữ liệu.")
 
 
 class PushRefused(Exception):
@@ -54,6 +66,12 @@ def receive(database: HubDatabase, replicas: Replicas, who: DeviceIdentity,
     with database.transaction() as hub:
         commune = hub.get(Commune, who.commune_code, with_for_update=True)
         assert commune is not None  # the token's commune exists
+        standing = sync_state(hub, who)
+        batch = uuid.UUID(request.batch_id)
+        again = (request.generation == standing.generation - 1
+                 and standing.last_batch == batch)
+        if request.generation != standing.generation and not again:
+            raise PushRefused(412, "rebase_needed", REBASE_NEEDED)
         replica = replicas.get(who.commune_code)
         _know_replica_device(hub, replica)
         held = _held(hub, who.commune_code, [c.entry_id for c in changes])
@@ -62,18 +80,34 @@ def receive(database: HubDatabase, replicas: Replicas, who: DeviceIdentity,
             with replica.transaction() as session:
                 report = apply_remote(session, todo)
         except RemoteChangeError as error:
-            raise PushRefused(422, "invalid_entry", error.message) from None
+            raise PushRefused(422, "invalid_entry", _refusal_text(error, changes)) from None
         refused = {entry_id: why for entry_id, why in report.refused}
         found = _replica_entries(replica)
         appended = _append(hub, commune, [c for c in todo if c.entry_id not in refused]
-                           + found)
+                           + found, standing.generation)
         _scrub(hub, who.commune_code, report.erased)
         held |= appended
+        audit_held = _keep_audit(hub, who, request.audit)
+        if not again:
+            standing.generation += 1
+            standing.last_batch = batch
     _mark_relayed(replica, [c.entry_id for c in found])
     return wire.PushAnswer(
         held=[i for i in dict.fromkeys(c.entry_id for c in changes) if i in held],
         refused=[wire.RefusedEntry(entry_id=i, message=m) for i, m in refused.items()],
-        conflicts=len(report.conflicts), cursor=commune.last_seq)
+        conflicts=len(report.conflicts), cursor=commune.last_seq,
+        generation=standing.generation, audit_held=audit_held)
+
+
+def _refusal_text(error: RemoteChangeError, changes: Sequence[Change]) -> str:
+    """What was wrong, where, never the value: a refusal carries no commune data (the
+    rules' own message quotes the value, for the PC's log)."""
+    tables = {c.entry_id: c.table for c in changes}
+    table = tables.get(error.entry_id or "")
+    where = f"mục {error.entry_id} (bảng {table})" if table else "một mục của đợt"
+    return (f"Máy chủ tỉnh không nhận đợt thay đổi này: {where} có giá trị mà quy tắc của "
+            "CĐS Xã không cho phép, nên chưa áp dụng mục nào của đợt. Dữ liệu vẫn an toàn "
+            "trên máy; hãy báo cán bộ quản trị của xã.")
 
 
 def _check_sender(who: DeviceIdentity, changes: Sequence[Change]) -> None:
@@ -105,7 +139,19 @@ def _held(hub: Session, commune_code: int, entry_ids: Iterable[str]) -> set[str]
     return found
 
 
-def _append(hub: Session, commune: Commune, changes: Sequence[Change]) -> set[str]:
+def sync_state(hub: Session, who: DeviceIdentity) -> DeviceSync:
+    """The device's sync generation (made at 0 with its first exchange)."""
+    standing = hub.get(DeviceSync, (who.commune_code, who.device_id))
+    if standing is None:
+        standing = DeviceSync(commune_code=who.commune_code, device_id=who.device_id,
+                              generation=0, last_batch=None)
+        hub.add(standing)
+        hub.flush()
+    return standing
+
+
+def _append(hub: Session, commune: Commune, changes: Sequence[Change],
+            generation: int = 0) -> set[str]:
     """The relay log takes each entry once, in the order given; returns their ids."""
     unique = list({c.entry_id: c for c in changes}.values())
     present = _held(hub, commune.commune_code, [c.entry_id for c in unique])
@@ -121,11 +167,34 @@ def _append(hub: Session, commune: Commune, changes: Sequence[Change]) -> set[st
             "hlc": change.hlc.encode(),
             "base_version": change.base_version.encode() if change.base_version else None,
             "table_name": change.table, "record_id": uuid.UUID(change.record_id),
-            "op": change.op, "values": dict(change.values), "received_at": now})
+            "op": change.op, "values": dict(change.values), "received_at": now,
+            "generation": generation})
     if rows:
         hub.execute(insert(Entry), rows)
     hub.flush()
     return {c.entry_id for c in unique}
+
+
+def _keep_audit(hub: Session, who: DeviceIdentity,
+                events: Sequence[wire.AuditWire]) -> list[str]:
+    """The audit events of the batch, each held once; returns every id held."""
+    wanted = {uuid.UUID(e.event_id): e for e in events}
+    present: set[uuid.UUID] = set()
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 500):
+        present |= set(hub.scalars(select(HubAuditEvent.event_id).where(
+            HubAuditEvent.commune_code == who.commune_code,
+            HubAuditEvent.event_id.in_(ids[start:start + 500]))))
+    rows = [{"commune_code": who.commune_code, "event_id": event_id,
+             "device_id": who.device_id, "at": datetime.fromisoformat(e.at),
+             "actor": e.actor, "action": e.action, "object_table": e.object_table,
+             "object_id": uuid.UUID(e.object_id) if e.object_id else None,
+             "change_id": uuid.UUID(e.change_id) if e.change_id else None,
+             "received_at": utcnow()}
+            for event_id, e in wanted.items() if event_id not in present]
+    if rows:
+        hub.execute(insert(HubAuditEvent), rows)
+    return [str(i) for i in ids]
 
 
 def _scrub(hub: Session, commune_code: int, erased: Sequence[tuple[str, str]]) -> None:

@@ -4,12 +4,15 @@ A push batch is JSON that compresses several times over a weak link; Starlette
 compresses answers (GZipMiddleware) but not requests. This ASGI middleware reads
 a compressed body up to MAX_BODY_BYTES and inflates it up to MAX_INFLATED_BYTES,
 so a small file that claims to be huge (a zip bomb) is refused with 413 before
-it costs memory; a body that is not gzip is 400. The routes then see plain JSON.
+it costs memory; a body that is not gzip is 400. A JSON body that escapes a lone
+UTF-16 surrogate ("\\ud800") is 400 too: Python reads it into a string that no
+database and no answer can encode. The routes then see plain JSON.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -25,6 +28,25 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 TOO_LARGE = ("Đợt gửi quá lớn so với giới hạn của máy chủ tỉnh. Phần mềm sẽ gửi thành "
              "các đợt nhỏ hơn.")
 NOT_GZIP = "Dữ liệu nén gửi lên không đọc được (không phải gzip hợp lệ)."
+NOT_TEXT = "Yêu cầu không đúng định dạng (có ký tự không hợp lệ)."
+
+# A \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or the latter alone;
+# escaped backslashes are masked first, so that "\\ud800" is a backslash and text.
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def lone_surrogate(body: bytes) -> bool:
+    """Whether JSON text escapes a UTF-16 surrogate that is not half of a pair."""
+    return b"\\u" in body and _LONE_SURROGATE.search(body.replace(b"\\\\", b"__")) is not None
+
+
+def _json(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether FastAPI reads the body as JSON (application/json, application/*+json)."""
+    media = dict(headers).get(b"content-type", b"").split(b";")[0].strip().lower()
+    return media == b"application/json" or (media.startswith(b"application/")
+                                            and media.endswith(b"+json"))
 
 
 class RequestBody:
@@ -55,6 +77,9 @@ class RequestBody:
                 await _refuse(send, 413, "too_large", TOO_LARGE)
                 return
         if encoding != b"gzip":
+            if _json(headers) and lone_surrogate(bytes(compressed)):
+                await _refuse(send, 400, "invalid_request", NOT_TEXT)
+                return
             await self.app(scope, _replay(bytes(compressed), receive), send)
             return
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
@@ -67,6 +92,9 @@ class RequestBody:
                 raise zlib.error("truncated")
         except zlib.error:
             await _refuse(send, 400, "invalid_request", NOT_GZIP)
+            return
+        if _json(headers) and lone_surrogate(body):
+            await _refuse(send, 400, "invalid_request", NOT_TEXT)
             return
         scope = dict(scope)
         scope["headers"] = [(k, v) for k, v in headers

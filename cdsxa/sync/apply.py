@@ -73,16 +73,22 @@ class Report:
     erased: list[tuple[str, str]] = field(default_factory=list)  # table, id: none of it kept
 
 
-def apply_remote(target: Database | Session, changes: Sequence[Change]) -> Report:
-    """Apply a batch received from the hub, all or nothing (RemoteChangeError)."""
+def apply_remote(target: Database | Session, changes: Sequence[Change],
+                 rebasing: bool = False) -> Report:
+    """Apply a batch received from the hub, all or nothing (RemoteChangeError).
+
+    `rebasing`: the entries are this PC's own, given back by the hub in a re-base
+    (cdsxa.hub.rebase: a restored backup lacks them); otherwise an entry carrying
+    this PC's device id is refused."""
     if not isinstance(target, Session):
         with target.transaction(SYSTEM) as session:
-            return _apply(session, changes, target.commune_code)
+            return _apply(session, changes, target.commune_code, rebasing)
     with target.begin_nested():
-        return _apply(target, changes, actor_of(target).commune_code)
+        return _apply(target, changes, actor_of(target).commune_code, rebasing)
 
 
-def _apply(session: Session, changes: Sequence[Change], commune: int | None) -> Report:
+def _apply(session: Session, changes: Sequence[Change], commune: int | None,
+           rebasing: bool = False) -> Report:
     require(session, Permission.SYNC)
     today = calendar.today(session)
     for change in changes:
@@ -94,8 +100,12 @@ def _apply(session: Session, changes: Sequence[Change], commune: int | None) -> 
         raise RemoteChangeError(f"một mục có hai nội dung khác nhau ({error})") from None
     report = Report(already_seen=len(changes) - len(todo))
     device = _DeviceClock(session)
-    for change in todo:
-        _check_author(change, device.device)
+    if rebasing:
+        if any(change.device != device.device for change in todo):
+            raise RemoteChangeError("đồng bộ lại chỉ trả về thay đổi của chính máy này")
+    else:
+        for change in todo:
+            _check_author(change, device.device)
     work = Workspace(session, device.tick)
     received: list[Change] = []
     for change in todo:

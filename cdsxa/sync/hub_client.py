@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -77,16 +78,50 @@ def checked_url(url: str) -> str:
     return text.rstrip("/")
 
 
+def fingerprint(text: str) -> str:
+    """A certificate's SHA-256 fingerprint as typed ("AB:CD:…", with or without colons or
+    a "sha256:" prefix) in the form urllib3 compares; UserError if it is not one."""
+    value = text.strip().lower().removeprefix("sha256:").replace(":", "").replace(" ", "")
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise UserError("Dấu vân tay chứng chỉ của máy chủ tỉnh cần 64 chữ số hệ 16 (SHA-256), "
+                        "ví dụ AB:CD:…; hãy chép đúng từ tỉnh gửi.")
+    return value
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """HTTPS to a certificate with this SHA-256 fingerprint, and no other: the province's
+    own certificate (a self-signed one too), whatever certificate authority a proxy or
+    an attacker presents."""
+
+    def __init__(self, pin: str, **kwargs: Any) -> None:
+        self.pin = pin
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["assert_fingerprint"] = self.pin
+        super().init_poolmanager(*args, **kwargs)
+
+
 class HubClient:
-    """One hub, one requests session (kept-alive connections, retries with backoff)."""
+    """One hub, one requests session (kept-alive connections, retries with backoff).
+
+    `pin`: the SHA-256 fingerprint of the province's certificate; the connection is
+    then made to that certificate only (the certificate authorities are not asked).
+    `verify`: True (the system's authorities), or a CA bundle file."""
 
     def __init__(self, url: str, token: str | None = None,
-                 verify: bool | str = True, retry: Retry = RETRY) -> None:
+                 verify: bool | str = True, retry: Retry = RETRY,
+                 pin: str | None = None) -> None:
         self.url = checked_url(url)
         self.session = requests.Session()
-        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+        if pin:
+            self.session.mount("https://", _PinnedAdapter(fingerprint(pin), max_retries=retry))
+            verify = False  # the pin replaces the authorities' word, it does not add to it
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        else:
+            self.session.mount("https://", HTTPAdapter(max_retries=retry))
         self.session.mount("http://", HTTPAdapter(max_retries=retry))
-        self.session.verify = verify  # a CA bundle file pins the province's certificate
+        self.session.verify = verify
         self.session.headers[wire.PROTOCOL_HEADER] = str(wire.PROTOCOL_VERSION)
         self.session.headers["User-Agent"] = f"cdsxa/{wire.PROTOCOL_VERSION}"
         if token is not None:
@@ -117,11 +152,16 @@ class HubClient:
                 headers["Content-Encoding"] = "gzip"
         self.sent_bytes = len(data or b"")
         try:
+            # verify given on every request: a session's own is overridden by the
+            # REQUESTS_CA_BUNDLE environment variable, which would undo a pin.
             response = self.session.request(method, self.url + path, timeout=self.timeout,
-                                            data=data, headers=headers, params=params)
-        except requests.exceptions.SSLError:
+                                            data=data, headers=headers, params=params,
+                                            verify=self.session.verify)
+        except requests.exceptions.SSLError as exc:
+            log.info("TLS refused: %s", type(exc).__name__)
             raise HubUnreachable(f"Không kiểm tra được chứng chỉ bảo mật của máy chủ tỉnh "
-                                 f"({self.url}). Hãy báo tỉnh; chưa gửi gì.") from None
+                                 f"({self.url}): có thể mạng đang chuyển hướng sang máy "
+                                 "khác. Chưa gửi gì; hãy báo tỉnh.") from None
         except requests.exceptions.RequestException as exc:
             log.info("hub unreachable: %s", exc)
             raise HubUnreachable(f"Không kết nối được máy chủ tỉnh ({self.url}). Dữ liệu vẫn "
@@ -146,6 +186,10 @@ class HubClient:
     def push(self, request: wire.PushRequest) -> wire.PushAnswer:
         return self._call("POST", f"{wire.API_PREFIX}/push", wire.PushAnswer, request,
                           compress=True)
+
+    def rebase(self, generation: int, after: int, limit: int) -> wire.RebaseAnswer:
+        return self._call("GET", f"{wire.API_PREFIX}/rebase", wire.RebaseAnswer,
+                          params={"generation": generation, "after": after, "limit": limit})
 
     def pull(self, after: int, limit: int, catalogue: str = "") -> wire.PullAnswer:
         params: dict[str, int | str] = {"after": after, "limit": limit}

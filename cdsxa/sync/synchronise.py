@@ -12,6 +12,11 @@
   path (never echoed back) with the new cursor, in one local transaction per batch;
   the province's topic catalogue first when it changed.
 - Push again: the merges this PC found while applying are entries of its own.
+- Audit events travel with the pushes, pseudonymised (cdsxa.sync.audit_out).
+- Re-base: a push answered 412 (this PC's generation is not the one the hub gave it
+  last: restored from an old backup, copied, or it lost the answer of its last push)
+  takes back its own entries the hub holds from that generation on, applied as
+  received, then the hub's generation, and the push goes on (cdsxa.hub.rebase).
 
 The database is written in short transactions (never across a network wait), each
 through `write`, which the app points at its single writer thread; reading the
@@ -40,9 +45,9 @@ from cdsxa.db.engine import Database
 from cdsxa.db.models import ChangeLogEntry
 from cdsxa.security import device_token
 from cdsxa.security.access import SYSTEM
-from cdsxa.sync import catalogue, wire
+from cdsxa.sync import audit_out, catalogue, wire
 from cdsxa.sync.apply import apply_remote
-from cdsxa.sync.hub_client import SYNC_RETRY, HubClient
+from cdsxa.sync.hub_client import SYNC_RETRY, HubClient, HubRefused
 from cdsxa.sync.outbox import outgoing
 
 log = logging.getLogger(__name__)
@@ -64,6 +69,7 @@ class Outcome:
     conflicts: int = 0  # values that lost here (kept for review)
     refused: list[str] = field(default_factory=list)  # Vietnamese, one per entry refused
     pending: int = 0  # entries still waiting after this sync
+    rebased: int = 0  # own entries taken back from the hub (a restored backup lacked them)
     bytes_sent: int = 0
     batches: int = 0
     error: str | None = None  # why the sync stopped early (Vietnamese), None if it finished
@@ -122,7 +128,7 @@ def _client(db: Database, data_dir: Path) -> HubClient:
     if known is None or db.key is None:
         raise device_token.NotEnrolledError(NOT_ENROLLED)
     token = device_token.token(data_dir, db.key)
-    return HubClient(known.hub_url, token=token, retry=SYNC_RETRY)
+    return HubClient(known.hub_url, token=token, retry=SYNC_RETRY, pin=known.pin)
 
 
 NOT_ENROLLED = ("Máy này chưa đăng ký với tỉnh: hãy đăng ký bằng mã của tỉnh (trang Đồng "
@@ -153,18 +159,29 @@ def _push(client: HubClient, read: Callable[[Step[Any]], Any],
           progress: Progress | None) -> None:
     size = _BatchSize()
     total = read(pending_count)
+    generation = read(lambda s: settings.get(s, settings.SYNC_GENERATION))
+    rebased = False
     done = 0
     skip: set[str] = set()  # refused alone at the hub this time: not sent again now
     while True:
         changes = [c for c in read(lambda s: outgoing(s, limit=size.size + len(skip)))
                    if c.entry_id not in skip][:size.size]
-        if not changes:
+        events = read(lambda s: audit_out.unsent(s, size.size))
+        if not changes and not events:
             return
-        request = wire.PushRequest(batch_id=str(uuid.uuid4()),
-                                   entries=[wire.WireEntry.from_change(c) for c in changes])
+        request = wire.PushRequest(batch_id=str(uuid.uuid4()), generation=generation,
+                                   entries=[wire.WireEntry.from_change(c) for c in changes],
+                                   audit=events)
         started = time.monotonic()
         try:
             answer = client.push(request)
+        except HubRefused as refusal:
+            if refusal.status != 412 or rebased:
+                raise
+            rebased = True  # once per sync: a second 412 is a fault, not a state
+            outcome.rebased += _rebase(client, read, write, generation)
+            generation = read(lambda s: settings.get(s, settings.SYNC_GENERATION))
+            continue
         except UserError:
             size.failed()
             raise
@@ -172,7 +189,14 @@ def _push(client: HubClient, read: Callable[[Step[Any]], Any],
         outcome.bytes_sent += client.sent_bytes
         outcome.batches += 1
         held = set(answer.held) & {c.entry_id for c in changes}
-        write(lambda session: _acknowledge(session, held))
+        generation = answer.generation
+        events_held = set(answer.audit_held) & {e.event_id for e in events}
+
+        def acknowledge(session: Session) -> None:
+            _acknowledge(session, held, answer.generation)
+            audit_out.mark_sent(session, events_held)
+
+        write(acknowledge)
         outcome.sent += len(held)
         for refused in answer.refused:
             skip.add(refused.entry_id)
@@ -180,17 +204,42 @@ def _push(client: HubClient, read: Callable[[Step[Any]], Any],
         done += len(held)
         if progress is not None:
             progress("push", done, max(total, done))
-        if not held and not answer.refused:
+        if not held and not answer.refused and not events_held:
             raise UserError("Máy chủ tỉnh không nhận đợt thay đổi này; sẽ thử lại sau.")
 
 
-def _acknowledge(session: Session, held: set[str]) -> None:
+def _acknowledge(session: Session, held: set[str], generation: int | None = None) -> None:
+    """Mark the entries the hub holds; with the generation it gave, in one transaction."""
+    if generation is not None:
+        settings.put(session, settings.SYNC_GENERATION, generation)
     ids = sorted(uuid.UUID(i) for i in held)
     now = utcnow()
     for start in range(0, len(ids), 500):
         session.execute(update(ChangeLogEntry).where(
             ChangeLogEntry.id.in_(ids[start:start + 500]),
             ChangeLogEntry.acked_at.is_(None)).values(acked_at=now))
+
+
+def _rebase(client: HubClient, read: Callable[[Step[Any]], Any],
+            write: Callable[[Step[Any]], Any], generation: int) -> int:
+    """Take back this PC's own entries the hub holds from `generation` on (those it
+    lacks are applied as received), then the hub's generation; returns how many."""
+    applied = 0
+    after, more = 0, True
+    while more:
+        answer = client.rebase(generation, after, PULL_BATCH)
+        changes = [entry.to_change() for entry in answer.entries]
+
+        def take(session: Session) -> int:
+            report = apply_remote(session, changes, rebasing=True)
+            if not answer.more:
+                settings.put(session, settings.SYNC_GENERATION, answer.generation)
+            return report.applied
+
+        applied += write(take)
+        after, more = answer.after, answer.more
+    log.info("re-based: %d entries of this PC taken back from the hub", applied)
+    return applied
 
 
 def _pull(client: HubClient, write: Callable[[Step[Any]], Any], outcome: Outcome,

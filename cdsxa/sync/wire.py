@@ -9,6 +9,7 @@ two can never disagree.
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from typing import Annotated, Any, Literal
@@ -71,6 +72,16 @@ def _canonical_uuid(value: str) -> str:
     return value
 
 
+MAX_KEY_LENGTH = 44  # a 32-byte key in base64
+
+
+def _public_key(value: str | None) -> str | None:
+    if value is not None and (len(value) != MAX_KEY_LENGTH or len(
+            base64.b64decode(value, validate=True)) != 32):
+        raise ValueError("not a base64 32-byte key")
+    return value
+
+
 class _Wire(BaseModel):
     # Unknown fields are refused: a typo or a newer client's field is not ignored silently.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -98,8 +109,12 @@ class EnrolRequest(_Wire):
     protocol: Annotated[int, Field(ge=0, le=1_000_000)]
     label: Annotated[str | None, Field(max_length=MAX_LABEL_LENGTH,
                                        description="a name for the PC (its host name)")] = None
+    device_key: Annotated[str | None, Field(
+        max_length=MAX_KEY_LENGTH,
+        description="the PC's Ed25519 public key (base64): signs its bundles")] = None
 
     _device = field_validator("device_id")(_canonical_uuid)
+    _key = field_validator("device_key")(_public_key)
 
 
 class EnrolAnswer(_Wire):
@@ -110,6 +125,12 @@ class EnrolAnswer(_Wire):
     commune_code: int
     commune_name: str
     protocol: int = PROTOCOL_VERSION
+    # The commune's keys at the hub (base64): bundles are encrypted to the X25519 one,
+    # receipts are signed with the Ed25519 one (sync by file, docs/hub.md).
+    hub_box_key: str | None = None
+    hub_sign_key: str | None = None
+
+    _keys = field_validator("hub_box_key", "hub_sign_key")(_public_key)
 
 
 class WhoAmI(_Wire):
@@ -157,9 +178,49 @@ MAX_BODY_BYTES = 16 * 2**20
 MAX_INFLATED_BYTES = 64 * 2**20
 
 
+class AuditWire(_Wire):
+    """An audit event as it travels: who did what, when, to which record. Pseudonymised:
+    no summary or details (they may name a citizen or carry old and new values); the
+    hub words it from the action, and a record is named by its id only."""
+
+    event_id: str
+    at: Annotated[str, Field(max_length=40, description="UTC, ISO 8601")]
+    actor: Annotated[str, Field(min_length=1, max_length=200)]
+    action: Annotated[str, Field(min_length=1, max_length=30)]
+    object_table: Annotated[str | None, Field(max_length=50)] = None
+    object_id: str | None = None
+    change_id: str | None = None  # the change-log entry, for a record change
+
+    _ids = field_validator("event_id")(_canonical_uuid)
+
+    @field_validator("object_id", "change_id")
+    @classmethod
+    def _optional_uuid(cls, value: str | None) -> str | None:
+        return None if value is None else _canonical_uuid(value)
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: str) -> str:
+        from datetime import datetime
+
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not an ISO 8601 time") from None
+        if parsed.utcoffset() is None or parsed.utcoffset().total_seconds() != 0:  # type: ignore[union-attr]
+            raise ValueError("audit times travel in UTC")
+        return value
+
+
 class PushRequest(_Wire):
     batch_id: str
     entries: Annotated[list[WireEntry], Field(max_length=MAX_BATCH_ENTRIES)]
+    # The audit events made since the last push (at most as many as the entries allow).
+    audit: Annotated[list[AuditWire], Field(max_length=MAX_BATCH_ENTRIES)] = Field(
+        default_factory=list)
+    # The sync generation the hub gave this PC with its last push's answer (0 before
+    # the first): any other number is answered 412 and the PC re-bases first.
+    generation: Annotated[int, Field(ge=0, le=2**62)] = 0
 
     _batch = field_validator("batch_id")(_canonical_uuid)
 
@@ -174,6 +235,18 @@ class PushAnswer(_Wire):
     refused: list[RefusedEntry] = Field(default_factory=list)
     conflicts: int = 0  # values that lost at the hub (each PC records its own too)
     cursor: int  # the commune's sequence after the batch (pull reads after a cursor)
+    generation: int = 0  # to send with the next push
+    audit_held: list[str] = Field(default_factory=list)  # event ids the hub holds
+
+
+class RebaseAnswer(_Wire):
+    """A re-base: this device's own entries the hub holds from the generation the PC
+    named on (it may lack them: a restored backup), then the generation to go on with."""
+
+    entries: list[WireEntry]
+    after: int  # give it back as `after` for the next page
+    more: bool
+    generation: int
 
 
 class TopicWire(_Wire):
