@@ -43,6 +43,7 @@ ACTIONS: dict[str, str] = {
     "encrypt": "Mã hóa dữ liệu",
     "upgrade": "Nâng cấp dữ liệu",  # what a schema migration reports (migration 0004)
     "import": "Nhập từ Excel",
+    "sync_conflict": "Xử lý xung đột đồng bộ",
 }
 RECORD_OPS = ("insert", "update", "delete", "undelete", "erase")
 

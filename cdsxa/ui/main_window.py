@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cdsxa.common.formatting import thousands
 from cdsxa.commune import profile, settings
 from cdsxa.security import audit
 from cdsxa.security.access import ROLE_LABELS, Permission
@@ -51,6 +50,8 @@ from cdsxa.ui.pages.teams_page import TeamsPage
 from cdsxa.ui.pages.users_page import UsersPage
 from cdsxa.ui.pages.vneid_page import VneidPage
 from cdsxa.ui.shortcuts_help import ShortcutsHelp
+from cdsxa.ui.sync_scheduler import SyncScheduler
+from cdsxa.ui.sync_text import progress_text, status_text
 from cdsxa.ui.village_editor import VillageEditor
 from cdsxa.ui.widgets import start_widget
 
@@ -101,8 +102,8 @@ def _later(title: str, purpose: str) -> Callable[[AppContext], Page]:
     return lambda context: NotBuiltPage(context, title, purpose)
 
 
-def page_specs() -> list[PageSpec]:
-    """The modules of the app, in navigation order."""
+def page_specs(sync: SyncScheduler) -> list[PageSpec]:
+    """The modules of the app, in navigation order; `sync` is the window's one sync."""
     counts_only = tr("Your role shows counts only. The figures of this module are on the "
                      "Overview and in the Reports.")
     return [
@@ -122,11 +123,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec("reports", tr("Reports"), _later(
             tr("Reports"),
             tr("Periodic reports in the official document format, and Excel exports."))),
-        PageSpec("sync", tr("Sync"), lambda context: SyncPage(
-            context, tr("Sync"),
-            tr("Sending this commune's records to the province hub, by network or by USB "
-               "file. The connection to the province is not built yet.")),
-            Permission.SYNC, tr("Only the commune administrator syncs with the province.")),
+        PageSpec("sync", tr("Sync"), lambda context: SyncPage(context, sync),
+                 Permission.SYNC, tr("Only the commune administrator syncs with the province.")),
         PageSpec("settings", tr("Settings"), SettingsPage),
         PageSpec("users", tr("Users"), UsersPage, Permission.MANAGE_USERS,
                  tr("Only the commune administrator manages user accounts.")),
@@ -152,7 +150,9 @@ class MainWindow(QMainWindow):
         """idle_ms: lock after this long without use (default: the profile's setting)."""
         super().__init__()
         self.context = context
-        self.specs = page_specs()
+        # Before the pages: the Sync page and the status bar follow it.
+        self.sync_scheduler = SyncScheduler(context, self)
+        self.specs = page_specs(self.sync_scheduler)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.stack = QStackedWidget()
@@ -179,8 +179,16 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self, singleShot=True, interval=300)
         self._status_timer.timeout.connect(self.refresh_status)
         context.changes.changed.connect(self._changed)
+        self.sync_scheduler.started.connect(self.refresh_status)
+        self.sync_scheduler.finished.connect(self.refresh_status)
+        self.sync_scheduler.progressed.connect(  # sync progress lives in the status bar
+            lambda stage, done, total: self.sync_label.setText(
+                progress_text(stage, done, total)))
+        self.idle_lock.locked.connect(self.sync_scheduler.pause)
+        self.idle_lock.unlocked.connect(self.sync_scheduler.resume)
         self._show_identity()
         self.refresh_status()
+        self.sync_scheduler.start()
 
     def _build(self) -> None:
         self.setWindowTitle(tr("CĐS Xã"))
@@ -321,17 +329,15 @@ class MainWindow(QMainWindow):
             name=principal.label, role=ROLE_LABELS[principal.role]))
 
     def refresh_status(self) -> None:
-        QueryOp(self, reading(self.context, status.state)).success(self._show_sync) \
+        data_dir = self.context.data_dir
+        QueryOp(self, reading(self.context, lambda session: status.state(session, data_dir))) \
+            .success(self._show_sync) \
             .failure(lambda error: log.warning("sync state not read: %s",
                                                type(error).__name__)) \
             .run_in_background()
 
     def _show_sync(self, sync: status.SyncState) -> None:
-        when = (tr("never synced") if sync.last_success is None
-                else tr("last synced {when}").format(
-                    when=sync.last_success.astimezone().strftime("%d/%m/%Y %H:%M")))
-        self.sync_label.setText(tr("Sync: {when} · {count} changes waiting").format(
-            when=when, count=thousands(sync.pending)))
+        self.sync_label.setText(status_text(sync, self.sync_scheduler.running))
 
     def visit_every_page(self) -> int:
         """Show each page once (the self-test); returns how many were shown."""
@@ -381,6 +387,7 @@ class MainWindow(QMainWindow):
         """Recorded, then whoever started the window closes it and asks who signs in."""
         if ask and self.open_forms() and not self.confirm_sign_out():
             return
+        self.sync_scheduler.stop()  # at most one short step of it to wait for
         tasks.writer_pool().waitForDone()  # the saves still running are recorded first
         with self.context.db.transaction(self.context.actor) as session:
             audit.record(session, "sign_out", "")
@@ -388,5 +395,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.idle_lock.stop()
+        self.sync_scheduler.stop()
         self.save_layout()
         super().closeEvent(event)

@@ -96,10 +96,6 @@
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <source>Sending this commune&apos;s records to the province hub, by network or by USB file. The connection to the province is not built yet.</source>
-        <translation>Gửi dữ liệu của xã lên hệ thống của tỉnh, qua mạng hoặc bằng tệp trên USB. Chức năng kết nối với tỉnh chưa được xây dựng.</translation>
-    </message>
-    <message>
         <source>Only the commune administrator syncs with the province.</source>
         <translation>Chỉ quản trị xã được đồng bộ dữ liệu với tỉnh.</translation>
     </message>
@@ -180,12 +176,56 @@
         <translation>Trợ &amp;giúp</translation>
     </message>
     <message>
+        <source>Syncing…</source>
+        <translation>Đang đồng bộ…</translation>
+    </message>
+    <message>
+        <source>Sync: not enrolled with the province</source>
+        <translation>Đồng bộ: chưa đăng ký với tỉnh</translation>
+    </message>
+    <message>
+        <source>Sync by file: {count} changes waiting</source>
+        <translation>Đồng bộ bằng tệp: {count} thay đổi chờ gửi</translation>
+    </message>
+    <message>
         <source>last synced {when}</source>
         <translation>lần cuối {when}</translation>
     </message>
     <message>
         <source>Sync: {when} · {count} changes waiting</source>
         <translation>Đồng bộ: {when} · {count} thay đổi chờ gửi</translation>
+    </message>
+    <message>
+        <source>{count} conflicts</source>
+        <translation>{count} xung đột</translation>
+    </message>
+    <message>
+        <source>last attempt failed</source>
+        <translation>lần gần nhất bị lỗi</translation>
+    </message>
+    <message>
+        <source>Sending {done}/{total} changes</source>
+        <translation>Đang gửi {done}/{total} thay đổi</translation>
+    </message>
+    <message>
+        <source>Receiving… ({count} changes so far)</source>
+        <translation>Đang nhận… (đã nhận {count} thay đổi)</translation>
+    </message>
+    <message>
+        <source>Receiving…</source>
+        <translation>Đang nhận…</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Không thành công</translation>
+    </message>
+    <message>
+        <source>Done, {count} changes refused</source>
+        <translation>Thành công, {count} thay đổi bị từ chối</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Thành công</translation>
     </message>
     <message>
         <source>Working…</source>
@@ -504,6 +544,65 @@ Vẫn thay thế?</translation>
     </message>
 </context>
 <context>
+    <name>ConflictsPanel</name>
+    <message>
+        <source>Found</source>
+        <translation>Phát hiện lúc</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Hồ sơ</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Thông tin</translation>
+    </message>
+    <message>
+        <source>Value in use</source>
+        <translation>Giá trị đang dùng</translation>
+    </message>
+    <message>
+        <source>Other value</source>
+        <translation>Giá trị kia</translation>
+    </message>
+    <message>
+        <source>Kind of conflict</source>
+        <translation>Loại xung đột</translation>
+    </message>
+    <message>
+        <source>Keep the value in use</source>
+        <translation>Giữ giá trị đang dùng</translation>
+    </message>
+    <message>
+        <source>Take the other value</source>
+        <translation>Lấy giá trị kia</translation>
+    </message>
+    <message>
+        <source>Conflicts to review</source>
+        <translation>Xung đột cần xem lại</translation>
+    </message>
+    <message>
+        <source>The same value was changed on two PCs before they synced: the newer change is in use everywhere, the other is kept here until you decide.</source>
+        <translation>Cùng một thông tin đã được sửa trên hai máy trước khi đồng bộ: thay đổi mới hơn đang được dùng ở mọi máy, giá trị kia được giữ ở đây cho đến khi anh/chị quyết định.</translation>
+    </message>
+    <message>
+        <source>(erased: no values kept)</source>
+        <translation>(đã xóa hẳn: không giữ giá trị nào)</translation>
+    </message>
+    <message>
+        <source>No conflicts to review.</source>
+        <translation>Không có xung đột nào cần xem lại.</translation>
+    </message>
+    <message>
+        <source>{count} conflicts to review; the newest {shown} are shown.</source>
+        <translation>{count} xung đột cần xem lại; đang hiện {shown} xung đột mới nhất.</translation>
+    </message>
+    <message>
+        <source>{count} conflicts to review.</source>
+        <translation>{count} xung đột cần xem lại.</translation>
+    </message>
+</context>
+<context>
     <name>Curtain</name>
     <message>
         <source>CĐS Xã is locked.</source>
@@ -555,6 +654,53 @@ Vẫn thay thế?</translation>
     <message>
         <source>Encrypting… Do not turn the computer off.</source>
         <translation>Đang mã hóa… Không được tắt máy.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolForm</name>
+    <message>
+        <source>Enrol</source>
+        <translation>Đăng ký</translation>
+    </message>
+    <message>
+        <source>Enrol with a file…</source>
+        <translation>Đăng ký bằng tệp…</translation>
+    </message>
+    <message>
+        <source>Province hub address</source>
+        <translation>Địa chỉ máy chủ tỉnh</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>Mã đăng ký</translation>
+    </message>
+    <message>
+        <source>This PC is not enrolled with the province hub yet, so its changes stay here. Ask the province for an enrolment code for this commune (it works once, for a few days), then type the hub&apos;s address and the code.</source>
+        <translation>Máy này chưa đăng ký với máy chủ tỉnh nên các thay đổi vẫn nằm trên máy. Hãy xin tỉnh mã đăng ký cho xã (mã chỉ dùng được một lần, trong vài ngày), rồi gõ địa chỉ máy chủ tỉnh và mã.</translation>
+    </message>
+    <message>
+        <source>Type the province hub&apos;s address first.</source>
+        <translation>Hãy gõ địa chỉ máy chủ tỉnh trước.</translation>
+    </message>
+    <message>
+        <source>Type the enrolment code the province gave.</source>
+        <translation>Hãy gõ mã đăng ký tỉnh đã cấp.</translation>
+    </message>
+    <message>
+        <source>Enrolling with the province hub…</source>
+        <translation>Đang đăng ký với máy chủ tỉnh…</translation>
+    </message>
+    <message>
+        <source>Enrol with the province&apos;s file</source>
+        <translation>Đăng ký bằng tệp của tỉnh</translation>
+    </message>
+    <message>
+        <source>CĐS Xã sync file ({pattern})</source>
+        <translation>Tệp đồng bộ CĐS Xã ({pattern})</translation>
+    </message>
+    <message>
+        <source>Enrolling with the province&apos;s file…</source>
+        <translation>Đang đăng ký bằng tệp của tỉnh…</translation>
     </message>
 </context>
 <context>
@@ -664,6 +810,65 @@ Vẫn thay thế?</translation>
     <message>
         <source>Names, villages, households, outcomes and consent only. The export is recorded in the audit log.</source>
         <translation>Chỉ gồm họ tên, thôn/bản, hộ, kết quả chuyển đổi số và ý kiến đồng ý lưu dữ liệu. Việc xuất được ghi vào nhật ký hoạt động.</translation>
+    </message>
+</context>
+<context>
+    <name>FilesPanel</name>
+    <message>
+        <source>Write a sync file…</source>
+        <translation>Xuất tệp đồng bộ…</translation>
+    </message>
+    <message>
+        <source>Import the province&apos;s receipt…</source>
+        <translation>Nhập biên nhận của tỉnh…</translation>
+    </message>
+    <message>
+        <source>Sync by file (USB stick)</source>
+        <translation>Đồng bộ bằng tệp (USB)</translation>
+    </message>
+    <message>
+        <source>Without a network: write the changes waiting here to a file, take it to the province, and import the receipt the province gives back. Only the receipt marks changes as sent.</source>
+        <translation>Khi không có mạng: xuất các thay đổi chờ gửi ra một tệp, mang tệp lên tỉnh, rồi nhập biên nhận tỉnh trả lại. Chỉ khi nhập biên nhận, các thay đổi mới được tính là đã gửi.</translation>
+    </message>
+    <message>
+        <source>Write a sync file</source>
+        <translation>Xuất tệp đồng bộ</translation>
+    </message>
+    <message>
+        <source>CĐS Xã sync file ({pattern})</source>
+        <translation>Tệp đồng bộ CĐS Xã ({pattern})</translation>
+    </message>
+    <message>
+        <source>Import the province&apos;s receipt</source>
+        <translation>Nhập biên nhận của tỉnh</translation>
+    </message>
+    <message>
+        <source>Writing {path}…</source>
+        <translation>Đang ghi {path}…</translation>
+    </message>
+    <message>
+        <source>No changes are waiting: no file was written.</source>
+        <translation>Không có thay đổi nào chờ gửi: không ghi tệp.</translation>
+    </message>
+    <message>
+        <source>{count} changes written to {path}. Take the file to the province, then import the receipt it gives back.</source>
+        <translation>Đã ghi {count} thay đổi vào {path}. Hãy mang tệp lên tỉnh, rồi nhập biên nhận tỉnh trả lại.</translation>
+    </message>
+    <message>
+        <source>{count} more changes did not fit: write another file once the receipt is imported.</source>
+        <translation>Còn {count} thay đổi chưa vừa tệp này: hãy xuất thêm một tệp sau khi nhập biên nhận.</translation>
+    </message>
+    <message>
+        <source>Importing {path}…</source>
+        <translation>Đang nhập {path}…</translation>
+    </message>
+    <message>
+        <source>Receipt imported: {count} changes marked as received by the province; {pending} still waiting.</source>
+        <translation>Đã nhập biên nhận: {count} thay đổi được đánh dấu là tỉnh đã nhận; còn {pending} chờ gửi.</translation>
+    </message>
+    <message>
+        <source>The province refused {count} changes:</source>
+        <translation>Tỉnh không nhận {count} thay đổi:</translation>
     </message>
 </context>
 <context>
@@ -2020,8 +2225,104 @@ Có khóa này thì mở được dữ liệu trên máy khác hoặc khi quên 
 <context>
     <name>SyncPage</name>
     <message>
-        <source>{count} changes recorded on this computer are waiting to be sent to the province.</source>
-        <translation>{count} thay đổi ghi trên máy này đang chờ gửi lên tỉnh.</translation>
+        <source>Sync now</source>
+        <translation>Đồng bộ ngay</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Đã gửi</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Đã nhận</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Xung đột</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Province hub</source>
+        <translation>Máy chủ tỉnh</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Xã</translation>
+    </message>
+    <message>
+        <source>Last successful sync</source>
+        <translation>Lần đồng bộ thành công gần nhất</translation>
+    </message>
+    <message>
+        <source>Changes waiting to be sent</source>
+        <translation>Thay đổi chờ gửi</translation>
+    </message>
+    <message>
+        <source>Next automatic sync</source>
+        <translation>Lần tự đồng bộ tiếp theo</translation>
+    </message>
+    <message>
+        <source>Sync attempts</source>
+        <translation>Các lần đồng bộ</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <source>This commune&apos;s records go to the province hub and the other PCs&apos; changes come back. Everything keeps working without a network: what is not sent yet stays safe on this PC and goes with the next sync.</source>
+        <translation>Hồ sơ của xã được gửi lên máy chủ tỉnh và thay đổi của các máy khác được nhận về. Không có mạng mọi việc vẫn làm bình thường: những gì chưa gửi vẫn an toàn trên máy này và sẽ đi cùng lần đồng bộ sau.</translation>
+    </message>
+    <message>
+        <source>none: enrolled with a file, syncs by file</source>
+        <translation>không có (máy đăng ký bằng tệp)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>chưa lần nào</translation>
+    </message>
+    <message>
+        <source>syncing now</source>
+        <translation>đang đồng bộ</translation>
+    </message>
+    <message>
+        <source>none planned</source>
+        <translation>chưa có</translation>
+    </message>
+    <message>
+        <source>CĐS Xã will try again by itself at {time}.</source>
+        <translation>CĐS Xã sẽ tự thử lại lúc {time}.</translation>
+    </message>
+    <message>
+        <source>Press “Sync now” to try again.</source>
+        <translation>Bấm “Đồng bộ ngay” để thử lại.</translation>
+    </message>
+    <message>
+        <source>This PC is now enrolled with the province hub for {commune}.</source>
+        <translation>Máy này đã đăng ký với máy chủ tỉnh cho {commune}.</translation>
+    </message>
+    <message>
+        <source>Syncing is not possible now (is the window locked, or closing?).</source>
+        <translation>Lúc này không đồng bộ được (màn hình đang khóa hoặc chương trình đang đóng?).</translation>
+    </message>
+    <message>
+        <source>Connecting to the province hub…</source>
+        <translation>Đang kết nối máy chủ tỉnh…</translation>
+    </message>
+    <message>
+        <source>Synced: {sent} changes sent, {received} received, {conflicts} conflicts; {pending} still waiting.</source>
+        <translation>Đã đồng bộ: gửi {sent} thay đổi, nhận {received}, {conflicts} xung đột; còn {pending} chờ gửi.</translation>
     </message>
 </context>
 <context>
