@@ -174,7 +174,11 @@ class _Draft:
             if base is None or current.clock > base:  # its author had not seen current
                 self.conflict(kind, name, current, incoming)
             return incoming
-        self.conflict(kind, name, incoming, current)
+        # An older write arriving late lost to a newer one. Not a loss if one device made
+        # both: a device always builds on its own earlier writes (an update delivered
+        # before its insert, batches out of order).
+        if kind == "duplicate" or incoming.clock.device != current.clock.device:
+            self.conflict(kind, name, incoming, current)
         return current
 
     def write_field(self, name: str, incoming: _Write, base: Hlc | None,
