@@ -218,6 +218,8 @@ def test_keyboard_only_tab_to_the_button_and_enter(qtbot: QtBot, hub: RunningHub
     assert form.code.hasFocus()
     qtbot.keyClicks(form.code, issue_code(hub, db.commune_code))
     qtbot.keyClick(form.code, Qt.Key.Key_Tab)
+    assert form.pin.hasFocus()  # the certificate's fingerprint, optional: left empty
+    qtbot.keyClick(form.pin, Qt.Key.Key_Tab)
     assert form.enrol_button.hasFocus()
     qtbot.keyClick(form.enrol_button, Qt.Key.Key_Return)
     assert page.enrolled_box.isVisible()

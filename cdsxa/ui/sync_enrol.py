@@ -38,6 +38,10 @@ class EnrolForm(QWidget):
         self.code = QLineEdit()
         self.code.setObjectName("enrolmentCode")
         self.code.setPlaceholderText("12345-ABCD-EFGH-JKMN-PQRS")
+        # Optional: the province certificate's fingerprint, given by another channel.
+        self.pin = QLineEdit()
+        self.pin.setObjectName("certificatePin")
+        self.pin.setPlaceholderText(self.tr("optional, e.g. AB:CD:…"))
         self.enrol_button = QPushButton(self.tr("Enrol"))
         # Without a network: the province's enrol file instead (cdsxa.sync.bundle).
         self.file_button = QPushButton(self.tr("Enrol with a file…"))
@@ -48,6 +52,7 @@ class EnrolForm(QWidget):
         self._build()
         self.hub_url.returnPressed.connect(self.code.setFocus)
         self.code.returnPressed.connect(self.start)
+        self.pin.returnPressed.connect(self.start)
         self.enrol_button.clicked.connect(self.start)
         self.file_button.clicked.connect(self.start_by_file)
 
@@ -55,6 +60,7 @@ class EnrolForm(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("Province hub address"), self.hub_url)
         form.addRow(self.tr("Enrolment code"), self.code)
+        form.addRow(self.tr("Certificate fingerprint"), self.pin)
         buttons = QHBoxLayout()
         buttons.addWidget(self.enrol_button)
         buttons.addWidget(self.status, 1)
@@ -70,7 +76,8 @@ class EnrolForm(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)  # the form at the top of the page, the room below it
         self.setTabOrder(self.hub_url, self.code)
-        self.setTabOrder(self.code, self.enrol_button)
+        self.setTabOrder(self.code, self.pin)
+        self.setTabOrder(self.pin, self.enrol_button)
         self.setTabOrder(self.enrol_button, self.file_button)
 
     def start(self) -> None:
@@ -78,6 +85,7 @@ class EnrolForm(QWidget):
         if not self.enrol_button.isEnabled():
             return  # one enrolment at a time
         url, code = self.hub_url.text().strip(), self.code.text().strip()
+        pin = self.pin.text().strip() or None
         if not url:
             self.error.show_error(self.tr("Type the province hub's address first."))
             self.hub_url.setFocus()
@@ -92,7 +100,7 @@ class EnrolForm(QWidget):
         self.error.clear_error()
         self.enrol_button.setEnabled(False)
         self.status.setText(self.tr("Enrolling with the province hub…"))
-        QueryOp(self, lambda: enrol(db, data_dir, url, code)) \
+        QueryOp(self, lambda: enrol(db, data_dir, url, code, pin=pin)) \
             .success(self._done).failure(self._failed).run_in_background()
 
     def ask_file(self) -> Path | None:

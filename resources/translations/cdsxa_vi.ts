@@ -659,6 +659,10 @@ Vẫn thay thế?</translation>
 <context>
     <name>EnrolForm</name>
     <message>
+        <source>optional, e.g. AB:CD:…</source>
+        <translation>không bắt buộc, ví dụ AB:CD:…</translation>
+    </message>
+    <message>
         <source>Enrol</source>
         <translation>Đăng ký</translation>
     </message>
@@ -673,6 +677,10 @@ Vẫn thay thế?</translation>
     <message>
         <source>Enrolment code</source>
         <translation>Mã đăng ký</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprint</source>
+        <translation>Dấu vân tay chứng chỉ</translation>
     </message>
     <message>
         <source>This PC is not enrolled with the province hub yet, so its changes stay here. Ask the province for an enrolment code for this commune (it works once, for a few days), then type the hub&apos;s address and the code.</source>
