@@ -499,3 +499,36 @@ def test_an_empty_batch_changes_nothing(pcs: Any) -> None:
     with a.reading(TESTER) as session:
         assert session.scalar(select(func.count()).select_from(ChangeLogEntry)) == before
     assert report.applied == 0
+
+
+def test_a_batch_reads_its_records_at_once_as_one_by_one_would(pcs: Any) -> None:
+    """journal.load_states (a few queries per table) gives what load_state gives record
+    by record: rows, merged duplicates, erased people and partial states alike."""
+    from cdsxa.db import merges
+
+    a, b = pcs(2)
+    for db, note in ((a, "từ máy A"), (b, "từ máy B")):
+        with db.transaction(TESTER) as session:
+            people.add_person(session, people.PersonInput(
+                full_name="Hà Văn Sáng", gender="male", village_id=village_of(db),
+                id_number="038090001234", notes=note))
+    gone = add_person(a, "Lò Thị Xóa")
+    waiting = add_person(a, "Lò Văn Chờ", notes="cũ")
+    edit(a, waiting, notes="mới")
+    early = [c for c in send(a) if c.record_id == str(waiting) and c.op == "update"]
+    exchange(a, b)
+    with a.transaction(TESTER) as session:
+        erase.erase_person(session, gone, "Người dân yêu cầu xóa dữ liệu")
+    sync(a, b)
+    fresh = pcs(1)[0]
+    apply_remote(fresh, early)  # a partial state there
+    for db in (a, b, fresh):
+        with db.reading(TESTER) as session:
+            keys = [(table, str(record_id)) for table, model in journal.models().items()
+                    for record_id in session.scalars(select(model.id))]
+            keys += [(e.table_name, str(e.record_id)) for e in session.scalars(
+                select(ChangeLogEntry))]
+            keys = list(dict.fromkeys(keys))
+            at_once = journal.load_states(session, keys, merges.redirects(session))
+            assert at_once == {k: journal.load_state(session, *k) for k in keys}
+            assert any(s is not None and s.merged_into for s in at_once.values()) or db is fresh

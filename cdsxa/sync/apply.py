@@ -22,9 +22,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -107,6 +107,7 @@ def _apply(session: Session, changes: Sequence[Change], commune: int | None,
         for change in todo:
             _check_author(change, device.device)
     work = Workspace(session, device.tick)
+    work.prefetch(todo)
     received: list[Change] = []
     for change in todo:
         try:
@@ -205,19 +206,39 @@ class _DeviceClock:
 
 def _log_received(session: Session, received: list[Change]) -> None:
     now = utcnow()
+    versions = _versions(session, received)
+    rows = []
     for change in received:
-        row = session.get(journal.models()[change.table], uuid.UUID(change.record_id))
         base = change.base_version
-        session.add(ChangeLogEntry(
+        rows.append(dict(
             id=uuid.UUID(change.entry_id), table_name=change.table,
             record_id=uuid.UUID(change.record_id), op=journal.log_op(change.op),
-            version=row.version if row is not None else 0, commune_code=change.commune_code,
+            version=versions.get((change.table, change.record_id), 0),
+            commune_code=change.commune_code,
             changed_at=journal.wall_time(change.hlc), changed_by=f"device:{change.device}",
             acked_at=now, received_at=now, hlc=pack(change.hlc),
             device_id=uuid.UUID(change.device),
             base_hlc=pack(base) if base else None,
             base_device=uuid.UUID(base.device) if base else None,
             fields=json.dumps(sorted(change.values)) if change.op == "update" else None))
+    if rows:
+        session.execute(insert(ChangeLogEntry), rows)
+
+
+def _versions(session: Session, changes: Sequence[Change]) -> dict[tuple[str, str], int]:
+    """The local version of each record the changes name (0 for one with no row)."""
+    by_table: dict[str, set[uuid.UUID]] = {}
+    for change in changes:
+        by_table.setdefault(change.table, set()).add(uuid.UUID(change.record_id))
+    found: dict[tuple[str, str], int] = {}
+    for table, ids in by_table.items():
+        model: Any = journal.models()[table]
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            for record_id, version in session.execute(select(model.id, model.version).where(
+                    model.id.in_(wanted[start:start + 500]))):
+                found[(table, str(record_id))] = version
+    return found
 
 
 def _log_merges(session: Session, work: Workspace) -> None:
