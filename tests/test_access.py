@@ -501,12 +501,13 @@ def test_the_idle_lock_is_between_1_and_240_minutes(db: Database) -> None:
 def test_every_declared_key_is_a_preference_or_needs_a_permission() -> None:
     commune = {k.name for k in settings.KEYS if k.commune_level}
     assert commune == {"import.people.mapping", "sync.last_success", "sync.pull_cursor",
+                       "sync.pull_cursor_entry",
                        "sync.generation", "sync.topic_catalogue", "sync.history",
                        "security.idle_lock_minutes", "commune.time_zone"}
     # Sync's own bookkeeping is written at every sync: not the audit log's business.
     assert {k.name for k in settings.KEYS if k.commune_level and not k.audited} == {
-        "sync.last_success", "sync.pull_cursor", "sync.generation", "sync.topic_catalogue",
-        "sync.history"}
+        "sync.last_success", "sync.pull_cursor", "sync.pull_cursor_entry", "sync.generation",
+        "sync.topic_catalogue", "sync.history"}
     assert all(k.label for k in settings.KEYS if k.commune_level)
 
 

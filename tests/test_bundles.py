@@ -19,6 +19,7 @@ from keyring.backends import fail
 from sqlalchemy import func, select, update
 
 from cdsxa.cli.main import main as cdsxa_main
+from cdsxa.common.errors import UserError
 from cdsxa.commune.profile import initialise
 from cdsxa.db.base import utcnow
 from cdsxa.db.models import AuditEvent, ChangeLogEntry, Person
@@ -628,3 +629,29 @@ def test_the_hub_commands_speak_vietnamese(capsys: pytest.CaptureFixture[str]) -
         cdsxa_main(["bundle", "--help"])
     shown = capsys.readouterr().out
     assert "export" in shown and "import-receipt" in shown and "biên nhận" in shown
+
+
+@pytest.mark.parametrize("hub_url_db", ["sqlite"], indirect=True)
+def test_an_enrol_file_does_not_undo_a_working_network_enrolment(
+        hub: RunningHub, tmp_path: Path) -> None:
+    """Found by the hostile tester: the file enrolment replaced the token, and the PC
+    could sync no more (the hub refuses a new code for a device it holds)."""
+    from cdsxa.hub import bundles as hub_bundles
+    from cdsxa.sync import bundle as pc_bundle
+    from tests.sync_pcs import make_pc
+
+    pc = make_pc(hub, tmp_path / "pc")
+    try:
+        pc.add_person("Lò Thị Mai")
+        assert pc.sync().ok
+        with hub.database.transaction() as session:
+            issued = hub_bundles.enrol_file(session, pc.db.commune_code or 0)
+        path = tmp_path / "dang-ky.cdsxa"
+        path.write_bytes(issued.data)
+        with pytest.raises(UserError) as refused:
+            pc_bundle.enrol_by_file(pc.db, pc.data_dir, path)
+        assert "đã đăng ký với máy chủ tỉnh qua mạng" in refused.value.message
+        pc.add_person("Hà Văn Lan")
+        assert pc.sync().ok
+    finally:
+        pc.db.close()

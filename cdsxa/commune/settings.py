@@ -74,6 +74,10 @@ LAST_SYNC_SUCCESS = SettingKey[str]("sync.last_success", "", permission=Permissi
 PULL_CURSOR = SettingKey[int]("sync.pull_cursor", 0, permission=Permission.SYNC,
                               label="Vị trí đã nhận từ máy chủ tỉnh", minimum=0,
                               maximum=2**62, audited=False)
+# The id of the entry at the pull cursor, as the hub said: a restored hub numbering
+# entries again under the cursor is found out by it.
+PULL_CURSOR_ENTRY = SettingKey[str]("sync.pull_cursor_entry", "", permission=Permission.SYNC,
+                                    label="Mục tại vị trí đã nhận", audited=False)
 # The sync generation the hub gave with the last push's answer (cdsxa.hub.rebase). A
 # restored backup carries an older one: the hub then asks for a re-base.
 SYNC_GENERATION = SettingKey[int]("sync.generation", 0, permission=Permission.SYNC,
@@ -103,7 +107,7 @@ COMMUNE_TIME_ZONE = SettingKey[str]("commune.time_zone", "Asia/Ho_Chi_Minh",
 
 KEYS: tuple[SettingKey[Any], ...] = (
     LANGUAGE, WINDOW_GEOMETRY, SPLITTER_STATE, LAST_PAGE, LAST_VILLAGE, LAST_MEMBER,
-    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, PULL_CURSOR, SYNC_GENERATION,
+    PEOPLE_IMPORT_MAPPING, LAST_SYNC_SUCCESS, PULL_CURSOR, PULL_CURSOR_ENTRY, SYNC_GENERATION,
     TOPIC_CATALOGUE_VERSION, SYNC_HISTORY, IDLE_LOCK_MINUTES, COMMUNE_TIME_ZONE,
 )
 

@@ -193,8 +193,14 @@ def create_app(database_url: str) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=wire.MAX_PULL_ENTRIES)] = 500,
         catalogue: Annotated[str | None, Query(max_length=64,
                                                pattern="^[0-9a-f]*$")] = None,
+        after_entry: Annotated[str | None, Query(max_length=36,
+                                                 pattern="^[0-9a-f-]*$")] = None,
     ) -> wire.PullAnswer:
-        return pull.entries_after(database, who, after, limit, replicas, catalogue)
+        try:
+            return pull.entries_after(database, who, after, limit, replicas, catalogue,
+                                      after_entry)
+        except pull.HubBehind:
+            raise Refusal(412, "hub_behind", pull.HUB_BEHIND) from None
 
     @app.get(f"{wire.API_PREFIX}/rebase", response_model=wire.RebaseAnswer,
              responses=REFUSALS,

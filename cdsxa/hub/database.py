@@ -55,7 +55,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
-    cursor.execute("PRAGMA busy_timeout = 5000")
+    # A batch of 2,000 entries takes seconds: a second hub process on the same file
+    # waits its turn rather than failing.
+    cursor.execute("PRAGMA busy_timeout = 60000")
     cursor.close()
 
 
@@ -75,8 +77,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # hide_parameters: errors reach the log; they must not carry what was written.
-    return create_engine(url, hide_parameters=True, pool_pre_ping=True,
-                         connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    # As many connections as uvicorn runs requests at once (its thread pool: 40).
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=20,
+                         max_overflow=20, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
 
 
 class HubDatabase:

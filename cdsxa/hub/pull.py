@@ -14,6 +14,7 @@ import hashlib
 import json
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cdsxa.db.activity import Topic
 from cdsxa.hub.database import HubDatabase
@@ -25,23 +26,46 @@ from cdsxa.sync import wire
 
 def entries_after(database: HubDatabase, who: DeviceIdentity, after: int,
                   limit: int, replicas: Replicas | None = None,
-                  catalogue_version: str | None = None) -> wire.PullAnswer:
+                  catalogue_version: str | None = None,
+                  after_entry: str | None = None) -> wire.PullAnswer:
     limit = max(1, min(limit, wire.MAX_PULL_ENTRIES))
     with database.transaction() as hub:
         last = hub.scalar(select(Commune.last_seq).where(
             Commune.commune_code == who.commune_code))
         last = int(last or 0)
+        if after > last:  # the PC has seen more than the hub holds: a restored hub
+            raise HubBehind()
+        if after and after_entry is not None and _entry_at(hub, who.commune_code,
+                                                           after) != after_entry:
+            raise HubBehind()  # numbered again since: a restored hub that moved on
         rows = hub.scalars(select(Entry).where(
             Entry.commune_code == who.commune_code, Entry.seq > after, Entry.seq <= last,
             Entry.device_id != who.device_id).order_by(Entry.seq).limit(limit)).all()
         entries = [wire_entry(row, who.commune_code) for row in rows]
-    full = len(rows) == limit
-    cursor = rows[-1].seq if full else max(after, last)
+        full = len(rows) == limit
+        cursor = rows[-1].seq if full else max(after, last)
+        at_cursor = _entry_at(hub, who.commune_code, cursor) if cursor else None
     topics, version = (_catalogue(replicas, who.commune_code) if replicas is not None
                        else (None, None))
-    return wire.PullAnswer(entries=entries, cursor=cursor, more=full and cursor < last,
+    return wire.PullAnswer(entries=entries, cursor=cursor, cursor_entry=at_cursor,
+                           more=full and cursor < last,
                            catalogue=topics if version != catalogue_version else None,
                            catalogue_version=version)
+
+
+HUB_BEHIND = ("Máy này đã nhận nhiều hơn những gì máy chủ tỉnh đang giữ (máy chủ được khôi "
+              "phục từ bản sao lưu). Phần mềm sẽ gửi lại mọi thay đổi của máy này và nhận lại "
+              "từ đầu; không mất dữ liệu.")
+
+
+def _entry_at(hub: Session, commune_code: int, seq: int) -> str | None:
+    found = hub.scalar(select(Entry.entry_id).where(Entry.commune_code == commune_code,
+                                                    Entry.seq == seq))
+    return str(found) if found is not None else None
+
+
+class HubBehind(Exception):
+    """A cursor past the commune's last entry: the hub's database went back in time."""
 
 
 def _catalogue(replicas: Replicas, commune_code: int,

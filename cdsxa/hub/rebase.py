@@ -7,6 +7,10 @@ and later, page by page, and with the generation to go on with. The PC applies t
 as received (they travel to no one again), its clock moves past them, and its pushes
 go on. A PC that merely lost the answer of its last push gets back the few entries of
 that push, which it holds already: nothing changes.
+
+A PC whose generation is ahead of the hub's has pushed more than the hub holds: the
+hub's database was restored from a backup. The answer says so (`hub_behind`), and the
+PC sends again everything it made and pulls again from the start (docs/sync-protocol.md).
 """
 
 from __future__ import annotations
@@ -33,4 +37,4 @@ def own_entries(database: HubDatabase, who: DeviceIdentity, generation: int, aft
         entries = [wire_entry(row, who.commune_code) for row in rows]
     more = len(rows) == limit
     return wire.RebaseAnswer(entries=entries, after=rows[-1].seq if rows else after,
-                             more=more, generation=current)
+                             more=more, generation=current, hub_behind=generation > current)

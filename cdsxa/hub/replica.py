@@ -83,6 +83,10 @@ class Replicas:
         self.folder = (Path(url.database or ".").resolve().parent / REPLICA_FOLDER
                        if self.sqlite else None)
         self.hub_engine = hub_engine
+        # A pool of its own on PostgreSQL: a push holds a connection of the hub's pool
+        # (the commune row's lock) while it writes the replica; sharing one pool, forty
+        # pushes at once would each hold one and wait for a second forever.
+        self.replica_engine = None if self.sqlite else make_engine(hub_url)
         self._open: dict[int, Replica] = {}
         self._lock = threading.Lock()
         self._closers: list[Engine] = []
@@ -104,7 +108,7 @@ class Replicas:
         if self.sqlite:
             assert self.folder is not None
             return (self.folder / f"{int(commune_code)}.sqlite3").exists()
-        with self.hub_engine.connect() as connection:
+        with (self.replica_engine or self.hub_engine).connect() as connection:
             return bool(connection.scalar(
                 text("SELECT count(*) FROM information_schema.schemata WHERE schema_name = "
                      ":name"), {"name": schema_name(commune_code)}))
@@ -122,7 +126,8 @@ class Replicas:
 
     def _postgres(self, commune_code: int) -> Replica:
         schema = schema_name(commune_code)
-        engine = self.hub_engine.execution_options(schema_translate_map={None: schema})
+        assert self.replica_engine is not None
+        engine = self.replica_engine.execution_options(schema_translate_map={None: schema})
         with engine.begin() as connection:
             # One maker at a time across hub processes too (the lock ends with the
             # transaction); the tables are made with the schema, in its transaction.
@@ -139,6 +144,8 @@ class Replicas:
     def close(self) -> None:
         for engine in self._closers:
             engine.dispose()
+        if self.replica_engine is not None:
+            self.replica_engine.dispose()
         self._open.clear()
 
 

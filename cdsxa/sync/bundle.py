@@ -52,6 +52,12 @@ class EnrolledByFile:
 def enrol_by_file(db: Database, data_dir: Path, path: Path) -> EnrolledByFile:
     commune_code, device_id = _profile(db)
     assert db.key is not None
+    known = device_token.enrolment(data_dir)
+    if known is not None and known.hub_url:
+        # Its token works: replacing it would leave a PC the hub knows but cannot reach.
+        raise SyncFileRefused("enrolled", f"Máy này đã đăng ký với máy chủ tỉnh qua mạng "
+                              f"({known.hub_url}); không cần tệp đăng ký. Khi mất mạng, hãy "
+                              "xuất tệp đồng bộ (cdsxa bundle export) như bình thường.")
     found = bundle_files.read(path, "enrol")
     header = found.header_as(bundle_files.EnrolFileHeader)
     # The file carries its own key: this proves it whole, not who made it (hence the

@@ -191,10 +191,13 @@ class HubClient:
         return self._call("GET", f"{wire.API_PREFIX}/rebase", wire.RebaseAnswer,
                           params={"generation": generation, "after": after, "limit": limit})
 
-    def pull(self, after: int, limit: int, catalogue: str = "") -> wire.PullAnswer:
+    def pull(self, after: int, limit: int, catalogue: str = "",
+             after_entry: str = "") -> wire.PullAnswer:
         params: dict[str, int | str] = {"after": after, "limit": limit}
         if catalogue:
             params["catalogue"] = catalogue
+        if after_entry:
+            params["after_entry"] = after_entry
         return self._call("GET", f"{wire.API_PREFIX}/pull", wire.PullAnswer, params=params)
 
 

@@ -42,7 +42,7 @@ from cdsxa.common.errors import UserError
 from cdsxa.commune import settings
 from cdsxa.db.base import utcnow
 from cdsxa.db.engine import Database
-from cdsxa.db.models import ChangeLogEntry
+from cdsxa.db.models import AuditEvent, ChangeLogEntry
 from cdsxa.security import device_token
 from cdsxa.security.access import SYSTEM
 from cdsxa.sync import audit_out, catalogue, wire
@@ -70,6 +70,7 @@ class Outcome:
     refused: list[str] = field(default_factory=list)  # Vietnamese, one per entry refused
     pending: int = 0  # entries still waiting after this sync
     rebased: int = 0  # own entries taken back from the hub (a restored backup lacked them)
+    resent: int = 0  # own entries sent again because the hub's database was restored
     bytes_sent: int = 0
     batches: int = 0
     error: str | None = None  # why the sync stopped early (Vietnamese), None if it finished
@@ -110,9 +111,17 @@ def synchronise(db: Database, data_dir: Path, *, progress: Progress | None = Non
     if client is None:
         client = _client(db, data_dir)
     try:
+        try:
+            _push(client, read, write, outcome, progress)
+            _pull(client, write, outcome, progress)
+        except _HubBehind:
+            # The hub went back in time (restored): everything again, once.
+            outcome.resent = write(_send_everything_again)
+            _push(client, read, write, outcome, progress)
+            _pull(client, write, outcome, progress)
         _push(client, read, write, outcome, progress)
-        _pull(client, write, outcome, progress)
-        _push(client, read, write, outcome, progress)
+    except _HubBehind:
+        outcome.error = HUB_STILL_BEHIND
     except UserError as error:
         outcome.error = error.message
     finally:
@@ -129,6 +138,28 @@ def _client(db: Database, data_dir: Path) -> HubClient:
         raise device_token.NotEnrolledError(NOT_ENROLLED)
     token = device_token.token(data_dir, db.key)
     return HubClient(known.hub_url, token=token, retry=SYNC_RETRY, pin=known.pin)
+
+
+HUB_STILL_BEHIND = ("Máy chủ tỉnh vẫn chưa khớp với máy này sau khi gửi lại; hãy báo tỉnh. Dữ "
+                    "liệu vẫn an toàn trên máy.")
+
+
+class _HubBehind(Exception):
+    """The hub holds less than this PC has seen: its database was restored."""
+
+
+def _send_everything_again(session: Session) -> int:
+    """Every entry this PC made waits again, its audit events too, and the pull starts
+    from the beginning (what is seen already is skipped by entry id)."""
+    again = session.execute(update(ChangeLogEntry).where(
+        ChangeLogEntry.received_at.is_(None), ChangeLogEntry.acked_at.is_not(None))
+        .values(acked_at=None)).rowcount
+    session.execute(update(AuditEvent).where(AuditEvent.sent_at.is_not(None))
+                    .values(sent_at=None))
+    settings.put(session, settings.PULL_CURSOR, 0)
+    settings.put(session, settings.PULL_CURSOR_ENTRY, "")
+    log.warning("the hub is behind this PC: %d entries to send again", again)
+    return int(again or 0)
 
 
 NOT_ENROLLED = ("Máy này chưa đăng ký với tỉnh: hãy đăng ký bằng mã của tỉnh (trang Đồng "
@@ -179,7 +210,10 @@ def _push(client: HubClient, read: Callable[[Step[Any]], Any],
             if refusal.status != 412 or rebased:
                 raise
             rebased = True  # once per sync: a second 412 is a fault, not a state
-            outcome.rebased += _rebase(client, read, write, generation)
+            taken, behind = _rebase(client, read, write, generation)
+            outcome.rebased += taken
+            if behind and not outcome.resent:
+                raise _HubBehind()
             generation = read(lambda s: settings.get(s, settings.SYNC_GENERATION))
             continue
         except UserError:
@@ -221,10 +255,11 @@ def _acknowledge(session: Session, held: set[str], generation: int | None = None
 
 
 def _rebase(client: HubClient, read: Callable[[Step[Any]], Any],
-            write: Callable[[Step[Any]], Any], generation: int) -> int:
+            write: Callable[[Step[Any]], Any], generation: int) -> tuple[int, bool]:
     """Take back this PC's own entries the hub holds from `generation` on (those it
-    lacks are applied as received), then the hub's generation; returns how many."""
-    applied = 0
+    lacks are applied as received), then the hub's generation; returns how many, and
+    whether the hub is behind this PC (its database was restored)."""
+    applied, behind = 0, False
     after, more = 0, True
     while more:
         answer = client.rebase(generation, after, PULL_BATCH)
@@ -238,18 +273,25 @@ def _rebase(client: HubClient, read: Callable[[Step[Any]], Any],
 
         applied += write(take)
         after, more = answer.after, answer.more
+        behind = behind or answer.hub_behind
     log.info("re-based: %d entries of this PC taken back from the hub", applied)
-    return applied
+    return applied, behind
 
 
 def _pull(client: HubClient, write: Callable[[Step[Any]], Any], outcome: Outcome,
           progress: Progress | None) -> None:
     more = True
     while more:
-        cursor, version = write(lambda session: (
+        cursor, version, at_cursor = write(lambda session: (
             settings.get(session, settings.PULL_CURSOR),
-            settings.get(session, settings.TOPIC_CATALOGUE_VERSION)))
-        answer = client.pull(cursor, PULL_BATCH, version)
+            settings.get(session, settings.TOPIC_CATALOGUE_VERSION),
+            settings.get(session, settings.PULL_CURSOR_ENTRY)))
+        try:
+            answer = client.pull(cursor, PULL_BATCH, version, at_cursor if cursor else "")
+        except HubRefused as refusal:
+            if refusal.error == "hub_behind":
+                raise _HubBehind() from None
+            raise
         changes = [entry.to_change() for entry in answer.entries]
 
         def apply(session: Session) -> tuple[int, int]:
@@ -262,6 +304,7 @@ def _pull(client: HubClient, write: Callable[[Step[Any]], Any], outcome: Outcome
                              answer.catalogue_version)
             report = apply_remote(session, changes)
             settings.put(session, settings.PULL_CURSOR, answer.cursor)
+            settings.put(session, settings.PULL_CURSOR_ENTRY, answer.cursor_entry or "")
             return report.applied, len(report.conflicts)
 
         applied, conflicts = write(apply)

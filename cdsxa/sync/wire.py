@@ -247,6 +247,9 @@ class RebaseAnswer(_Wire):
     after: int  # give it back as `after` for the next page
     more: bool
     generation: int
+    # The PC is ahead of the hub (the hub's database was restored from a backup): the
+    # PC sends again everything it made, and pulls again from the start.
+    hub_behind: bool = False
 
 
 class TopicWire(_Wire):
@@ -264,6 +267,9 @@ class TopicWire(_Wire):
 class PullAnswer(_Wire):
     entries: list[WireEntry]
     cursor: int  # give it back as `after` next time; kept with what was applied
+    # The id of the entry at `cursor` (give it back as `after_entry`): a hub whose entry
+    # there differs went back in time (restored from a backup) and says so.
+    cursor_entry: str | None = None
     more: bool  # entries follow this cursor already
     # The topic catalogue, when it differs from the version the client named (`catalogue`
     # parameter): applied before the entries, in their transaction.
