@@ -151,9 +151,11 @@ class _HubBehind(Exception):
 def _send_everything_again(session: Session) -> int:
     """Every entry this PC made waits again, its audit events too, and the pull starts
     from the beginning (what is seen already is skipped by entry id)."""
-    again = session.execute(update(ChangeLogEntry).where(
+    again = session.scalar(select(func.count()).select_from(ChangeLogEntry).where(
+        ChangeLogEntry.received_at.is_(None), ChangeLogEntry.acked_at.is_not(None)))
+    session.execute(update(ChangeLogEntry).where(
         ChangeLogEntry.received_at.is_(None), ChangeLogEntry.acked_at.is_not(None))
-        .values(acked_at=None)).rowcount
+        .values(acked_at=None))
     session.execute(update(AuditEvent).where(AuditEvent.sent_at.is_not(None))
                     .values(sent_at=None))
     settings.put(session, settings.PULL_CURSOR, 0)
