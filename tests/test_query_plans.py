@@ -88,3 +88,20 @@ def test_the_session_breakdown_counts_index_ranges(commune_db: Database, village
         assert reads, (table, lines)
         assert all(line.startswith("SEARCH") and "COVERING INDEX" in line
                    and "_counting" in line for line in reads), reads
+
+
+def test_a_received_person_is_checked_for_a_duplicate_by_one_index_look_up(
+        db: Database) -> None:
+    """Found by the sync benchmark: without an index on the natural key among all
+    records (deleted ones too) the check scanned the commune's people for each person
+    received (cdsxa.sync.workspace._duplicates)."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from cdsxa.db.models import Person
+
+    query = select(Person.id).where(Person.commune_code == 1, Person.id != uuid.uuid4(),
+                                    Person.id_number == "038090001234")
+    found = plans(db, lambda session: session.execute(query).all())
+    assert any("ix_person_id_number" in line for plan in found for line in plan), found

@@ -118,6 +118,9 @@ class Person(Travelling, Base):
             postgresql_where=text("id_number IS NOT NULL AND deleted = false"),
         ),
         CheckConstraint("gender IN ('male', 'female')", name="gender_known"),
+        # The natural key among all records, deleted ones too: a received person is
+        # checked for a duplicate by it (cdsxa.sync.workspace), one look-up, not a scan.
+        Index("ix_person_id_number", "id_number", "commune_code"),
         Index("ix_person_village_live", "village_id", "deleted"),
         Index("ix_person_vneid_worklist", "vneid_status", "vneid_status_on"),
         # The indicators' population counts, VNeID breakdown and drill-down,
