@@ -655,3 +655,17 @@ def test_an_enrol_file_does_not_undo_a_working_network_enrolment(
         assert pc.sync().ok
     finally:
         pc.db.close()
+
+
+def test_files_written_where_there_is_no_folder_are_refused_in_vietnamese(
+        tmp_path: Path) -> None:
+    """Found by the hostile tester: an unplugged USB stick gave a Python traceback (the
+    hub) or English text (the PC), after the bundle had been applied."""
+    from cdsxa.sync import bundle_files
+
+    missing = tmp_path / "E:" / "usb" / "dong-bo.cdsxa"
+    with pytest.raises(UserError) as refused:
+        bundle_files.write_private(missing, b"data")
+    assert "ổ USB" in refused.value.message and not missing.exists()
+    assert hub_cli.main(["import-bundle", str(tmp_path / "x.cdsxa"), "--out", str(missing),
+                         "--data-dir", str(tmp_path / "hub")]) == 1

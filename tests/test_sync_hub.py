@@ -386,3 +386,31 @@ def test_audit_events_travel_pseudonymised_and_once(
                            for r in rows], ensure_ascii=False)
     for secret in ("Lò Thị Mai", "0912000001", "0912000002"):
         assert secret not in text
+
+
+def test_a_second_sync_of_one_profile_while_one_runs_waits_for_the_next_time(
+        hub: RunningHub, two_pcs: tuple[Pc, Pc]) -> None:
+    """Found by the hostile tester: the app's background sync and a scheduled
+    `cdsxa sync` overlapped, and one of them failed with the re-base message."""
+    from cdsxa.profile.storage import open_database
+    from cdsxa.sync.synchronise import ANOTHER_SYNC, synchronise
+
+    a, _b = two_pcs
+    second = open_database(a.data_dir, a.db.key)
+    others: list[Any] = []
+
+    class Interleaved(HubClient):
+        def push(self, request: wire.PushRequest) -> wire.PushAnswer:
+            if not others:
+                others.append(synchronise(second, a.data_dir))  # the other one, meanwhile
+            return super().push(request)
+
+    try:
+        a.add_person("Lò Thị Mai")
+        with Interleaved(hub.url, token=token_of(a)) as client:
+            outcome = a.sync(client=client)
+        assert outcome.ok and outcome.pending == 0
+        assert others[0].error == ANOTHER_SYNC and others[0].sent == 0
+        assert synchronise(second, a.data_dir).ok  # and the next time it runs
+    finally:
+        second.close()

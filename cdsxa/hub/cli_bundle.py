@@ -7,6 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cdsxa.common.errors import UserError
+
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -68,6 +70,10 @@ def _cmd_import_bundle(args: argparse.Namespace) -> int:
     from cdsxa.hub.replica import Replicas
     from cdsxa.sync import bundle_files
 
+    folder = args.out.parent if str(args.out.parent) else Path(".")
+    if not folder.is_dir():  # before the bundle is applied, not after
+        raise UserError(f"Không có thư mục {folder} để ghi biên nhận; chưa nhập gì. Hãy chọn "
+                        "nơi ghi khác (--out).")
     url = hub_cli._url(args)
     database = hub_cli._migrated(url)
     replicas = Replicas(url, database.engine)

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 LOCK_FILE = "cdsxa.lock"
 OPEN_LOCK_FILE = paths.DB_FILENAME + ".lock"
 BACKUP_LOCK_FILE = paths.DB_FILENAME + ".backup.lock"
+SYNC_LOCK_FILE = "cdsxa.sync.lock"  # one sync with the hub at a time (cdsxa.sync)
 LOCK_FILES = (LOCK_FILE, OPEN_LOCK_FILE, BACKUP_LOCK_FILE)
 
 # What the OS answers when another handle holds the lock (EACCES: Windows).
@@ -347,3 +348,19 @@ else:
 
     def _unlock(handle: BinaryIO) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def syncing(data_dir: Path) -> ProfileLock | None:
+    """The sync lock if no other sync of this profile runs now (the app's background
+    sync and a scheduled `cdsxa sync`), else None; without waiting."""
+    path = data_dir / SYNC_LOCK_FILE
+    handle = _open_file(data_dir, SYNC_LOCK_FILE)
+    try:
+        locked = _try(handle, path, exclusive=True)
+    except OSError:
+        handle.close()
+        return None
+    if not locked:  # a disk that cannot lock: the hub holds each entry once anyway
+        handle.close()
+        return ProfileLock(path, None)
+    return ProfileLock(path, lambda: _let_go(handle))

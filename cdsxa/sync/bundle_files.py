@@ -38,6 +38,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cdsxa.common import disk_space
 from cdsxa.common.errors import UserError
 from cdsxa.common.formatting import thousands
 from cdsxa.sync import wire
@@ -382,16 +383,27 @@ def write_private(path: Path, data: bytes) -> None:
     """Write the whole file or nothing (a temporary file renamed), readable only by its
     owner: an enrol file holds a code, a bundle a commune's records (encrypted)."""
     folder = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # A full disk is the destination's (a USB stick), said as such; nothing else is
+    # touched when the file cannot be written.
+    with disk_space.reported("Tệp chưa được ghi; dữ liệu trên máy không thay đổi.",
+                             lambda: folder, lambda: len(data) + disk_space.SAVE_MARGIN):
+        try:
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        except OSError as exc:
+            if disk_space.is_disk_full(exc, folder):
+                raise
+            raise UserError(f"Không ghi được tệp vào {folder}: thư mục không có hoặc không "
+                            "được phép ghi (ổ USB đã được rút ra?). Chưa có gì thay đổi; hãy "
+                            "chọn nơi lưu khác.") from None
+        try:
+            with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 # --- enrol files ---------------------------------------------------------------------

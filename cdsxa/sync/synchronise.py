@@ -43,6 +43,7 @@ from cdsxa.commune import settings
 from cdsxa.db.base import utcnow
 from cdsxa.db.engine import Database
 from cdsxa.db.models import AuditEvent, ChangeLogEntry
+from cdsxa.profile import lock
 from cdsxa.security import device_token
 from cdsxa.security.access import SYSTEM
 from cdsxa.sync import audit_out, catalogue, wire
@@ -104,6 +105,23 @@ def synchronise(db: Database, data_dir: Path, *, progress: Progress | None = Non
     """Push, pull, push; the history records the attempt. NotEnrolledError when this PC
     has not been enrolled; other failures end the attempt with `error` set (the
     data is safe here and the next attempt goes on from where this one stopped)."""
+    held = lock.syncing(data_dir)
+    if held is None:
+        return Outcome(error=ANOTHER_SYNC, pending=(read or _direct_reader(db))(pending_count))
+    try:
+        return _synchronise(db, data_dir, progress, write, read, client)
+    finally:
+        held.release()
+
+
+ANOTHER_SYNC = ("Một lần đồng bộ khác của hồ sơ này đang chạy (chương trình tự đồng bộ, hoặc "
+                "lệnh cdsxa sync); lần này không chạy, không mất gì.")
+
+
+def _synchronise(db: Database, data_dir: Path, progress: Progress | None,
+                 write: Callable[[Step[Any]], Any] | None,
+                 read: Callable[[Step[Any]], Any] | None,
+                 client: HubClient | None) -> Outcome:
     write = write or _direct_writer(db)
     read = read or _direct_reader(db)
     outcome = Outcome()
