@@ -149,11 +149,13 @@ class HandPush:
         self.generation = 0
 
     def push(self, changes: Sequence[Change]) -> wire.PushAnswer:
-        answer = self.client.push(wire.PushRequest(
+        """The answer, with the ids held spelled out (not `held_all`)."""
+        request = wire.PushRequest(
             batch_id=str(uuid.uuid4()), generation=self.generation,
-            entries=[wire.WireEntry.from_change(c) for c in changes]))
+            entries=[wire.WireEntry.from_change(c) for c in changes])
+        answer = self.client.push(request)
         self.generation = answer.generation
-        return answer
+        return answer.model_copy(update={"held": answer.held_of(request), "held_all": False})
 
     def close(self) -> None:
         self.client.close()

@@ -108,12 +108,12 @@ def import_bundle(database: HubDatabase, replicas: Replicas, path: Path) -> Impo
         with database.transaction() as hub:
             generation = push.sync_state(hub, who).generation
         try:
-            answer = push.receive(database, replicas, who,
-                                  batch.model_copy(update={"generation": generation}))
+            sent = batch.model_copy(update={"generation": generation})
+            answer = push.receive(database, replicas, who, sent)
         except push.PushRefused as exc:  # the batches before stay held (applied once)
             raise BundleRefused(exc.error, f"Máy chủ tỉnh không nhận tệp đồng bộ: "
                                 f"{exc.message} Chưa ghi biên nhận.") from None
-        held += answer.held
+        held += answer.held_of(sent)
         audit_held += answer.audit_held
         refused += answer.refused
         conflicts += answer.conflicts

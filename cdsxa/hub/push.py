@@ -92,8 +92,10 @@ def receive(database: HubDatabase, replicas: Replicas, who: DeviceIdentity,
             standing.generation += 1
             standing.last_batch = batch
     _mark_relayed(replica, [c.entry_id for c in found])
+    ids = list(dict.fromkeys(c.entry_id for c in changes))
+    held_all = all(i in held for i in ids)
     return wire.PushAnswer(
-        held=[i for i in dict.fromkeys(c.entry_id for c in changes) if i in held],
+        held=[] if held_all else [i for i in ids if i in held], held_all=held_all,
         refused=[wire.RefusedEntry(entry_id=i, message=m) for i, m in refused.items()],
         conflicts=len(report.conflicts), cursor=commune.last_seq,
         generation=standing.generation, audit_held=audit_held)

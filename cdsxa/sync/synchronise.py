@@ -242,7 +242,7 @@ def _push(client: HubClient, read: Callable[[Step[Any]], Any],
         size.took(time.monotonic() - started)
         outcome.bytes_sent += client.sent_bytes
         outcome.batches += 1
-        held = set(answer.held) & {c.entry_id for c in changes}
+        held = set(answer.held_of(request)) & {c.entry_id for c in changes}
         generation = answer.generation
         events_held = set(answer.audit_held) & {e.event_id for e in events}
 
