@@ -24,7 +24,7 @@ from cdsxa.security import (
 from cdsxa.security.access import Principal, Role  # noqa: E402
 
 # A real PostgreSQL server (`postgres_url`, `postgres_db`) and a real hub (`hub`, `hub_url_db`).
-pytest_plugins = ["tests.postgres", "tests.hub_server"]
+pytest_plugins = ["tests.postgres", "tests.hub_server", "tests.sync_pcs"]
 
 # Property tests are bounded in examples, never in time: a busy CI machine draws and
 # runs them slowly, and that is not a failure of the property.

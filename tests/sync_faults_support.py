@@ -31,14 +31,14 @@ from cdsxa.db.models import ChangeLogEntry, Household, Person, Setting, SyncConf
 from cdsxa.hub.models import Entry
 from cdsxa.hub.replica import Replicas
 from cdsxa.register import people, villages
-from cdsxa.security import device_token, keys
+from cdsxa.security import keys
 from cdsxa.sync import journal, wire
 from cdsxa.sync.entries import Change
 from cdsxa.sync.hub_client import SYNC_RETRY, HubClient
 from cdsxa.sync.synchronise import Outcome, Progress, pending_count
 from tests.conftest import PASSPHRASE, TESTER
 from tests.hub_server import RunningHub
-from tests.sync_pcs import Pc
+from tests.sync_pcs import Pc, token_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DEADLINE_S = 60  # for a condition polled for: generous, never a measure
@@ -53,11 +53,6 @@ Records = dict[str, dict[str, dict[str, Any]]]
 
 
 # --- syncing through a given address ----------------------------------------------------------
-
-def token_of(pc: Pc) -> str:
-    assert pc.db.key is not None
-    return device_token.token(pc.data_dir, pc.db.key)
-
 
 class LoggedClient(HubClient):
     """A HubClient that notes which calls a sync made, in order ("push", "pull", ...)."""

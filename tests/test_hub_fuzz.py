@@ -39,12 +39,11 @@ from sqlalchemy import func, select
 
 from cdsxa.hub.models import Entry
 from cdsxa.hub.request_body import lone_surrogate
-from cdsxa.security import device_token
 from cdsxa.security.access import SYSTEM
 from cdsxa.sync import wire
 from cdsxa.sync.outbox import outgoing
 from tests.hub_server import RunningHub
-from tests.sync_pcs import Pc, make_pc
+from tests.sync_pcs import Pc, make_pc, token_of
 
 # What the hub holds of the commune, and must never answer in a refusal.
 NAME, PHONE, ID_NUMBER = "Lò Thị Mai", "0912345678", "038190012345"
@@ -54,11 +53,6 @@ SEED = 20_251_114
 MAX_EXAMPLES = 40
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 PUSH = f"{wire.API_PREFIX}/push"
-
-
-def token_of(pc: Pc) -> str:
-    assert pc.db.key is not None
-    return device_token.token(pc.data_dir, pc.db.key)
 
 
 def auth_headers(token: str) -> dict[str, str]:

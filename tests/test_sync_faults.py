@@ -78,14 +78,6 @@ def proxy(hub: RunningHub) -> Iterator[FaultProxy]:
         yield running
 
 
-@pytest.fixture
-def two_pcs(hub: RunningHub, tmp_path: Path) -> Iterator[tuple[Pc, Pc]]:
-    a, b = make_pc(hub, tmp_path / "a"), make_pc(hub, tmp_path / "b")
-    yield a, b
-    a.db.close()
-    b.db.close()
-
-
 def commune(pc: Pc) -> int:
     assert pc.db.commune_code is not None
     return pc.db.commune_code

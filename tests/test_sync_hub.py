@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +19,14 @@ from cdsxa.db.models import ChangeLogEntry, Person
 from cdsxa.hub import enrolment as hub_enrolment
 from cdsxa.hub.models import Entry
 from cdsxa.hub.replica import Replicas
-from cdsxa.register import erase, people
-from cdsxa.security import device_token
+from cdsxa.register import erase
 from cdsxa.security.access import SYSTEM
 from cdsxa.sync import wire
 from cdsxa.sync.hub_client import HubClient
 from cdsxa.sync.outbox import outgoing
 from tests.conftest import TESTER
 from tests.hub_server import RunningHub
-from tests.sync_pcs import Pc, make_pc
-
-
-@pytest.fixture
-def two_pcs(hub: RunningHub, tmp_path: Path) -> Iterator[tuple[Pc, Pc]]:
-    a, b = make_pc(hub, tmp_path / "a"), make_pc(hub, tmp_path / "b")
-    yield a, b
-    a.db.close()
-    b.db.close()
+from tests.sync_pcs import Pc, edit_phone, make_pc, token_of
 
 
 def relay_count(hub: RunningHub) -> int:
@@ -55,26 +44,11 @@ def replica_people(hub: RunningHub, commune: int) -> dict[str, str]:
         replicas.close()
 
 
-def token_of(pc: Pc) -> str:
-    assert pc.db.key is not None
-    return device_token.token(pc.data_dir, pc.db.key)
-
-
 def pending_request(pc: Pc) -> wire.PushRequest:
     with pc.db.reading(SYSTEM) as session:
         changes = outgoing(session, limit=1000)
     return wire.PushRequest(batch_id=str(uuid.uuid4()),
                             entries=[wire.WireEntry.from_change(c) for c in changes])
-
-
-def edit_phone(pc: Pc, person_id: Any, phone: str) -> None:
-    time.sleep(0.002)  # a later edit has a later clock, whatever the PC
-    with pc.db.transaction(TESTER) as session:
-        row = session.get(Person, person_id)
-        assert row is not None
-        people.update_person(session, person_id, people.PersonInput(
-            full_name=row.full_name, gender=row.gender, village_id=row.village_id,
-            birth_date=row.birth_date, phone=phone))
 
 
 def test_two_pcs_set_up_apart_converge_and_every_entry_is_held_once(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -31,7 +30,7 @@ from cdsxa.ui.pages.sync_page import SyncPage
 from cdsxa.ui.sync_scheduler import BACKOFF_MINUTES, SyncScheduler, delay_minutes
 from tests.conftest import TESTER
 from tests.hub_server import RunningHub
-from tests.sync_pcs import Pc, issue_code, make_pc
+from tests.sync_pcs import Pc, edit_phone, issue_code, make_pc
 
 pytestmark = pytest.mark.usefixtures("vietnamese", "inline_work")
 
@@ -79,16 +78,6 @@ def history_rows(page: SyncPage) -> list[list[str]]:
     view = page.history
     return [[view.cell(r, c) for c in range(view.rows_model.columnCount())]
             for r in range(view.rows_model.rowCount())]
-
-
-def edit_phone(pc: Pc, person_id: Any, phone: str) -> None:
-    time.sleep(0.002)  # a later edit has a later clock, whatever the PC
-    with pc.db.transaction(TESTER) as session:
-        row = session.get(Person, person_id)
-        assert row is not None
-        people.update_person(session, person_id, people.PersonInput(
-            full_name=row.full_name, gender=row.gender, village_id=row.village_id,
-            birth_date=row.birth_date, phone=phone))
 
 
 # --- the status bar ---------------------------------------------------------------------
@@ -237,14 +226,6 @@ def test_keyboard_only_tab_to_the_button_and_enter(qtbot: QtBot, hub: RunningHub
 
 
 # --- conflicts --------------------------------------------------------------------------
-
-@pytest.fixture
-def two_pcs(hub: RunningHub, tmp_path: Path) -> Iterator[tuple[Pc, Pc]]:
-    a, b = make_pc(hub, tmp_path / "a"), make_pc(hub, tmp_path / "b")
-    yield a, b
-    a.db.close()
-    b.db.close()
-
 
 @ON_SQLITE
 def test_a_conflict_from_two_pcs_shows_both_values_and_the_other_comes_back(
