@@ -91,3 +91,15 @@ def test_the_shared_schemas_load_no_server_code() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_an_answer_with_a_field_a_newer_hub_added_is_still_read() -> None:
+    """Found by the link benchmark: a hub answering `held_all` made the PC of the
+    version before refuse every answer (extra fields forbidden)."""
+    from cdsxa.sync import wire
+
+    answer = wire.PushAnswer.model_validate({"held": [], "cursor": 3, "later": True})
+    assert answer.cursor == 3
+    with pytest.raises(ValueError):  # what a PC sends is still checked strictly
+        wire.PushRequest.model_validate({"batch_id": str(uuid.uuid4()), "entries": [],
+                                         "later": True})

@@ -87,7 +87,13 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ErrorAnswer(_Wire):
+class _Answer(BaseModel):
+    # What the hub answers: a newer hub may add a field (within one protocol version),
+    # and a PC of the version before must still read the answer.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ErrorAnswer(_Answer):
     """Every refusal: a stable code for programs and a Vietnamese message for people.
     Never any commune's data."""
 
@@ -95,7 +101,7 @@ class ErrorAnswer(_Wire):
     message: str
 
 
-class Health(_Wire):
+class Health(_Answer):
     status: Literal["ok", "unavailable"]
     database: bool
     protocol: int = PROTOCOL_VERSION
@@ -117,7 +123,7 @@ class EnrolRequest(_Wire):
     _key = field_validator("device_key")(_public_key)
 
 
-class EnrolAnswer(_Wire):
+class EnrolAnswer(_Answer):
     """Sent once: the hub keeps only a hash of the token."""
 
     device_token: str
@@ -133,7 +139,7 @@ class EnrolAnswer(_Wire):
     _keys = field_validator("hub_box_key", "hub_sign_key")(_public_key)
 
 
-class WhoAmI(_Wire):
+class WhoAmI(_Answer):
     device_id: str
     commune_code: int
     commune_name: str
@@ -225,12 +231,12 @@ class PushRequest(_Wire):
     _batch = field_validator("batch_id")(_canonical_uuid)
 
 
-class RefusedEntry(_Wire):
+class RefusedEntry(_Answer):
     entry_id: str
     message: str
 
 
-class PushAnswer(_Wire):
+class PushAnswer(_Answer):
     # The ids held, or none with held_all: every entry of the batch is held (the usual
     # answer, and 25 bytes a change less down a slow link).
     held: list[str]
@@ -248,7 +254,7 @@ class PushAnswer(_Wire):
         return list(self.held)
 
 
-class RebaseAnswer(_Wire):
+class RebaseAnswer(_Answer):
     """A re-base: this device's own entries the hub holds from the generation the PC
     named on (it may lack them: a restored backup), then the generation to go on with."""
 
@@ -261,7 +267,7 @@ class RebaseAnswer(_Wire):
     hub_behind: bool = False
 
 
-class TopicWire(_Wire):
+class TopicWire(_Answer):
     """One support topic of the catalogue the province publishes (cdsxa.db.activity.Topic)."""
 
     code: Annotated[str, Field(min_length=1, max_length=40)]
@@ -273,7 +279,7 @@ class TopicWire(_Wire):
     active: bool
 
 
-class PullAnswer(_Wire):
+class PullAnswer(_Answer):
     entries: list[WireEntry]
     cursor: int  # give it back as `after` next time; kept with what was applied
     # The id of the entry at `cursor` (give it back as `after_entry`): a hub whose entry
