@@ -151,3 +151,15 @@ def test_an_unenrolled_pc_says_so(db: Database, data_dir: Path) -> None:
     with pytest.raises(device_token.NotEnrolledError):
         enrolment.whoami(db, data_dir)
     assert paths.database_path(data_dir).exists()
+
+
+def test_a_hub_name_nobody_knows_says_to_check_the_address() -> None:
+    """Found by the hostile tester: a typed-wrong address only said to try again when
+    there is a network (`.invalid` never resolves, RFC 6761)."""
+    from urllib3.util.retry import Retry
+
+    with HubClient("https://khong-co-may-chu.invalid", retry=Retry(total=0)) as client:
+        with pytest.raises(HubUnreachable) as unreachable:
+            client.health()
+    assert "kiểm tra địa chỉ" in unreachable.value.message
+    assert "khong-co-may-chu.invalid" in unreachable.value.message

@@ -164,6 +164,10 @@ class HubClient:
                                  "khác. Chưa gửi gì; hãy báo tỉnh.") from None
         except requests.exceptions.RequestException as exc:
             log.info("hub unreachable: %s", exc)
+            if _name_not_found(exc):
+                raise HubUnreachable(f"Không tìm thấy máy chủ tỉnh “{urlsplit(self.url).hostname}”"
+                                     ": hãy kiểm tra địa chỉ (đúng như tỉnh gửi) và kết nối "
+                                     "mạng. Dữ liệu vẫn an toàn trên máy này.") from None
             raise HubUnreachable(f"Không kết nối được máy chủ tỉnh ({self.url}). Dữ liệu vẫn "
                                  "an toàn trên máy này; hãy thử lại khi có mạng.") from None
         if response.status_code >= 400:
@@ -199,6 +203,21 @@ class HubClient:
         if after_entry:
             params["after_entry"] = after_entry
         return self._call("GET", f"{wire.API_PREFIX}/pull", wire.PullAnswer, params=params)
+
+
+def _name_not_found(error: BaseException) -> bool:
+    """A host name nobody resolves (a typo, or no network at all)."""
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        if isinstance(found, urllib3.exceptions.NameResolutionError):
+            return True
+        reason = getattr(found, "reason", None)
+        found = (reason if isinstance(reason, BaseException)
+                 else (found.args[0] if found.args and isinstance(found.args[0], BaseException)
+                       else found.__context__))
+    return False
 
 
 def _refusal(response: requests.Response) -> UserError:
