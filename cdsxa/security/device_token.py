@@ -212,19 +212,28 @@ def token(data_dir: Path, key: DataKey) -> str:
     if not isinstance(section, dict) or "token" not in section:
         raise NotEnrolledError("Máy này chưa đăng ký với tỉnh. Hãy đăng ký bằng mã của tỉnh "
                                "(cdsxa enrol --hub ĐỊA_CHỈ --code MÃ).")
-    if section["token"] != "keyring":
-        return unseal(key, section["token"], keyfile.profile_id, str(section.get("device_id")))
+    return _recall(keyfile, key, section["token"], KEYRING_SERVICE,
+                   str(section.get("device_id")), "",
+                   "Không tìm thấy mã xác thực của máy trong kho khóa (dữ liệu được chép từ "
+                   "máy khác?). Hãy xin tỉnh mã đăng ký mới.")
+
+
+def _recall(keyfile: keys.KeyFile, key: DataKey, stored: Any, service: str, device_id: str,
+            purpose: str, missing: str) -> str:
+    """A secret `_keep` kept: unsealed from key.json, or read from the keyring (`missing`
+    when the keyring does not have it)."""
+    if stored != "keyring":
+        return unseal(key, stored, keyfile.profile_id, device_id, purpose)
     backend = keys._usable_keyring()
-    stored = None
+    found = None
     if backend is not None:
         try:
-            stored = backend.get_password(KEYRING_SERVICE, keyfile.profile_id)
+            found = backend.get_password(service, keyfile.profile_id)
         except Exception as exc:
             log.warning("keyring unavailable: %s", exc)
-    if not stored:
-        raise NotEnrolledError("Không tìm thấy mã xác thực của máy trong kho khóa (dữ liệu "
-                               "được chép từ máy khác?). Hãy xin tỉnh mã đăng ký mới.")
-    return str(stored)
+    if not found:
+        raise NotEnrolledError(missing)
+    return str(found)
 
 
 BY_FILE = ("Máy này đăng ký với tỉnh bằng tệp, không đồng bộ qua mạng: hãy gửi dữ liệu bằng "
@@ -248,20 +257,9 @@ def signing_key(data_dir: Path, key: DataKey) -> str:
     device_id = str(section.get("device_id"))
     if stored is None:
         raise NotEnrolledError(NO_SIGNING_KEY)
-    if stored != "keyring":
-        return unseal(key, stored, keyfile.profile_id, device_id, _SIGNING_PURPOSE)
-    backend = keys._usable_keyring()
-    found = None
-    if backend is not None:
-        try:
-            found = backend.get_password(SIGNING_KEYRING_SERVICE, keyfile.profile_id)
-        except Exception as exc:
-            log.warning("keyring unavailable: %s", exc)
-    if not found:
-        raise NotEnrolledError("Không tìm thấy khóa ký của máy trong kho khóa (dữ liệu được "
-                               "chép từ máy khác?). Hãy xin tỉnh tệp đăng ký hoặc mã đăng ký "
-                               "mới và đăng ký lại.")
-    return str(found)
+    return _recall(keyfile, key, stored, SIGNING_KEYRING_SERVICE, device_id, _SIGNING_PURPOSE,
+                   "Không tìm thấy khóa ký của máy trong kho khóa (dữ liệu được chép từ máy "
+                   "khác?). Hãy xin tỉnh tệp đăng ký hoặc mã đăng ký mới và đăng ký lại.")
 
 
 NO_SIGNING_KEY = ("Máy này đăng ký với tỉnh trước khi có tệp đồng bộ nên chưa có khóa ký. Hãy "
